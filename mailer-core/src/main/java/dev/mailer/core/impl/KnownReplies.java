@@ -1,0 +1,61 @@
+package dev.mailer.core.impl;
+
+import java.util.Locale;
+
+/**
+ * What the replies of the big providers (Exchange Online / Office 365, Gmail, Azure Communication
+ * Services) mean, and what to do about them. Text only: {@link SmtpFailures} decides the rest.
+ */
+final class KnownReplies {
+
+    private KnownReplies() {
+    }
+
+    /** A diagnosis for the reply, or null when it is none we know. */
+    static String diagnose(int code, String status, String text, SmtpSettings settings) {
+        String reply = String.valueOf(text).toLowerCase(Locale.ROOT);
+        String s = status == null ? "" : status;
+        if (s.equals("5.7.139") || (s.equals("5.7.3") && code == 535) || reply.contains("smtpclientauthentication is disabled")
+                || reply.contains("basic authentication is disabled")) {
+            return "Office 365: SMTP AUTH is disabled for this mailbox or tenant, or basic authentication is turned off."
+                    + " Enable 'Authenticated SMTP' for the mailbox (Microsoft 365 admin center > user > Mail > Manage email apps)"
+                    + " and use OAuth (oauth.flow=true); basic auth with smtp.password no longer works at most tenants.";
+        }
+        if (s.equals("5.7.60") || s.equals("5.2.252") || reply.contains("sendasdenied") || reply.contains("send as")) {
+            return "The login is not allowed to send as from.address=" + settings.fromAddress + " (Send-As)."
+                    + " Use the mailbox of smtp.user as from.address, or grant smtp.user 'Send As' rights on that address"
+                    + " at the provider.";
+        }
+        if (s.equals("5.1.7") || (code == 501 && reply.contains("sender"))) {
+            return "The sender address is invalid for this server. Check from.address (or the Email's from) and that"
+                    + " the domain is one the server sends for.";
+        }
+        if (s.equals("5.7.9") || reply.contains("application-specific password")) {
+            return "Gmail: this account needs an app password or OAuth. Use OAuth (oauth.flow=true) or create an app"
+                    + " password and put it in the secret smtp_password.";
+        }
+        if (s.equals("5.7.14") || reply.contains("web browser")) {
+            return "Gmail: the account must sign in through a web browser first, or use OAuth (oauth.flow=true).";
+        }
+        if (code == 535 || code == 534) {
+            return settings.oauth
+                    ? "The access token was refused. Check that it was issued for smtp.user, with the SMTP scope of the"
+                            + " provider, and that SMTP AUTH is enabled for the mailbox."
+                    : "Check smtp.user and the password in the secret smtp_password. Office 365 and Gmail no longer accept"
+                            + " basic authentication at most tenants: use OAuth (oauth.flow=true).";
+        }
+        if (code == 530 && reply.contains("starttls")) {
+            return "The server wants STARTTLS before anything else: set smtp.starttls=true.";
+        }
+        if (code == 550 || code == 553) {
+            return "The server refused an address or the message by policy; its reply above says which.";
+        }
+        if (code == 552) {
+            return "The message is too large for this server; send smaller attachments.";
+        }
+        if (code >= 400 && code < 500) {
+            return "A temporary condition at the server; sending again later can succeed.";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mailer.core.impl;
+
+import java.util.Properties;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mailer.api.Email;
+import dev.mailer.api.MailException;
+import dev.mailer.api.SendResult;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Sends messages through one configured SMTP server with Angus Mail. Immutable and thread-safe:
+ * each send opens its own connection, so concurrent sends do not share protocol state.
+ */
+final class SmtpSender {
+
+    /** The protocol trace of debug.email=true goes to this logger. */
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.mailer.core.smtp");
+
+    private final SmtpSettings settings;
+    private final String protocol;
+    private final Session session;
+
+    SmtpSender(SmtpSettings settings, SSLSocketFactory socketFactory) {
+        this.settings = settings;
+        this.protocol = settings.ssl ? "smtps" : "smtp";
+        this.session = Session.getInstance(sessionProperties(settings, protocol, socketFactory));
+    }
+
+    SendResult send(Email email) throws MailException {
+        if (settings.oauth) {
+            // XOAUTH2 with tokens from an OAuthConfigurationProvider is the next step of the roadmap
+            throw MailException.permanentFailure("oauth.flow=true is not supported by this version of the mail service;"
+                    + " nothing was sent.").setting(SmtpSettings.OAUTH)
+                    .diagnosis("Set oauth.flow=false and use smtp.user / smtp.password, or update the mailer bundles.").build();
+        }
+        Session sessionForThisSend = settings.debug ? tracingSession() : session;
+        RedactingDebugLog trace = null;
+        if (settings.debug) {
+            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword);
+            sessionForThisSend.setDebugOut(trace.printStream());
+            sessionForThisSend.setDebug(true);
+        }
+        try {
+            MimeMessage message = MimeMessages.create(sessionForThisSend, email, settings.fromAddress);
+            InternetAddress[] recipients = MimeMessages.recipients(email);
+            try (Transport transport = sessionForThisSend.getTransport(protocol)) {
+                if (settings.authenticates()) {
+                    transport.connect(settings.host, settings.port, settings.user, settings.password);
+                } else {
+                    transport.connect(settings.host, settings.port, null, null);
+                }
+                transport.sendMessage(message, recipients);
+                String reply = ((SMTPTransport) transport).getLastServerResponse();
+                return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
+            }
+        } catch (MessagingException e) {
+            throw SmtpFailures.fromMessaging(e, settings);
+        } finally {
+            if (trace != null) {
+                trace.close();
+            }
+        }
+    }
+
+    /** A session of its own, so that the trace of one send is not interleaved with another's. */
+    private Session tracingSession() {
+        return Session.getInstance(session.getProperties());
+    }
+
+    static Properties sessionProperties(SmtpSettings settings, String protocol, SSLSocketFactory socketFactory) {
+        String p = "mail." + protocol + ".";
+        Properties props = new Properties();
+        props.setProperty(p + "host", settings.host);
+        props.setProperty(p + "port", Integer.toString(settings.port));
+        props.setProperty(p + "connectiontimeout", Integer.toString(settings.connectTimeoutMs));
+        props.setProperty(p + "timeout", Integer.toString(settings.readTimeoutMs));
+        props.setProperty(p + "writetimeout", Integer.toString(settings.writeTimeoutMs));
+        props.setProperty(p + "auth", Boolean.toString(settings.authenticates()));
+        // basic auth only with mechanisms that carry the password we were given
+        props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
+        props.setProperty(p + "starttls.enable", Boolean.toString(settings.starttls));
+        props.setProperty(p + "starttls.required", Boolean.toString(settings.starttls && settings.requireTls));
+        props.setProperty(p + "ssl.checkserveridentity", "true");
+        if (socketFactory != null) {
+            props.put(p + "ssl.socketFactory", socketFactory);
+        }
+        // envelope sender and Message-ID domain come from the configured sender, not from a DNS lookup of this host
+        props.setProperty("mail.from", settings.fromAddress);
+        props.setProperty("mail.debug.auth", "false");
+        return props;
+    }
+}
