@@ -1,5 +1,7 @@
 package dev.mailer.core.impl;
 
+import dev.mailer.commons.config.InvalidConfigurationException;
+
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -55,9 +57,9 @@ public class DefaultMailService implements MailService {
     /** The current configuration's sender, or the reason it is unusable. Immutable. */
     private static final class State {
         private final SmtpSender sender;
-        private final SmtpSettings.InvalidSettingsException invalid;
+        private final InvalidConfigurationException invalid;
 
-        private State(SmtpSender sender, SmtpSettings.InvalidSettingsException invalid) {
+        private State(SmtpSender sender, InvalidConfigurationException invalid) {
             this.sender = sender;
             this.invalid = invalid;
         }
@@ -71,7 +73,7 @@ public class DefaultMailService implements MailService {
                     LOG.warn("smtp.port is 465 but smtp.ssl is false: port 465 usually expects TLS from the first byte (smtp.ssl=true)");
                 }
                 return state;
-            } catch (SmtpSettings.InvalidSettingsException e) {
+            } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every send will fail until the configuration is fixed.", e.getMessage());
                 return new State(null, e);
             }

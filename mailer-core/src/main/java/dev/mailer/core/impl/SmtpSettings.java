@@ -2,13 +2,10 @@ package dev.mailer.core.impl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import dev.mailer.commons.config.ConfigReader;
+import dev.mailer.commons.config.InvalidConfigurationException;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -42,9 +39,6 @@ final class SmtpSettings {
     static final String TRUSTSTORE_TYPE = "smtp.truststore.type";
     static final String TRUSTSTORE_PASSWORD = "smtp.truststore.password";
 
-    /** A Felix interpolation placeholder the plugin could not resolve, e.g. {@code $[env:SMTP_HOST]}. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\[(env|secret|prop|conf):([^;\\]]*)[^\\]]*\\]");
-
     final String host;
     final int port;
     final String user;
@@ -62,12 +56,12 @@ final class SmtpSettings {
     final String truststoreType;
     final String truststorePassword;
 
-    private SmtpSettings(Reader r) {
-        host = r.string(HOST, true);
+    private SmtpSettings(ConfigReader r) {
+        host = r.requiredString(HOST);
         port = r.integer(PORT, DEFAULT_PORT, 1, 65535);
-        user = r.string(USER, false);
-        password = r.string(PASSWORD, false);
-        fromAddress = r.mailbox(FROM);
+        user = r.string(USER);
+        password = r.string(PASSWORD);
+        fromAddress = mailbox(r, FROM);
         ssl = r.bool(SSL, false);
         starttls = r.bool(STARTTLS, true);
         requireTls = r.bool(REQUIRE_TLS, true);
@@ -76,11 +70,11 @@ final class SmtpSettings {
         connectTimeoutMs = r.integer(TIMEOUT_CONNECT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         readTimeoutMs = r.integer(TIMEOUT_READ, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         writeTimeoutMs = r.integer(TIMEOUT_WRITE, DEFAULT_WRITE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
-        String truststore = r.string(TRUSTSTORE_PATH, false);
+        String truststore = r.string(TRUSTSTORE_PATH);
         truststorePath = truststore == null ? null : Path.of(truststore);
-        String type = r.string(TRUSTSTORE_TYPE, false);
+        String type = r.string(TRUSTSTORE_TYPE);
         truststoreType = type == null ? "PKCS12" : type;
-        truststorePassword = r.string(TRUSTSTORE_PASSWORD, false);
+        truststorePassword = r.string(TRUSTSTORE_PASSWORD);
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
             r.problem(HOST, "'" + host + "' is not a host name (it contains white space)");
@@ -108,14 +102,12 @@ final class SmtpSettings {
     /**
      * Reads and validates the configuration.
      *
-     * @throws InvalidSettingsException listing every problem, each naming its property
+     * @throws InvalidConfigurationException listing every problem, each naming its property
      */
-    static SmtpSettings from(Map<String, ?> properties) throws InvalidSettingsException {
-        Reader reader = new Reader(properties);
+    static SmtpSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
+        ConfigReader reader = new ConfigReader(properties);
         SmtpSettings settings = new SmtpSettings(reader);
-        if (!reader.problems.isEmpty()) {
-            throw new InvalidSettingsException(reader.problems);
-        }
+        reader.throwIfInvalid(DefaultMailService.PID);
         return settings;
     }
 
@@ -136,152 +128,17 @@ final class SmtpSettings {
                 + (truststorePath == null ? "" : ", truststore=" + truststorePath) + "]";
     }
 
-    /** The configuration is invalid; {@link #getMessage()} lists every problem. */
-    static final class InvalidSettingsException extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final List<String> problems;
-        private final String firstProperty;
-
-        InvalidSettingsException(List<String[]> problems) {
-            super(describe(problems));
-            List<String> texts = new ArrayList<>();
-            for (String[] p : problems) {
-                texts.add(p[0] + ": " + p[1]);
-            }
-            this.problems = Collections.unmodifiableList(texts);
-            this.firstProperty = problems.get(0)[0];
+    private static String mailbox(ConfigReader r, String property) {
+        String s = r.requiredString(property);
+        if (s == null) {
+            return null;
         }
-
-        List<String> problems() {
-            return problems;
-        }
-
-        String firstProperty() {
-            return firstProperty;
-        }
-
-        private static String describe(List<String[]> problems) {
-            StringBuilder text = new StringBuilder("The configuration of " + DefaultMailService.PID + " is invalid: ");
-            for (int i = 0; i < problems.size(); i++) {
-                text.append(i == 0 ? "" : "; ").append(problems.get(i)[0]).append(": ").append(problems.get(i)[1]);
-            }
-            return text.append('.').toString();
-        }
-    }
-
-    /** Reads typed values from raw properties, collecting problems instead of failing on the first. */
-    private static final class Reader {
-        private final Map<String, ?> properties;
-        final List<String[]> problems = new ArrayList<>();
-
-        Reader(Map<String, ?> properties) {
-            this.properties = properties;
-        }
-
-        void problem(String property, String text) {
-            problems.add(new String[] {property, text});
-        }
-
-        /** The value as trimmed text, null when absent or empty; reports unresolved placeholders. */
-        private String text(String property) {
-            Object value = properties.get(property);
-            if (value instanceof String[]) {
-                String[] values = (String[]) value;
-                value = values.length == 0 ? null : values[0];
-            }
-            if (value == null) {
-                return null;
-            }
-            String s = value.toString().strip();
-            Matcher placeholder = PLACEHOLDER.matcher(s);
-            if (placeholder.find()) {
-                problem(property, unresolved(placeholder.group(), placeholder.group(1), placeholder.group(2)));
-                return null;
-            }
-            return s.isEmpty() ? null : s;
-        }
-
-        String string(String property, boolean required) {
-            int before = problems.size();
-            String s = text(property);
-            if (s == null && required && problems.size() == before) {
-                problem(property, "is required but not set");
-            }
+        try {
+            new InternetAddress(s, true).validate();
             return s;
-        }
-
-        int integer(String property, int defaultValue, int min, int max) {
-            Object raw = properties.get(property);
-            long value;
-            if (raw instanceof Number) {
-                value = ((Number) raw).longValue();
-            } else {
-                int before = problems.size();
-                String s = text(property);
-                if (s == null) {
-                    return problems.size() == before ? defaultValue : 0;
-                }
-                try {
-                    value = Long.parseLong(s);
-                } catch (NumberFormatException e) {
-                    problem(property, "'" + s + "' is not a whole number");
-                    return 0;
-                }
-            }
-            if (value < min || value > max) {
-                problem(property, value + " is out of range " + min + ".." + max);
-                return 0;
-            }
-            return (int) value;
-        }
-
-        boolean bool(String property, boolean defaultValue) {
-            Object raw = properties.get(property);
-            if (raw instanceof Boolean) {
-                return (Boolean) raw;
-            }
-            String s = text(property);
-            if (s == null) {
-                return defaultValue;
-            }
-            switch (s.toLowerCase(Locale.ROOT)) {
-                case "true":
-                    return true;
-                case "false":
-                    return false;
-                default:
-                    problem(property, "'" + s + "' is not true or false");
-                    return defaultValue;
-            }
-        }
-
-        String mailbox(String property) {
-            String s = string(property, true);
-            if (s == null) {
-                return null;
-            }
-            try {
-                new InternetAddress(s, true).validate();
-                return s;
-            } catch (AddressException e) {
-                problem(property, "'" + s + "' is not a valid mail address (" + e.getMessage() + ")");
-                return null;
-            }
-        }
-
-        private static String unresolved(String placeholder, String kind, String name) {
-            switch (kind) {
-                case "env":
-                    return "the placeholder " + placeholder + " is not resolved: set the environment variable " + name
-                            + " (or give the placeholder a default: $[env:" + name + ";default=...])";
-                case "secret":
-                    return "the placeholder " + placeholder + " is not resolved: create the file " + name
-                            + " in the secrets directory (framework property org.apache.felix.configadmin.plugin.interpolation.secretsdir;"
-                            + " MAILER_SECRETS_DIR for the launcher)";
-                default:
-                    return "the placeholder " + placeholder + " is not resolved: define the property " + name
-                            + " or give the placeholder a default";
-            }
+        } catch (AddressException e) {
+            r.problem(property, "'" + s + "' is not a valid mail address (" + e.getMessage() + ")");
+            return null;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.mailer.core.impl;
 
+import dev.mailer.commons.config.InvalidConfigurationException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,9 +24,9 @@ final class TrustStores {
 
     /**
      * @return the factory trusting the configured truststore, or null to use the JVM's default
-     * @throws SmtpSettings.InvalidSettingsException when the file cannot be read as a truststore
+     * @throws InvalidConfigurationException when the file cannot be read as a truststore
      */
-    static SSLSocketFactory socketFactory(SmtpSettings settings) throws SmtpSettings.InvalidSettingsException {
+    static SSLSocketFactory socketFactory(SmtpSettings settings) throws InvalidConfigurationException {
         if (settings.truststorePath == null) {
             return null;
         }
@@ -53,7 +55,7 @@ final class TrustStores {
         }
     }
 
-    private static SmtpSettings.InvalidSettingsException invalid(String property, String text) {
-        return new SmtpSettings.InvalidSettingsException(java.util.List.<String[]>of(new String[] {property, text}));
+    private static InvalidConfigurationException invalid(String property, String text) {
+        return InvalidConfigurationException.of(DefaultMailService.PID, property, text);
     }
 }

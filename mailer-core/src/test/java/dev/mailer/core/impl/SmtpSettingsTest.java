@@ -1,5 +1,7 @@
 package dev.mailer.core.impl;
 
+import dev.mailer.commons.config.InvalidConfigurationException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +22,7 @@ class SmtpSettingsTest {
     }
 
     private static String problems(Map<String, Object> config) {
-        return assertThrows(SmtpSettings.InvalidSettingsException.class, () -> SmtpSettings.from(config)).getMessage();
+        return assertThrows(InvalidConfigurationException.class, () -> SmtpSettings.from(config)).getMessage();
     }
 
     @Test
