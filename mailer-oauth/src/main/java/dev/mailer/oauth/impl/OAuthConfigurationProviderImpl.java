@@ -1,0 +1,107 @@
+package dev.mailer.oauth.impl;
+
+import java.io.File;
+import java.time.Clock;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mailer.api.MailException;
+import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.commons.config.InvalidConfigurationException;
+
+/**
+ * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
+ * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant.
+ *
+ * <p>Activation does no network I/O: the first token is requested by the first send. An invalid
+ * configuration keeps the service registered but failing every request with the explanation.
+ */
+@Component(service = OAuthConfigurationProvider.class, configurationPid = OAuthConfigurationProviderImpl.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = OAuthProviderConfiguration.class)
+public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvider {
+
+    static final String PID = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
+
+    /** File in the bundle's data area holding a rotated refresh token. */
+    static final String REFRESH_TOKEN_FILE = "refresh-token.properties";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthConfigurationProviderImpl.class);
+
+    private final File dataArea;
+    private volatile State state;
+
+    @Activate
+    public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
+        this(context.getDataFile(""), properties);
+    }
+
+    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties) {
+        this.dataArea = dataArea;
+        this.state = State.of(properties, dataArea);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        this.state = State.of(properties, dataArea);
+    }
+
+    @Override
+    public String getAccessToken() throws MailException {
+        return state.tokens().get();
+    }
+
+    @Override
+    public void invalidateAccessToken(String rejectedToken) {
+        State s = state;
+        if (s.tokens != null && rejectedToken != null) {
+            s.tokens.invalidate(rejectedToken);
+        }
+    }
+
+    /** The tokens of the current configuration, or the reason it is unusable. Immutable. */
+    private static final class State {
+        final AccessTokens tokens;
+        final InvalidConfigurationException invalid;
+
+        private State(AccessTokens tokens, InvalidConfigurationException invalid) {
+            this.tokens = tokens;
+            this.invalid = invalid;
+        }
+
+        static State of(Map<String, Object> properties, File dataArea) {
+            try {
+                OAuthSettings settings = OAuthSettings.from(properties);
+                RefreshTokenStore store = new RefreshTokenStore(
+                        dataArea == null ? null : dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
+                if (dataArea == null) {
+                    LOG.warn("No persistent bundle data area: a rotated refresh token is kept in memory only");
+                }
+                LOG.info("OAuth2 token provider ready: {}", settings);
+                return new State(new AccessTokens(settings, new TokenEndpoint(settings), store, Clock.systemUTC()), null);
+            } catch (InvalidConfigurationException e) {
+                LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());
+                return new State(null, e);
+            }
+        }
+
+        AccessTokens tokens() throws MailException {
+            if (tokens == null) {
+                throw MailException.permanentFailure(invalid.getMessage())
+                        .setting(invalid.firstProperty())
+                        .diagnosis("Fix the OAuth configuration (its .cfg.json file, environment variables and secret files);"
+                                + " nothing was sent.")
+                        .build();
+            }
+            return tokens;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mailer.oauth.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Settings of {@link OAuthConfigurationProviderImpl}, named as AEM's OAuth mailer configuration.
+ * Secrets should be {@code $[secret:...]} placeholders. {@link OAuthSettings} reads and validates
+ * the raw values; this interface describes them for metatype.
+ */
+@ObjectClassDefinition(name = "Mailer - OAuth2 token provider",
+        description = "Obtains and renews the OAuth2 access tokens the mail service uses for SMTP XOAUTH2.")
+public @interface OAuthProviderConfiguration {
+
+    @AttributeDefinition(name = "Authorization URL", description = "Authorization endpoint, for the authorization-code bootstrap.")
+    String authUrl();
+
+    @AttributeDefinition(name = "Token URL", description = "Token endpoint (https), e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/token.")
+    String tokenUrl();
+
+    @AttributeDefinition(name = "Refresh URL", description = "Token endpoint for refresh requests; empty: the token URL.")
+    String refreshUrl();
+
+    @AttributeDefinition(name = "Client ID")
+    String clientId();
+
+    @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, description = "Use $[secret:oauth_client_secret].")
+    String clientSecret();
+
+    @AttributeDefinition(name = "Scopes", description = "e.g. https://outlook.office.com/SMTP.Send and offline_access.")
+    String[] scopes();
+
+    @AttributeDefinition(name = "Redirect URL", description = "Redirect URI registered with the provider (authorization code).")
+    String authCodeRedirectUrl();
+
+    @AttributeDefinition(name = "Refresh token", type = AttributeType.PASSWORD,
+            description = "Initial refresh token (grant refresh_token). Use $[secret:oauth_refresh_token]. A rotated token is stored by the provider.")
+    String refreshToken();
+
+    @AttributeDefinition(name = "Grant type", description = "refresh_token (delegated, default) or client_credentials (app-only).")
+    String grantType() default OAuthSettings.GRANT_REFRESH_TOKEN;
+
+    @AttributeDefinition(name = "Renew before expiry (s)",
+            description = "Renew a token this long before it expires (at most half its lifetime).")
+    int renewBeforeExpirySeconds() default OAuthSettings.DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS;
+
+    @AttributeDefinition(name = "HTTP connect timeout (ms)")
+    int httpConnectTimeoutMillis() default OAuthSettings.DEFAULT_CONNECT_TIMEOUT_MS;
+
+    @AttributeDefinition(name = "HTTP read timeout (ms)")
+    int httpReadTimeoutMillis() default OAuthSettings.DEFAULT_READ_TIMEOUT_MS;
+
+    @AttributeDefinition(name = "HTTP proxy", description = "host:port of an HTTP(S) proxy for the token endpoint; empty: direct.")
+    String httpProxy();
+}

@@ -1,0 +1,173 @@
+package dev.mailer.oauth.impl;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.mailer.commons.config.ConfigReader;
+import dev.mailer.commons.config.InvalidConfigurationException;
+
+/** The validated, immutable settings of the token provider. {@link #toString()} never shows secrets. */
+final class OAuthSettings {
+
+    static final String GRANT_REFRESH_TOKEN = "refresh_token";
+    static final String GRANT_CLIENT_CREDENTIALS = "client_credentials";
+    static final int DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS = 300;
+    static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+    static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+    static final String AUTH_URL = "authUrl";
+    static final String TOKEN_URL = "tokenUrl";
+    static final String REFRESH_URL = "refreshUrl";
+    static final String CLIENT_ID = "clientId";
+    static final String CLIENT_SECRET = "clientSecret";
+    static final String SCOPES = "scopes";
+    static final String REDIRECT_URL = "authCodeRedirectUrl";
+    static final String REFRESH_TOKEN = "refreshToken";
+    static final String GRANT_TYPE = "grantType";
+    static final String RENEW_BEFORE_EXPIRY = "renewBeforeExpirySeconds";
+    static final String CONNECT_TIMEOUT = "httpConnectTimeoutMillis";
+    static final String READ_TIMEOUT = "httpReadTimeoutMillis";
+    static final String PROXY = "httpProxy";
+
+    final URI authUrl;
+    final URI tokenUrl;
+    final URI refreshUrl;
+    final String clientId;
+    final String clientSecret;
+    final List<String> scopes;
+    final String redirectUrl;
+    final String refreshToken;
+    final String grantType;
+    final int renewBeforeExpirySeconds;
+    final int connectTimeoutMs;
+    final int readTimeoutMs;
+    final InetSocketAddress proxy;
+
+    private OAuthSettings(ConfigReader r) {
+        authUrl = endpoint(r, AUTH_URL, false);
+        tokenUrl = endpoint(r, TOKEN_URL, true);
+        URI refresh = endpoint(r, REFRESH_URL, false);
+        refreshUrl = refresh == null ? tokenUrl : refresh;
+        clientId = r.requiredString(CLIENT_ID);
+        clientSecret = r.string(CLIENT_SECRET);
+        scopes = List.copyOf(r.strings(SCOPES));
+        redirectUrl = r.string(REDIRECT_URL);
+        refreshToken = r.string(REFRESH_TOKEN);
+        String grant = r.string(GRANT_TYPE);
+        grantType = grant == null ? GRANT_REFRESH_TOKEN : grant.toLowerCase(Locale.ROOT);
+        renewBeforeExpirySeconds = r.integer(RENEW_BEFORE_EXPIRY, DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS, 0, 86_400);
+        connectTimeoutMs = r.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        readTimeoutMs = r.integer(READ_TIMEOUT, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        proxy = proxy(r);
+
+        switch (grantType) {
+            case GRANT_REFRESH_TOKEN:
+                if (refreshToken == null) {
+                    r.problem(REFRESH_TOKEN, "grantType=refresh_token needs a refresh token: obtain one with the provider's"
+                            + " consent flow and put it in the secret named by the refreshToken placeholder"
+                            + " (e.g. $[secret:oauth_refresh_token]), or use grantType=client_credentials for app-only access");
+                }
+                break;
+            case GRANT_CLIENT_CREDENTIALS:
+                if (clientSecret == null) {
+                    r.problem(CLIENT_SECRET, "grantType=client_credentials needs the client secret of the app registration");
+                }
+                if (scopes.isEmpty()) {
+                    r.problem(SCOPES, "grantType=client_credentials needs a scope, e.g. https://outlook.office365.com/.default");
+                }
+                break;
+            default:
+                r.problem(GRANT_TYPE, "'" + grantType + "' is not supported; use refresh_token or client_credentials");
+        }
+    }
+
+    static OAuthSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
+        ConfigReader reader = new ConfigReader(properties);
+        OAuthSettings settings = new OAuthSettings(reader);
+        reader.throwIfInvalid(OAuthConfigurationProviderImpl.PID);
+        return settings;
+    }
+
+    /** Space-separated scopes as the token endpoint expects them, or null when none are configured. */
+    String scopeParameter() {
+        return scopes.isEmpty() ? null : String.join(" ", scopes);
+    }
+
+    @Override
+    public String toString() {
+        return "OAuthSettings[grant=" + grantType + ", tokenUrl=" + tokenUrl
+                + (refreshUrl.equals(tokenUrl) ? "" : ", refreshUrl=" + refreshUrl) + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret == null ? "unset" : "***") + ", refreshToken="
+                + (refreshToken == null ? "unset" : "***") + ", scopes=" + scopes + (proxy == null ? "" : ", proxy=" + proxy) + "]";
+    }
+
+    /**
+     * An endpoint URL: https, or http for a loopback host only (a test or local proxy), since the
+     * request carries the client secret and the tokens.
+     */
+    private static URI endpoint(ConfigReader r, String property, boolean required) {
+        String value = required ? r.requiredString(property) : r.string(property);
+        if (value == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            r.problem(property, "'" + value + "' is not a URL (" + e.getReason() + ")");
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            r.problem(property, "'" + value + "' is not an https URL");
+            return null;
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            r.problem(property, "'" + value + "' uses plain http, which would send the client secret and tokens"
+                    + " unencrypted; use https (plain http is accepted for localhost only)");
+            return null;
+        }
+        return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // literal addresses only: no DNS lookup during activation
+        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static InetSocketAddress proxy(ConfigReader r) {
+        String value = r.string(PROXY);
+        if (value == null) {
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        try {
+            if (colon > 0) {
+                int port = Integer.parseInt(value.substring(colon + 1));
+                if (port >= 1 && port <= 65535) {
+                    return InetSocketAddress.createUnresolved(value.substring(0, colon), port);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        r.problem(PROXY, "'" + value + "' is not host:port (e.g. proxy.example.com:3128)");
+        return null;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.mailer.oauth.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mailer.api.MailException;
+
+/** Token lifecycle against a real OAuth2 server over HTTP; time is a test clock. */
+class AccessTokensTest {
+
+    private final OAuthTestServer server = new OAuthTestServer(true);
+    private final MutableClock clock = new MutableClock();
+
+    @TempDir
+    Path data;
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private AccessTokens tokens(OAuthSettings settings) {
+        return new AccessTokens(settings, new TokenEndpoint(settings), new RefreshTokenStore(data.resolve("rt.properties")), clock);
+    }
+
+    @Test
+    void clientCredentialsTokenIsCachedAndRenewedAheadOfExpiry() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
+        server.nextTokenExpiresIn(600);
+
+        String first = tokens.get();
+        clock.advance(Duration.ofSeconds(200));
+        assertEquals(first, tokens.get(), "cached while far from expiry");
+        assertEquals(1, server.drainRequests().size());
+
+        clock.advance(Duration.ofSeconds(150)); // 350 s: inside the 300 s renewal window
+        String renewed = tokens.get();
+        assertNotEquals(first, renewed);
+        List<Map<String, String>> requests = server.drainRequests();
+        assertEquals(1, requests.size());
+        assertEquals("client_credentials", requests.get(0).get("grant_type"));
+        assertEquals("smtp offline_access", requests.get(0).get("scope"));
+    }
+
+    @Test
+    void shortLivedTokensAreRenewedOncePerLifetimeNotOncePerUse() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
+        for (int second = 0; second < 20; second++) {
+            server.nextTokenExpiresIn(4);
+            tokens.get();
+            tokens.get();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // 4 s tokens renewed at half their lifetime: every 2 s over 20 s
+        assertEquals(10, server.drainRequests().size());
+    }
+
+    @Test
+    void fiftyThreadsWithAnExpiredTokenCauseExactlyOneTokenRequest() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
+        server.nextTokenExpiresIn(60);
+        tokens.get();
+        server.drainRequests();
+        clock.advance(Duration.ofSeconds(61));
+
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return tokens.get();
+                }));
+            }
+            start.countDown();
+            Set<String> distinct = new HashSet<>();
+            for (Future<String> result : results) {
+                distinct.add(result.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(1, distinct.size(), "every thread got the one new token");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, server.drainRequests().size());
+    }
+
+    @Test
+    void rotatedRefreshTokenIsStoredUsedAfterRestartAndNeverSentAgain() throws Exception {
+        Map<String, Object> config = server.config("refresh_token");
+        config.put("refreshToken", "placeholder");
+        String issued = server.obtainRefreshToken(OAuthSettings.from(config));
+        config.put("refreshToken", issued);
+        OAuthSettings settings = OAuthSettings.from(config);
+
+        tokens(settings).get();
+        List<Map<String, String>> first = server.drainRequests();
+        assertEquals(issued, first.get(0).get("refresh_token"));
+        assertTrue(Files.exists(data.resolve("rt.properties")));
+        assertEquals("[OWNER_READ, OWNER_WRITE]",
+                new java.util.TreeSet<>(Files.getPosixFilePermissions(data.resolve("rt.properties"))).toString());
+
+        // a restart: a new instance over the same data area
+        tokens(settings).get();
+        List<Map<String, String>> second = server.drainRequests();
+        String sentAfterRestart = second.get(0).get("refresh_token");
+        assertNotEquals(issued, sentAfterRestart, "the exchanged refresh token must not be sent again");
+        assertEquals("refresh_token", second.get(0).get("grant_type"));
+    }
+
+    @Test
+    void newlyConfiguredRefreshTokenWinsOverTheStoredRotation() throws Exception {
+        RefreshTokenStore store = new RefreshTokenStore(data.resolve("rt.properties"));
+        store.save("configured-1", "rotated-1");
+        assertEquals("rotated-1", store.current("configured-1"));
+        assertEquals("configured-2", store.current("configured-2"));
+    }
+
+    @Test
+    void invalidGrantQuotesTheServerAndSaysToAuthorizeAgain() throws Exception {
+        Map<String, Object> config = server.config("refresh_token");
+        config.put("refreshToken", "not-a-token-this-server-issued");
+        AccessTokens tokens = tokens(OAuthSettings.from(config));
+
+        MailException e = assertThrows(MailException.class, tokens::get);
+
+        assertFalse(e.isTransient());
+        assertTrue(e.getMessage().contains("invalid_grant"), e.getMessage());
+        assertTrue(e.getMessage().contains("Authorize again"), e.getMessage());
+        assertEquals("refreshToken", e.getSetting().orElseThrow());
+        assertFalse(e.getMessage().contains("not-a-token-this-server-issued"), e.getMessage());
+        assertFalse(e.getMessage().contains("client-s3cret"), e.getMessage());
+    }
+
+    @Test
+    void failedRenewalKeepsUsingTheValidTokenThenBacksOff() throws Exception {
+        Map<String, Object> config = server.config("client_credentials");
+        AccessTokens tokens = tokens(OAuthSettings.from(config));
+        server.nextTokenExpiresIn(600);
+        String token = tokens.get();
+        server.drainRequests();
+        server.close(); // the endpoint goes away
+
+        clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
+        assertEquals(token, tokens.get());
+        assertEquals(token, tokens.get(), "within the back-off no new request is made");
+
+        clock.advance(Duration.ofSeconds(300)); // expired
+        MailException e = assertThrows(MailException.class, tokens::get);
+        assertTrue(e.isTransient());
+        assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
+        assertEquals("tokenUrl", e.getSetting().orElseThrow());
+    }
+
+    @Test
+    void unreachableEndpointIsTransientAndNamesTokenUrl() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Map<String, Object> config = server.config("client_credentials");
+        config.put("tokenUrl", "http://127.0.0.1:" + closed + "/token");
+
+        MailException e = assertThrows(MailException.class, tokens(OAuthSettings.from(config))::get);
+
+        assertTrue(e.isTransient());
+        assertTrue(e.getMessage().contains("http://127.0.0.1:" + closed + "/token cannot be reached"), e.getMessage());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mailer.oauth.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mailer.commons.config.InvalidConfigurationException;
+
+class OAuthSettingsTest {
+
+    private static Map<String, Object> config() {
+        Map<String, Object> config = new HashMap<>();
+        config.put("tokenUrl", "https://login.microsoftonline.com/tenant/oauth2/v2.0/token");
+        config.put("clientId", "app-id");
+        config.put("clientSecret", "client-s3cret");
+        config.put("refreshToken", "refresh-s3cret");
+        config.put("scopes", new String[] {"https://outlook.office.com/SMTP.Send", "offline_access"});
+        return config;
+    }
+
+    private static String problems(Map<String, Object> config) {
+        return assertThrows(InvalidConfigurationException.class, () -> OAuthSettings.from(config)).getMessage();
+    }
+
+    @Test
+    void defaultsToRefreshTokenGrantAndTokenUrlForRefresh() throws Exception {
+        OAuthSettings settings = OAuthSettings.from(config());
+        assertEquals("refresh_token", settings.grantType);
+        assertEquals(settings.tokenUrl, settings.refreshUrl);
+        assertEquals("https://outlook.office.com/SMTP.Send offline_access", settings.scopeParameter());
+    }
+
+    @Test
+    void refusesPlainHttpExceptForLoopback() throws Exception {
+        Map<String, Object> config = config();
+        config.put("tokenUrl", "http://login.example.com/token");
+        assertTrue(problems(config).contains("tokenUrl: 'http://login.example.com/token' uses plain http"));
+        config.put("tokenUrl", "http://127.0.0.1:8080/token");
+        OAuthSettings.from(config);
+        config.put("tokenUrl", "http://localhost:8080/token");
+        OAuthSettings.from(config);
+    }
+
+    @Test
+    void refreshGrantNeedsARefreshToken() {
+        Map<String, Object> config = config();
+        config.put("refreshToken", "$[secret:oauth_refresh_token]");
+        String text = problems(config);
+        assertTrue(text.contains("refreshToken: the placeholder $[secret:oauth_refresh_token] is not resolved"), text);
+    }
+
+    @Test
+    void clientCredentialsNeedSecretAndScope() {
+        Map<String, Object> config = config();
+        config.put("grantType", "client_credentials");
+        config.remove("clientSecret");
+        config.remove("scopes");
+        String text = problems(config);
+        assertTrue(text.contains("clientSecret: grantType=client_credentials needs the client secret"), text);
+        assertTrue(text.contains("scopes: grantType=client_credentials needs a scope"), text);
+    }
+
+    @Test
+    void refusesUnknownGrantAndBadProxy() {
+        Map<String, Object> config = config();
+        config.put("grantType", "password");
+        config.put("httpProxy", "proxy.example.com");
+        String text = problems(config);
+        assertTrue(text.contains("grantType: 'password' is not supported"), text);
+        assertTrue(text.contains("httpProxy: 'proxy.example.com' is not host:port"), text);
+    }
+
+    @Test
+    void toStringShowsNoSecrets() throws Exception {
+        String text = OAuthSettings.from(config()).toString();
+        assertFalse(text.contains("client-s3cret"), text);
+        assertFalse(text.contains("refresh-s3cret"), text);
+    }
+}
