@@ -3,11 +3,16 @@ package dev.mailer.core.impl;
 import dev.mailer.commons.config.InvalidConfigurationException;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
+import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 
 /**
@@ -33,8 +39,15 @@ public class DefaultMailService implements MailService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMailService.class);
 
+    /** How long a send waits for the OAuth provider to appear (it may start after this service). */
+    static final long OAUTH_PROVIDER_WAIT_MS = 10_000;
+
     /** Either a ready sender or the reason there is none; replaced as a whole on reconfiguration. */
     private volatile State state;
+
+    /** Guards {@link #oauthProvider}, so that a send can wait for one to be bound. */
+    private final Object oauthMonitor = new Object();
+    private OAuthConfigurationProvider oauthProvider;
 
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
@@ -51,15 +64,60 @@ public class DefaultMailService implements MailService {
         if (email == null) {
             throw new IllegalArgumentException("email must not be null");
         }
-        return state.sender().send(email);
+        State current = state;
+        SmtpSender sender = current.sender();
+        return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindOAuthProvider(OAuthConfigurationProvider provider) {
+        synchronized (oauthMonitor) {
+            oauthProvider = provider;
+            oauthMonitor.notifyAll();
+        }
+    }
+
+    void unbindOAuthProvider(OAuthConfigurationProvider provider) {
+        synchronized (oauthMonitor) {
+            if (oauthProvider == provider) {
+                oauthProvider = null;
+            }
+        }
+    }
+
+    private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OAUTH_PROVIDER_WAIT_MS);
+        synchronized (oauthMonitor) {
+            try {
+                long left;
+                while (oauthProvider == null && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(oauthMonitor, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (oauthProvider == null) {
+                throw MailException.permanentFailure("oauth.flow=true, but no OAuthConfigurationProvider service appeared"
+                        + " within " + OAUTH_PROVIDER_WAIT_MS / 1000 + " s; nothing was sent.")
+                        .setting(SmtpSettings.OAUTH)
+                        .diagnosis("Install the mailer-oauth bundle and configure dev.mailer.oauth.impl.OAuthConfigurationProviderImpl"
+                                + " (its .cfg.json: tokenUrl, clientId, clientSecret, scopes, refreshToken or grantType),"
+                                + " or set oauth.flow=false to use smtp.password.")
+                        .build();
+            }
+            return oauthProvider;
+        }
     }
 
     /** The current configuration's sender, or the reason it is unusable. Immutable. */
     private static final class State {
+        private final SmtpSettings settings;
         private final SmtpSender sender;
         private final InvalidConfigurationException invalid;
 
-        private State(SmtpSender sender, InvalidConfigurationException invalid) {
+        private State(SmtpSettings settings, SmtpSender sender, InvalidConfigurationException invalid) {
+            this.settings = settings;
             this.sender = sender;
             this.invalid = invalid;
         }
@@ -67,7 +125,7 @@ public class DefaultMailService implements MailService {
         static State of(Map<String, Object> properties) {
             try {
                 SmtpSettings settings = SmtpSettings.from(properties);
-                State state = new State(new SmtpSender(settings, TrustStores.socketFactory(settings)), null);
+                State state = new State(settings, new SmtpSender(settings, TrustStores.socketFactory(settings)), null);
                 LOG.info("Mail service ready: {}", settings);
                 if (settings.port == 465 && !settings.ssl) {
                     LOG.warn("smtp.port is 465 but smtp.ssl is false: port 465 usually expects TLS from the first byte (smtp.ssl=true)");
@@ -75,7 +133,7 @@ public class DefaultMailService implements MailService {
                 return state;
             } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every send will fail until the configuration is fixed.", e.getMessage());
-                return new State(null, e);
+                return new State(null, null, e);
             }
         }
 

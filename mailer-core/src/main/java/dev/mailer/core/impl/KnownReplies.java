@@ -17,9 +17,10 @@ final class KnownReplies {
         String s = status == null ? "" : status;
         if (s.equals("5.7.139") || (s.equals("5.7.3") && code == 535) || reply.contains("smtpclientauthentication is disabled")
                 || reply.contains("basic authentication is disabled")) {
-            return "Office 365: SMTP AUTH is disabled for this mailbox or tenant, or basic authentication is turned off."
-                    + " Enable 'Authenticated SMTP' for the mailbox (Microsoft 365 admin center > user > Mail > Manage email apps)"
-                    + " and use OAuth (oauth.flow=true); basic auth with smtp.password no longer works at most tenants.";
+            return "Office 365: SMTP AUTH is disabled for this mailbox or tenant" + (settings.oauth ? "." : ", or basic"
+                    + " authentication is turned off.") + " Enable 'Authenticated SMTP' for the mailbox (Microsoft 365 admin"
+                    + " center > user > Mail > Manage email apps)" + (settings.oauth ? "." : " and use OAuth (oauth.flow=true);"
+                    + " basic auth with smtp.password no longer works at most tenants.");
         }
         if (s.equals("5.7.60") || s.equals("5.2.252") || reply.contains("sendasdenied") || reply.contains("send as")) {
             return "The login is not allowed to send as from.address=" + settings.fromAddress + " (Send-As)."
@@ -39,8 +40,12 @@ final class KnownReplies {
         }
         if (code == 535 || code == 534) {
             return settings.oauth
-                    ? "The access token was refused. Check that it was issued for smtp.user, with the SMTP scope of the"
-                            + " provider, and that SMTP AUTH is enabled for the mailbox."
+                    ? "The access token was refused. Usual causes: SMTP AUTH is disabled for the mailbox or tenant"
+                            + " (Office 365: 535 5.7.139; enable Authenticated SMTP for the mailbox); the token lacks the"
+                            + " SMTP scope (Office 365 delegated: https://outlook.office.com/SMTP.Send, app-only:"
+                            + " https://outlook.office365.com/.default with SMTP.SendAsApp; Gmail: https://mail.google.com/);"
+                            + " smtp.user is not the mailbox the token was issued for (app-only: the service principal"
+                            + " needs mailbox permission)."
                     : "Check smtp.user and the password in the secret smtp_password. Office 365 and Gmail no longer accept"
                             + " basic authentication at most tenants: use OAuth (oauth.flow=true).";
         }

@@ -1,5 +1,6 @@
 package dev.mailer.core.impl;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -76,8 +77,26 @@ final class SmtpFailures {
         if (reply.find()) {
             return reply("The server refused the request.", Integer.parseInt(reply.group(1)), text, settings, e);
         }
-        return MailException.transientFailure("Sending through " + settings.server() + " failed: " + text)
+        if (cause instanceof IOException) {
+            // not the network (handled above): the message could not be written, which sending again will not change
+            return MailException.permanentFailure("The message could not be written: " + cause.getClass().getSimpleName()
+                    + ": " + cause.getMessage() + ".").cause(e).build();
+        }
+        return MailException.transientFailure("Sending through " + settings.server() + " failed: " + text
+                + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")"))
                 .cause(e).build();
+    }
+
+    /** The server refused the OAuth access token, also a fresh one. */
+    static MailException tokenRejected(int code, String reply, String errorJson, SmtpSettings settings) {
+        Matcher m = REPLY.matcher(String.valueOf(reply));
+        String status = m.find() ? m.group(2) : null;
+        String known = KnownReplies.diagnose(code, status, reply, settings);
+        return MailException.permanentFailure("The server " + settings.server() + " refused the OAuth2 access token for"
+                + " smtp.user=" + settings.user + ", also a freshly obtained one.")
+                .replyCode(code).enhancedStatus(status).serverReply(reply).setting(SmtpSettings.USER)
+                .diagnosis((errorJson == null ? "" : "Server detail: " + errorJson + ". ") + known)
+                .build();
     }
 
     /** Failures below SMTP: DNS, TCP, TLS. Null when {@code t} is none of these. */

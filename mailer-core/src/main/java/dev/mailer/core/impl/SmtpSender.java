@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -36,17 +37,52 @@ final class SmtpSender {
         this.session = Session.getInstance(sessionProperties(settings, protocol, socketFactory));
     }
 
-    SendResult send(Email email) throws MailException {
-        if (settings.oauth) {
-            // XOAUTH2 with tokens from an OAuthConfigurationProvider is the next step of the roadmap
-            throw MailException.permanentFailure("oauth.flow=true is not supported by this version of the mail service;"
-                    + " nothing was sent.").setting(SmtpSettings.OAUTH)
-                    .diagnosis("Set oauth.flow=false and use smtp.user / smtp.password, or update the mailer bundles.").build();
+    /**
+     * Sends one message on a connection of its own.
+     *
+     * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
+     */
+    SendResult send(Email email, OAuthConfigurationProvider oauth) throws MailException {
+        // Jakarta Activation finds its registry and the multipart handlers through the context class loader
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(MailClassLoader.INSTANCE);
+        try {
+            if (!settings.oauth) {
+                return deliverWithoutToken(email);
+            }
+            String token = oauth.getAccessToken();
+            try {
+                return deliver(email, token);
+            } catch (Xoauth2.TokenRejectedException first) {
+                // the token may have been revoked or expired early: once more with a fresh one
+                oauth.invalidateAccessToken(token);
+                String fresh = oauth.getAccessToken();
+                try {
+                    return deliver(email, fresh);
+                } catch (Xoauth2.TokenRejectedException second) {
+                    oauth.invalidateAccessToken(fresh);
+                    throw SmtpFailures.tokenRejected(second.code, second.reply, second.errorJson, settings);
+                }
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
         }
+    }
+
+    private SendResult deliverWithoutToken(Email email) throws MailException {
+        try {
+            return deliver(email, null);
+        } catch (Xoauth2.TokenRejectedException e) {
+            throw new IllegalStateException("XOAUTH2 without a token", e); // deliver() only runs XOAUTH2 with a token
+        }
+    }
+
+    private SendResult deliver(Email email, String token) throws MailException, Xoauth2.TokenRejectedException {
         Session sessionForThisSend = settings.debug ? tracingSession() : session;
         RedactingDebugLog trace = null;
         if (settings.debug) {
-            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword);
+            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword, token);
             sessionForThisSend.setDebugOut(trace.printStream());
             sessionForThisSend.setDebug(true);
         }
@@ -54,7 +90,11 @@ final class SmtpSender {
             MimeMessage message = MimeMessages.create(sessionForThisSend, email, settings.fromAddress);
             InternetAddress[] recipients = MimeMessages.recipients(email);
             try (Transport transport = sessionForThisSend.getTransport(protocol)) {
-                if (settings.authenticates()) {
+                if (token != null) {
+                    // Angus does TLS (and requires it) but no AUTH: XOAUTH2 is ours, see Xoauth2
+                    transport.connect(settings.host, settings.port, null, null);
+                    Xoauth2.authenticate((SMTPTransport) transport, settings, token);
+                } else if (settings.user != null) {
                     transport.connect(settings.host, settings.port, settings.user, settings.password);
                 } else {
                     transport.connect(settings.host, settings.port, null, null);
@@ -85,7 +125,8 @@ final class SmtpSender {
         props.setProperty(p + "connectiontimeout", Integer.toString(settings.connectTimeoutMs));
         props.setProperty(p + "timeout", Integer.toString(settings.readTimeoutMs));
         props.setProperty(p + "writetimeout", Integer.toString(settings.writeTimeoutMs));
-        props.setProperty(p + "auth", Boolean.toString(settings.authenticates()));
+        // with OAuth Angus must not authenticate: Xoauth2 does, after Angus's EHLO and STARTTLS
+        props.setProperty(p + "auth", Boolean.toString(settings.user != null && !settings.oauth));
         // basic auth only with mechanisms that carry the password we were given
         props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
         props.setProperty(p + "starttls.enable", Boolean.toString(settings.starttls));

@@ -111,10 +111,6 @@ final class SmtpSettings {
         return settings;
     }
 
-    boolean authenticates() {
-        return oauth || user != null;
-    }
-
     /** "host:port", for messages. */
     String server() {
         return host + ":" + port;

@@ -32,7 +32,7 @@ class SmtpSettingsTest {
         assertTrue(settings.starttls);
         assertTrue(settings.requireTls);
         assertFalse(settings.ssl);
-        assertFalse(settings.authenticates());
+        assertEquals(null, settings.user);
     }
 
     @Test

@@ -1,0 +1,329 @@
+package dev.mailer.launcher;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
+import org.osgi.resource.Requirement;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The embedded Felix framework with the bundles packed into the launcher.
+ *
+ * <p>The framework storage is kept between runs, so bundle data areas (and what bundles keep there)
+ * survive restarts. Each embedded bundle is installed under a location derived from its symbolic
+ * name, so a new version of it is an update of the same bundle (same id, same data area), and it is
+ * updated only when its bytes changed since the last run (SHA-256 recorded beside the storage).
+ *
+ * <p>Bundles are started transiently on every run: what runs is decided by the launcher each time
+ * (in {@code send} mode the shell is left out), not by what an earlier run left behind.
+ */
+final class Container {
+
+    /** Location prefix of the bundles the launcher manages; bundles installed otherwise are left alone. */
+    static final String LOCATION_PREFIX = "mailer-launcher:";
+
+    private static final long REFRESH_TIMEOUT_SECONDS = 60;
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    private final Framework framework;
+
+    private Container(Framework framework) {
+        this.framework = framework;
+    }
+
+    /**
+     * Starts the framework, brings the embedded bundles up to date and starts them.
+     *
+     * @param properties   framework properties (values may be objects, e.g. Felix's logger)
+     * @param bundles      file name to content of the embedded bundles
+     * @param digests      file recording the installed bundles' SHA-256 between runs
+     * @param beforeStart  run after the framework is initialised (its storage locked) but before any bundle starts
+     * @param shellBundles symbolic names of the shell's bundles: started last (once everything else
+     *                     is up, so the first command typed finds the services), or not at all
+     * @param startShell   whether to start the shell bundles; they must resolve either way
+     * @throws ContainerException listing every bundle that failed to resolve or start, with the reason
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Container start(Map<String, Object> properties, Map<String, byte[]> bundles, Path digests,
+            ThrowingRunnable beforeStart, Set<String> shellBundles, boolean startShell) throws ContainerException, IOException {
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Container.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new ContainerException(List.of("no OSGi framework in the launcher jar (META-INF/services)")));
+        // Felix takes objects as values (felix.log.logger); the API says String
+        Framework framework = factory.newFramework((Map) properties);
+        Container container = new Container(framework);
+        try {
+            framework.init();
+            beforeStart.run();
+            List<Bundle> changed = new ArrayList<>();
+            Map<Bundle, Boolean> ours = container.sync(bundles, digests, changed);
+            framework.start();
+            if (!changed.isEmpty()) {
+                container.refresh(changed);
+            }
+            container.startAll(ours, shellBundles, startShell);
+            return container;
+        } catch (ContainerException | IOException | RuntimeException e) {
+            container.stop();
+            throw e;
+        } catch (BundleException e) {
+            container.stop();
+            throw new ContainerException(List.of("the framework did not start: " + e.getMessage()));
+        }
+    }
+
+    /** Installs, updates and uninstalls so that exactly the embedded bundles are present; returns them (true: fragment). */
+    private Map<Bundle, Boolean> sync(Map<String, byte[]> bundles, Path digests, List<Bundle> changed) throws IOException, ContainerException {
+        BundleContext context = framework.getBundleContext();
+        Properties recorded = new Properties();
+        if (Files.isRegularFile(digests)) {
+            try (InputStream in = Files.newInputStream(digests)) {
+                recorded.load(in);
+            }
+        }
+        Map<String, Bundle> installed = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getLocation().startsWith(LOCATION_PREFIX)) {
+                installed.put(bundle.getLocation(), bundle);
+            }
+        }
+        Properties current = new Properties();
+        Map<Bundle, Boolean> ours = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : bundles.entrySet()) {
+            byte[] content = file.getValue();
+            Manifest manifest = manifest(content);
+            String symbolicName = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            if (symbolicName == null) {
+                errors.add("bundles/" + file.getKey() + " is not an OSGi bundle (no Bundle-SymbolicName)");
+                continue;
+            }
+            String location = LOCATION_PREFIX + symbolicName.split(";", 2)[0].strip();
+            String digest = sha256(content);
+            current.setProperty(location, digest);
+            try {
+                Bundle bundle = installed.remove(location);
+                if (bundle == null) {
+                    bundle = context.installBundle(location, new ByteArrayInputStream(content));
+                    changed.add(bundle);
+                } else if (!digest.equals(recorded.getProperty(location))) {
+                    bundle.update(new ByteArrayInputStream(content));
+                    changed.add(bundle);
+                }
+                ours.put(bundle, manifest.getMainAttributes().getValue(Constants.FRAGMENT_HOST) != null);
+            } catch (BundleException e) {
+                errors.add(file.getKey() + ": " + e.getMessage());
+            }
+        }
+        // embedded in an earlier launcher, not in this one
+        for (Bundle stale : installed.values()) {
+            try {
+                stale.uninstall();
+                changed.add(stale);
+            } catch (BundleException e) {
+                errors.add("cannot uninstall " + stale.getLocation() + ": " + e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ContainerException(errors);
+        }
+        try (OutputStream out = Files.newOutputStream(digests)) {
+            current.store(out, "SHA-256 of the bundles the launcher installed; a change means the bundle is updated");
+        }
+        return ours;
+    }
+
+    private void refresh(List<Bundle> changed) throws ContainerException {
+        CountDownLatch done = new CountDownLatch(1);
+        framework.adapt(FrameworkWiring.class).refreshBundles(changed, event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        });
+        try {
+            if (!done.await(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new ContainerException(List.of("refreshing the updated bundles took longer than " + REFRESH_TIMEOUT_SECONDS + " s"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerException(List.of("interrupted while refreshing bundles"));
+        }
+    }
+
+    /** Resolves all, then starts the non-fragments; any failure is collected, so all problems show at once. */
+    private void startAll(Map<Bundle, Boolean> ours, Set<String> shellBundles, boolean startShell) throws ContainerException {
+        framework.adapt(FrameworkWiring.class).resolveBundles(ours.keySet());
+        List<String> errors = new ArrayList<>();
+        List<Bundle> shell = new ArrayList<>();
+        for (Map.Entry<Bundle, Boolean> entry : ours.entrySet()) {
+            Bundle bundle = entry.getKey();
+            if (entry.getValue()) {
+                if (bundle.getState() != Bundle.RESOLVED) {
+                    errors.add(describe(bundle) + " did not attach to its host (Fragment-Host: "
+                            + bundle.getHeaders().get(Constants.FRAGMENT_HOST) + "): " + missingRequirements(bundle));
+                }
+            } else if (shellBundles.contains(bundle.getSymbolicName())) {
+                shell.add(bundle);
+            } else {
+                start(bundle, errors);
+            }
+        }
+        for (Bundle bundle : shell) {
+            if (startShell) {
+                start(bundle, errors);
+            } else if (bundle.getState() == Bundle.INSTALLED) {
+                // not started in this mode (starting it would run it), but it must resolve
+                errors.add(describe(bundle) + " did not resolve: " + missingRequirements(bundle));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ContainerException(errors);
+        }
+    }
+
+    private static void start(Bundle bundle, List<String> errors) {
+        try {
+            bundle.start(Bundle.START_TRANSIENT);
+        } catch (BundleException | IllegalStateException e) {
+            // Felix's message names the unresolved requirement, or the activator's failure
+            errors.add(describe(bundle) + ": " + e.getMessage()
+                    + (e.getCause() != null && e.getCause() != e ? " (" + e.getCause() + ")" : ""));
+        }
+    }
+
+    /**
+     * Runs a command service of the CLI bundle: a {@code Function<String[], Integer>} registered with
+     * {@code mailer.launcher.command=NAME}. Only JDK types cross the framework boundary.
+     *
+     * @return the exit code, or null if no such service appeared within the timeout
+     */
+    @SuppressWarnings("unchecked")
+    Integer runCommand(String name, String[] args, long timeoutMs) throws InterruptedException {
+        String filter = "(&(" + Constants.OBJECTCLASS + "=" + Function.class.getName() + ")(mailer.launcher.command=" + name + "))";
+        ServiceTracker<Object, Object> tracker;
+        try {
+            tracker = new ServiceTracker<>(framework.getBundleContext(), framework.getBundleContext().createFilter(filter), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("command name " + name, e);
+        }
+        tracker.open(true);
+        try {
+            Object command = tracker.waitForService(timeoutMs);
+            return command == null ? null : ((Function<String[], Integer>) command).apply(args);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /** Blocks until the framework stops (Gogo's {@code stop 0}, or {@link #stop()} from a shutdown hook). */
+    void waitForStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+
+    /** Stops the framework and waits for it; safe to call more than once and from a shutdown hook. */
+    void stop() {
+        try {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                framework.stop();
+            }
+            framework.waitForStop(STOP_TIMEOUT_MS);
+        } catch (BundleException e) {
+            System.err.println("mailer: the framework did not stop cleanly: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The requirements nothing installed provides, or a hint when each one alone could be met. */
+    private String missingRequirements(Bundle bundle) {
+        FrameworkWiring wiring = framework.adapt(FrameworkWiring.class);
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        List<String> missing = new ArrayList<>();
+        for (Requirement requirement : revision.getRequirements(null)) {
+            Map<String, String> directives = requirement.getDirectives();
+            String effective = directives.getOrDefault(Namespace.REQUIREMENT_EFFECTIVE_DIRECTIVE, Namespace.EFFECTIVE_RESOLVE);
+            if (Namespace.RESOLUTION_OPTIONAL.equals(directives.get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE))
+                    || !Namespace.EFFECTIVE_RESOLVE.equals(effective)) {
+                continue;
+            }
+            if (wiring.findProviders(requirement).isEmpty()) {
+                missing.add("missing " + requirement.getNamespace() + " " + directives.get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+            }
+        }
+        return missing.isEmpty() ? "every requirement has a provider; a uses-constraint conflict? (see the [felix] messages)"
+                : String.join(", ", missing);
+    }
+
+    private static String describe(Bundle bundle) {
+        return bundle.getSymbolicName() + " " + bundle.getVersion() + " [" + bundle.getBundleId() + "]";
+    }
+
+    private static Manifest manifest(byte[] jar) throws IOException {
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            return in.getManifest();
+        }
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            StringBuilder hex = new StringBuilder(64);
+            for (byte b : MessageDigest.getInstance("SHA-256").digest(content)) {
+                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** A step that may fail with an I/O error. */
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws IOException;
+    }
+
+    /** Bundles failed to install, resolve or start: every reason, one per entry. */
+    static final class ContainerException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final List<String> problems;
+
+        ContainerException(List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        List<String> getProblems() {
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.mailer.launcher.args;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The options of {@code mailer send}, parsed and checked. Plain Java on purpose: the launcher's
+ * Main uses it to report usage errors before it boots the framework, and the CLI bundle parses the
+ * same arguments again to build the {@code Email}.
+ *
+ * <p>Options take their value as the next argument or after {@code =} ({@code --to=a@example.com}).
+ */
+public final class SendArguments {
+
+    public static final String USAGE = String.join(System.lineSeparator(),
+            "Usage:",
+            "  java -jar mailer.jar send --to ADDR[,ADDR] --subject S (--text T | --text-file F)",
+            "                            [--html-file F] [--from ADDR] [--attach F]...",
+            "  java -jar mailer.jar            start the OSGi container with the Gogo shell (stop 0 or Ctrl-C to stop)",
+            "  java -jar mailer.jar --help     this text",
+            "",
+            "send options:",
+            "  --to ADDR[,ADDR]   recipients (repeatable); jane@example.com or \"Jane Doe <jane@example.com>\"",
+            "  --subject S        the subject",
+            "  --text T           plain-text body",
+            "  --text-file F      plain-text body from a UTF-8 file",
+            "  --html-file F      HTML body from a UTF-8 file (with a text body: multipart/alternative)",
+            "  --from ADDR        sender; default: from.address of the configuration (SMTP_FROM)",
+            "  --attach F         attach a file (repeatable); content type from the file name",
+            "",
+            "Environment:",
+            "  SMTP_HOST, SMTP_PORT, SMTP_FROM, ...  the mail server (see osgi-config/README.md)",
+            "  MAILER_CONFIG_DIR   folder of .cfg.json files to use instead of the built-in ones",
+            "  MAILER_SECRETS_DIR  folder of secret files such as smtp_password (default ./secrets)",
+            "  MAILER_DATA_DIR     framework storage, bundle data and dev inbox (default ./mailer-data)",
+            "  MAILER_LOG_LEVEL    error, warn, info, debug (default: warn for send, info for the shell)",
+            "  Without SMTP_HOST and MAILER_CONFIG_DIR, mail goes to an embedded development inbox:",
+            "  .eml files under $MAILER_DATA_DIR/dev-inbox/.",
+            "",
+            "Exit codes: 0 sent, 1 refused (permanent), 2 usage or invalid message, 69 no mail service,",
+            "  70 the container failed to start, 75 temporary failure (try again later)");
+
+    private final List<String> to;
+    private final String subject;
+    private final String text;
+    private final Path textFile;
+    private final Path htmlFile;
+    private final String from;
+    private final List<Path> attachments;
+    private final boolean help;
+
+    private SendArguments(Parser p) {
+        this.to = List.copyOf(p.to);
+        this.subject = p.subject;
+        this.text = p.text;
+        this.textFile = p.textFile;
+        this.htmlFile = p.htmlFile;
+        this.from = p.from;
+        this.attachments = List.copyOf(p.attachments);
+        this.help = p.help;
+    }
+
+    /**
+     * Parses the arguments that follow {@code send}.
+     *
+     * @throws UsageException naming the option, for unknown options, missing values or files that cannot be read
+     */
+    public static SendArguments parse(String... args) throws UsageException {
+        Parser p = new Parser();
+        List<String> rest = Arrays.asList(args);
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            if (arg.equals("--help") || arg.equals("-h")) {
+                p.help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument: " + arg + " (values follow their option, e.g. --to " + arg + ")");
+            }
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (!Parser.OPTIONS.contains(name)) {
+                throw new UsageException("unknown option: " + name);
+            }
+            if (value == null) {
+                if (i + 1 >= rest.size()) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = rest.get(++i);
+            }
+            p.set(name, value);
+        }
+        if (!p.help) {
+            p.check();
+        }
+        return new SendArguments(p);
+    }
+
+    /** Splits {@code a@x, "Doe, Jane" <j@y>} at the commas outside quotes and angle brackets. */
+    static List<String> splitAddresses(String value) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        int angle = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' && quoted && i + 1 < value.length()) {
+                current.append(c).append(value.charAt(++i));
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '<') {
+                angle++;
+            } else if (!quoted && c == '>' && angle > 0) {
+                angle--;
+            } else if (!quoted && angle == 0 && c == ',') {
+                parts.add(current.toString().strip());
+                current.setLength(0);
+                continue;
+            }
+            current.append(c);
+        }
+        parts.add(current.toString().strip());
+        return parts;
+    }
+
+    /** True when {@code --help} was given: print {@link #USAGE}, nothing else was checked. */
+    public boolean isHelp() {
+        return help;
+    }
+
+    public List<String> getTo() {
+        return to;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    /** The text given with {@code --text}, or null. */
+    public String getText() {
+        return text;
+    }
+
+    /** The file given with {@code --text-file}, or null. */
+    public Path getTextFile() {
+        return textFile;
+    }
+
+    /** The file given with {@code --html-file}, or null. */
+    public Path getHtmlFile() {
+        return htmlFile;
+    }
+
+    /** The sender given with {@code --from}, or null. */
+    public String getFrom() {
+        return from;
+    }
+
+    public List<Path> getAttachments() {
+        return attachments;
+    }
+
+    private static final class Parser {
+        static final List<String> OPTIONS = List.of("--to", "--subject", "--text", "--text-file", "--html-file", "--from", "--attach");
+
+        final List<String> to = new ArrayList<>();
+        String subject;
+        String text;
+        Path textFile;
+        Path htmlFile;
+        String from;
+        final List<Path> attachments = new ArrayList<>();
+        boolean help;
+
+        void set(String name, String value) throws UsageException {
+            switch (name) {
+                case "--to":
+                    for (String address : splitAddresses(value)) {
+                        if (address.isEmpty()) {
+                            throw new UsageException("--to has an empty address in: " + value);
+                        }
+                        to.add(address);
+                    }
+                    break;
+                case "--subject":
+                    subject = once(name, subject, value);
+                    break;
+                case "--text":
+                    text = once(name, text, value);
+                    break;
+                case "--text-file":
+                    textFile = once(name, textFile, readable(name, value));
+                    break;
+                case "--html-file":
+                    htmlFile = once(name, htmlFile, readable(name, value));
+                    break;
+                case "--from":
+                    from = once(name, from, value);
+                    break;
+                case "--attach":
+                    attachments.add(readable(name, value));
+                    break;
+                default:
+                    throw new UsageException("unknown option: " + name);
+            }
+        }
+
+        void check() throws UsageException {
+            if (to.isEmpty()) {
+                throw new UsageException("missing --to: who should receive the message?");
+            }
+            if (subject == null) {
+                throw new UsageException("missing --subject (an empty one is fine: --subject \"\")");
+            }
+            if (text != null && textFile != null) {
+                throw new UsageException("use either --text or --text-file, not both");
+            }
+            if (text == null && textFile == null) {
+                throw new UsageException("missing body: give --text or --text-file");
+            }
+        }
+
+        private static <T> T once(String name, T current, T value) throws UsageException {
+            if (current != null) {
+                throw new UsageException(name + " given twice");
+            }
+            return value;
+        }
+
+        private static Path readable(String name, String value) throws UsageException {
+            Path path = Path.of(value);
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new UsageException(name + ": cannot read file " + path.toAbsolutePath()
+                        + (Files.exists(path) ? "" : " (no such file)"));
+            }
+            return path;
+        }
+    }
+}
