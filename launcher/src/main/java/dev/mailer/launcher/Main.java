@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,6 +35,7 @@ import dev.mailer.launcher.devinbox.DevInboxServer;
 public final class Main {
 
     static final String MAILER_CONFIG_DIR = "MAILER_CONFIG_DIR";
+    static final String MAILER_PROFILE = "MAILER_PROFILE";
     static final String MAILER_SECRETS_DIR = "MAILER_SECRETS_DIR";
     static final String MAILER_DATA_DIR = "MAILER_DATA_DIR";
     static final String MAILER_LOG_LEVEL = "MAILER_LOG_LEVEL";
@@ -98,7 +100,15 @@ public final class Main {
         try {
             Files.createDirectories(dataDir);
             String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
-            boolean useDevInbox = configuredDir.isBlank() && env.getOrDefault(SMTP_HOST, "").isBlank();
+            String profile = env.getOrDefault(MAILER_PROFILE, "").strip();
+            boolean useDevInbox = configuredDir.isBlank() && profile.isEmpty() && env.getOrDefault(SMTP_HOST, "").isBlank();
+            Map<String, byte[]> builtInConfig = configuredDir.isBlank() && !useDevInbox ? builtInConfig(profile) : Map.of();
+            if (configuredDir.isBlank() && !useDevInbox) {
+                if (builtInConfig.isEmpty()) {
+                    return usageError(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
+                            + PROFILES + " (see osgi-config/README.md), or MAILER_CONFIG_DIR for your own files");
+                }
+            }
             Path configDir;
             if (!configuredDir.isBlank()) {
                 configDir = Path.of(configuredDir).toAbsolutePath().normalize();
@@ -126,7 +136,7 @@ public final class Main {
                             + devInbox.server.getHost() + ":" + devInbox.server.getPort() + " and is stored as .eml files in "
                             + devInbox.server.getInbox() + ", not delivered. Set " + SMTP_HOST + " (and SMTP_FROM, ...) to send real mail.");
                 } else if (configuredDir.isBlank()) {
-                    installBuiltInConfig(configDir);
+                    replaceConfigFiles(configDir, builtInConfig);
                 }
             };
             container = Container.start(properties, JarResources.read("bundles"), dataDir.resolve("launcher-bundles.properties"),
@@ -249,13 +259,22 @@ public final class Main {
         replaceConfigFiles(configDir, Map.of(MAIL_SERVICE_PID + ".cfg.json", json.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The osgi-config files packed into the jar, copied to a folder FileInstall watches. */
-    static void installBuiltInConfig(Path configDir) throws IOException {
+    /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
+    static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
+
+    /**
+     * The osgi-config files packed into the jar: the default set ({@code mailer-config/}), or a
+     * provider profile's; empty for an unknown profile.
+     */
+    static Map<String, byte[]> builtInConfig(String profile) throws IOException {
+        if (!profile.isEmpty()) {
+            return PROFILES.contains(profile) ? JarResources.read("mailer-profiles/" + profile) : Map.of();
+        }
         Map<String, byte[]> files = JarResources.read("mailer-config");
         if (files.isEmpty()) {
             throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
         }
-        replaceConfigFiles(configDir, files);
+        return files;
     }
 
     /** Makes the .cfg.json files of a folder exactly {@code files}; unchanged files are not touched. */

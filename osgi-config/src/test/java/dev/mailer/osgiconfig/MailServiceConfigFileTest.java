@@ -1,27 +1,18 @@
 package dev.mailer.osgiconfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Hashtable;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.felix.cm.json.io.ConfigurationReader;
-import org.apache.felix.cm.json.io.Configurations;
-import org.apache.felix.configadmin.plugin.interpolation.StandaloneInterpolator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,21 +83,10 @@ class MailServiceConfigFileTest {
     }
 
     private Hashtable<String, Object> raw() throws IOException {
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, RESOURCE);
-            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                ConfigurationReader configReader = Configurations.buildReader().withIdentifier(RESOURCE).build(reader);
-                Hashtable<String, Object> config = configReader.readConfiguration();
-                assertEquals(Collections.emptyList(), configReader.getIgnoredErrors());
-                return config;
-            }
-        }
+        return ConfigFiles.raw(RESOURCE);
     }
 
     private Hashtable<String, Object> interpolated() throws IOException {
-        // a copy, as ConfigAdmin hands plugins its own dictionary (cm.json's is not modifiable while iterated)
-        Hashtable<String, Object> config = new Hashtable<>(raw());
-        new StandaloneInterpolator(Map.of(), secrets.toFile()).interpolate(PID, config);
-        return config;
+        return ConfigFiles.interpolated(RESOURCE, PID, secrets);
     }
 }

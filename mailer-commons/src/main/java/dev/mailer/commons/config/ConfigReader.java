@@ -33,6 +33,16 @@ public final class ConfigReader {
         problems.add(new String[] {property, text});
     }
 
+    /** True when a problem with {@code property} was recorded (so a rule that depends on it need not add another). */
+    public boolean hasProblem(String property) {
+        for (String[] p : problems) {
+            if (p[0].equals(property)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @param pid names the configuration in the message
      * @throws InvalidConfigurationException when any problem was recorded

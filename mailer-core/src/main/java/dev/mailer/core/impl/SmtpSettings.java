@@ -88,10 +88,10 @@ final class SmtpSettings {
                     + " could never be encrypted; set smtp.starttls=true (port 587) or smtp.ssl=true (port 465),"
                     + " or smtp.requiretls=false for a trusted local relay only");
         }
-        if (oauth && user == null) {
+        if (oauth && user == null && !r.hasProblem(USER)) {
             r.problem(USER, "oauth.flow=true needs smtp.user: the mailbox the access token belongs to (XOAUTH2 user=)");
         }
-        if (!oauth && password != null && user == null) {
+        if (!oauth && password != null && user == null && !r.hasProblem(USER)) {
             r.problem(USER, "smtp.password is set but smtp.user is empty; set the login name in smtp.user");
         }
         if (truststorePath != null && !Files.isReadable(truststorePath)) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ final class OAuthSettings {
         refreshUrl = refresh == null ? tokenUrl : refresh;
         clientId = r.requiredString(CLIENT_ID);
         clientSecret = r.string(CLIENT_SECRET);
-        scopes = List.copyOf(r.strings(SCOPES));
+        scopes = scopes(r.strings(SCOPES));
         redirectUrl = r.string(REDIRECT_URL);
         refreshToken = r.string(REFRESH_TOKEN);
         String grant = r.string(GRANT_TYPE);
@@ -68,17 +69,17 @@ final class OAuthSettings {
 
         switch (grantType) {
             case GRANT_REFRESH_TOKEN:
-                if (refreshToken == null) {
+                if (refreshToken == null && !r.hasProblem(REFRESH_TOKEN)) {
                     r.problem(REFRESH_TOKEN, "grantType=refresh_token needs a refresh token: obtain one with the provider's"
                             + " consent flow and put it in the secret named by the refreshToken placeholder"
                             + " (e.g. $[secret:oauth_refresh_token]), or use grantType=client_credentials for app-only access");
                 }
                 break;
             case GRANT_CLIENT_CREDENTIALS:
-                if (clientSecret == null) {
+                if (clientSecret == null && !r.hasProblem(CLIENT_SECRET)) {
                     r.problem(CLIENT_SECRET, "grantType=client_credentials needs the client secret of the app registration");
                 }
-                if (scopes.isEmpty()) {
+                if (scopes.isEmpty() && !r.hasProblem(SCOPES)) {
                     r.problem(SCOPES, "grantType=client_credentials needs a scope, e.g. https://outlook.office365.com/.default");
                 }
                 break;
@@ -92,6 +93,19 @@ final class OAuthSettings {
         OAuthSettings settings = new OAuthSettings(reader);
         reader.throwIfInvalid(OAuthConfigurationProviderImpl.PID);
         return settings;
+    }
+
+    /** Each value may hold several scopes separated by spaces or commas (one environment variable for all). */
+    private static List<String> scopes(List<String> values) {
+        List<String> scopes = new ArrayList<>();
+        for (String value : values) {
+            for (String scope : value.split("[\\s,]+")) {
+                if (!scope.isEmpty() && !scopes.contains(scope)) {
+                    scopes.add(scope);
+                }
+            }
+        }
+        return List.copyOf(scopes);
     }
 
     /** Space-separated scopes as the token endpoint expects them, or null when none are configured. */

@@ -37,6 +37,14 @@ class OAuthSettingsTest {
     }
 
     @Test
+    void scopesMayComeAsOneSpaceSeparatedValue() throws Exception {
+        Map<String, Object> config = config();
+        config.put("scopes", "https://outlook.office.com/SMTP.Send offline_access,openid");
+        assertEquals(java.util.List.of("https://outlook.office.com/SMTP.Send", "offline_access", "openid"),
+                OAuthSettings.from(config).scopes);
+    }
+
+    @Test
     void refusesPlainHttpExceptForLoopback() throws Exception {
         Map<String, Object> config = config();
         config.put("tokenUrl", "http://login.example.com/token");
