@@ -1,0 +1,58 @@
+package dev.mailer.it.support;
+
+import java.nio.file.Path;
+
+/**
+ * Where the build put things for the tests, and where the tests put theirs. Read from system
+ * properties that failsafe sets (see the pom); the same values are seen in the test JVM and, as the
+ * native container shares the JVM, inside Felix.
+ */
+public final class ItPaths {
+
+    private ItPaths() {
+    }
+
+    /** mailer-runtime's bundles, copied by maven-dependency-plugin. */
+    public static Path runtimeBundles() {
+        return path("mailer.it.bundles");
+    }
+
+    /** Bundles only the tests need inside Felix (GreenMail, slf4j-simple). */
+    public static Path testBundles() {
+        return path("mailer.it.test.bundles");
+    }
+
+    /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
+    public static Path configDir() {
+        return path("mailer.it.config.dir");
+    }
+
+    /** Everything the tests create: PKI, secrets, logs, Pax Exam's working directory. */
+    public static Path workDir() {
+        return path("mailer.it.work.dir");
+    }
+
+    /** Test CA, server keystores, truststore (SMTP_TRUSTSTORE_PATH points into it). */
+    public static Path pkiDir() {
+        return workDir().resolve("pki");
+    }
+
+    /** The interpolation plugin's secrets directory ($[secret:NAME] reads the file NAME). */
+    public static Path secretsDir() {
+        return workDir().resolve("secrets");
+    }
+
+    /** The SLF4J log of one test class's Felix, read back by the tests. */
+    public static Path logFile(String testClassName) {
+        return workDir().resolve("logs").resolve(testClassName + ".log");
+    }
+
+    private static Path path(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + property + " is not set: run the tests with Maven"
+                    + " (mvn verify -pl it.tests), whose failsafe configuration sets it");
+        }
+        return Path.of(value).toAbsolutePath();
+    }
+}

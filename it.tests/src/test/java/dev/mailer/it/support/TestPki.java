@@ -1,0 +1,192 @@
+package dev.mailer.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A throw-away PKI for the tests, made with the JDK's own {@code keytool} (no downloads, no
+ * extra libraries):
+ * <ul>
+ * <li>a test CA;</li>
+ * <li>{@code server.p12}: a key and certificate for {@code localhost} and {@code IP:127.0.0.1},
+ * signed by the CA, with the chain: what the TLS servers present;</li>
+ * <li>{@code truststore.p12}: just the CA certificate: what {@code smtp.truststore.path} names;</li>
+ * <li>{@code untrusted.p12}: a self-signed certificate for the same names that nothing trusts;</li>
+ * <li>{@code otherhost.p12}: the server key with a CA-signed certificate for {@code mail.example.invalid}
+ * only (its subject alternative name; the CN stays localhost, which RFC 6125 clients ignore when
+ * there is a SAN): trusted, but for another host.</li>
+ * </ul>
+ * Passwords are random and kept in {@code pki.properties} next to the files. Short-lived (7 days).
+ */
+public final class TestPki {
+
+    private static final String PROPERTIES = "pki.properties";
+
+    private final Path dir;
+    private final String keystorePassword;
+    private final String truststorePassword;
+
+    private TestPki(Path dir, String keystorePassword, String truststorePassword) {
+        this.dir = dir;
+        this.keystorePassword = keystorePassword;
+        this.truststorePassword = truststorePassword;
+    }
+
+    /** Creates a fresh PKI in {@code dir}, replacing whatever was there. */
+    public static TestPki generate(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", PROPERTIES}) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
+        String caPassword = randomPassword();
+        String keyPassword = randomPassword();
+        String trustPassword = randomPassword();
+
+        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=Mailer IT Test CA, O=dev.mailer", "-ext", "bc:c=ca:true,pathlen:0",
+                "-ext", "ku:c=keyCertSign,cRLSign", "-validity", "7",
+                "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", caPassword);
+        keytool(dir, "-exportcert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword, "-rfc", "-file", "ca.crt");
+
+        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost, O=dev.mailer", "-validity", "7",
+                "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
+        keytool(dir, "-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", keyPassword, "-file", "server.csr");
+        keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword,
+                "-infile", "server.csr", "-outfile", "server.crt", "-rfc", "-validity", "7",
+                "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "ku:c=digitalSignature", "-ext", "eku=serverAuth");
+        keytool(dir, "-importcert", "-alias", "ca", "-file", "ca.crt", "-keystore", "server.p12", "-storepass", keyPassword, "-noprompt");
+        keytool(dir, "-importcert", "-alias", "server", "-file", "server.crt", "-keystore", "server.p12", "-storepass", keyPassword);
+
+        // the same key, certified by the CA for another host only: for the host-name check
+        keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword,
+                "-infile", "server.csr", "-outfile", "otherhost.crt", "-rfc", "-validity", "7",
+                "-ext", "san=dns:mail.example.invalid", "-ext", "ku:c=digitalSignature", "-ext", "eku=serverAuth");
+        Files.copy(dir.resolve("server.p12"), dir.resolve("otherhost.p12"));
+        keytool(dir, "-importcert", "-alias", "server", "-file", "otherhost.crt", "-keystore", "otherhost.p12", "-storepass", keyPassword);
+
+        keytool(dir, "-importcert", "-alias", "mailer-it-ca", "-file", "ca.crt", "-keystore", "truststore.p12",
+                "-storetype", "PKCS12", "-storepass", trustPassword, "-noprompt");
+
+        keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost, O=untrusted", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
+                "-keystore", "untrusted.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
+
+        Properties properties = new Properties();
+        properties.setProperty("keystore.password", keyPassword);
+        properties.setProperty("truststore.password", trustPassword);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(PROPERTIES))) {
+            properties.store(out, "passwords of the test PKI");
+        }
+        return new TestPki(dir, keyPassword, trustPassword);
+    }
+
+    /** The PKI that {@link #generate(Path)} made in {@code dir}. */
+    public static TestPki load(Path dir) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve(PROPERTIES))) {
+            properties.load(in);
+        }
+        return new TestPki(dir, properties.getProperty("keystore.password"), properties.getProperty("truststore.password"));
+    }
+
+    /** PKCS12 with the CA-signed {@code localhost} key and chain. */
+    public Path serverKeystore() {
+        return dir.resolve("server.p12");
+    }
+
+    /** PKCS12 with a self-signed {@code localhost} key nobody trusts. */
+    public Path untrustedKeystore() {
+        return dir.resolve("untrusted.p12");
+    }
+
+    /** PKCS12 with only the test CA certificate. */
+    public Path truststore() {
+        return dir.resolve("truststore.p12");
+    }
+
+    /** Password of both server keystores and their keys. */
+    public String keystorePassword() {
+        return keystorePassword;
+    }
+
+    public String truststorePassword() {
+        return truststorePassword;
+    }
+
+    /** TLS server context presenting the CA-signed certificate. */
+    public SSLContext trustedServerContext() throws IOException, GeneralSecurityException {
+        return serverContext(serverKeystore());
+    }
+
+    /** TLS server context presenting a CA-signed certificate for another host name. */
+    public SSLContext otherHostServerContext() throws IOException, GeneralSecurityException {
+        return serverContext(dir.resolve("otherhost.p12"));
+    }
+
+    /** TLS server context presenting the self-signed certificate. */
+    public SSLContext untrustedServerContext() throws IOException, GeneralSecurityException {
+        return serverContext(untrustedKeystore());
+    }
+
+    private SSLContext serverContext(Path keystore) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, keystorePassword.toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, keystorePassword.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    /** 24 random URL-safe characters: never found by accident in a log. */
+    public static String randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void keytool(Path dir, String... args) throws IOException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin",
+                System.getProperty("os.name").toLowerCase().contains("win") ? "keytool.exe" : "keytool");
+        List<String> command = new ArrayList<>();
+        command.add(keytool.toString());
+        command.add("-J-Duser.language=en");
+        for (String arg : args) {
+            command.add(arg);
+        }
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException("keytool " + args[0] + " did not finish within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for keytool", e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException("keytool " + args[0] + " failed (exit " + process.exitValue() + "): "
+                    + new String(output, StandardCharsets.UTF_8));
+        }
+    }
+}
