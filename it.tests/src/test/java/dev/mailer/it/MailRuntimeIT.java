@@ -101,6 +101,9 @@ public class MailRuntimeIT extends MailerTestSupport {
         for (String key : service.getPropertyKeys()) {
             assertThat(key + " is resolved", String.valueOf(service.getProperty(key)), not(containsString("$[")));
         }
+        // secrets stay inside the component: service properties are readable by every bundle
+        assertThat(service.getProperty("smtp.password"), nullValue());
+        assertThat(service.getProperty("smtp.truststore.password"), nullValue());
     }
 
     @Test

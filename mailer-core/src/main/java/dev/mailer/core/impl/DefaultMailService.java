@@ -1,13 +1,16 @@
 package dev.mailer.core.impl;
 
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.config.PublishedService;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -29,8 +32,11 @@ import dev.mailer.api.SendResult;
  * <p>The configuration is validated on activation and on every change. An invalid one is logged
  * and keeps the service registered but failing every send with the same explanation, so that a
  * workflow step reports the misconfiguration instead of silently finding no mail service.
+ *
+ * <p>The component registers its service itself ({@link PublishedService}): DS would publish
+ * {@code smtp.password} as a service property, readable by every bundle.
  */
-@Component(service = MailService.class, configurationPid = DefaultMailService.PID,
+@Component(service = {}, immediate = true, configurationPid = DefaultMailService.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MailServiceConfiguration.class)
 public class DefaultMailService implements MailService {
@@ -49,14 +55,32 @@ public class DefaultMailService implements MailService {
     private final Object oauthMonitor = new Object();
     private OAuthConfigurationProvider oauthProvider;
 
+    private PublishedService<MailService> registration;
+
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
         this.state = State.of(properties);
     }
 
+    /** Registers the service once the references are bound. */
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        registration = new PublishedService<>(context, MailService.class, this, properties);
+    }
+
     @Modified
     void modified(Map<String, Object> properties) {
         this.state = State.of(properties);
+        if (registration != null) {
+            registration.update(properties);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+        }
     }
 
     @Override

@@ -23,8 +23,11 @@ final class RedactingDebugLog extends OutputStream {
     static final String REDACTED = "<redacted>";
 
     private static final Pattern AUTH_COMMAND = Pattern.compile("(?i)^(AUTH\\s+\\S+)\\s+\\S.*$");
-    /** A line that is a lone base64 token, e.g. a LOGIN password or an XOAUTH2 initial response. */
-    private static final Pattern BASE64_LINE = Pattern.compile("^(334 )?[A-Za-z0-9+/]{8,}={0,2}$");
+    /**
+     * A line that is a lone base64 token, e.g. a LOGIN password or an XOAUTH2 initial response;
+     * not a protocol keyword such as STARTTLS (all capitals).
+     */
+    private static final Pattern BASE64_LINE = Pattern.compile("^(?![A-Z]+$)[A-Za-z0-9+/]{8,}={0,2}$");
 
     private final Logger log;
     private final String prefix;
@@ -87,7 +90,7 @@ final class RedactingDebugLog extends OutputStream {
         if (AUTH_COMMAND.matcher(result).matches()) {
             return AUTH_COMMAND.matcher(result).replaceFirst("$1 " + REDACTED);
         }
-        if (BASE64_LINE.matcher(result).matches() && !result.startsWith("334 ")) {
+        if (BASE64_LINE.matcher(result).matches()) {
             return REDACTED;
         }
         return result;

@@ -34,5 +34,7 @@ class RedactingDebugLogTest {
     void keepsOrdinaryProtocolLines() {
         assertEquals("MAIL FROM:<workflow@example.com>", log.redact("MAIL FROM:<workflow@example.com>"));
         assertEquals("250 2.0.0 OK", log.redact("250 2.0.0 OK"));
+        assertEquals("STARTTLS", log.redact("STARTTLS"));
+        assertEquals("QUIT", log.redact("QUIT"));
     }
 }

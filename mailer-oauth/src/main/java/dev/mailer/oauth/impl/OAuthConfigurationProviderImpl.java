@@ -8,6 +8,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -16,15 +17,18 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.config.PublishedService;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
  * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant.
  *
  * <p>Activation does no network I/O: the first token is requested by the first send. An invalid
- * configuration keeps the service registered but failing every request with the explanation.
+ * configuration keeps the service registered but failing every request with the explanation. The
+ * service is registered by the component itself ({@link PublishedService}) so that the client
+ * secret and refresh token are not published as service properties.
  */
-@Component(service = OAuthConfigurationProvider.class, configurationPid = OAuthConfigurationProviderImpl.PID,
+@Component(service = {}, immediate = true, configurationPid = OAuthConfigurationProviderImpl.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = OAuthProviderConfiguration.class)
 public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvider {
@@ -38,10 +42,12 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     private final File dataArea;
     private volatile State state;
+    private PublishedService<OAuthConfigurationProvider> registration;
 
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
         this(context.getDataFile(""), properties);
+        registration = new PublishedService<>(context, OAuthConfigurationProvider.class, this, properties);
     }
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties) {
@@ -52,6 +58,16 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     @Modified
     void modified(Map<String, Object> properties) {
         this.state = State.of(properties, dataArea);
+        if (registration != null) {
+            registration.update(properties);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+        }
     }
 
     @Override
