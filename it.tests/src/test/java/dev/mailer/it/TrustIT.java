@@ -23,8 +23,9 @@ import dev.mailer.it.support.MailConfig;
 /**
  * Certificate checks stay on: a server whose certificate the client cannot trust is refused with a
  * message that says how to configure trust ({@code smtp.truststore.path}); configuring the
- * truststore with the server's CA makes it work; a certificate from nobody we trust, or for another
- * host, stays refused.
+ * truststore with the server's CA makes it work; a certificate from nobody we trust stays refused
+ * with that message, and a certificate from the trusted CA but for another host is refused with a
+ * message naming {@code smtp.host}, over smtps and STARTTLS alike.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -101,9 +102,35 @@ public class TrustIT extends MailerTestSupport {
 
         MailException e = sendFails(mail, simpleMail("must not be sent", "jane@example.com"));
 
+        assertHostNameMismatch(e);
+        assertRefusedOnOneConnection();
+    }
+
+    @Test
+    public void certificateForAnotherHostIsRefusedOverStartTlsThoughItsCaIsTrusted() throws Exception {
+        server = TestSmtpServer.builder().startTls(pki().otherHostServerContext()).credentials(USER, password()).start();
+        MailService mail = configure(MailConfig.server(server.port()).startTls().truststore(pki()).login(USER, password()));
+
+        MailException e = sendFails(mail, simpleMail("must not be sent", "jane@example.com"));
+
+        assertHostNameMismatch(e);
+        assertRefusedOnOneConnection();
+    }
+
+    /** The host-name diagnosis, pointing at smtp.host: not the truststore, which does trust the CA. */
+    private static void assertHostNameMismatch(MailException e) {
         assertFalse("permanent: " + e.getMessage(), e.isTransient());
-        assertThat(e.getMessage(), containsString("localhost"));
+        assertThat(e.getMessage(), containsString("does not match the host name localhost"));
+        assertEquals(e.getMessage(), "smtp.host", e.getSetting().orElse(null));
+        assertThat(e.getMessage(), not(containsString("PKIX")));
+        assertThat(e.getMessage(), not(containsString("smtp.truststore.path")));
+    }
+
+    /** Refused in the handshake of the one and only connection (no second try with other trust), before login. */
+    private void assertRefusedOnOneConnection() throws InterruptedException {
+        server.awaitEvent(ev -> "TLS-FAILED".equals(ev.verb()), deadline(), "the TLS handshake to fail");
         server.awaitEvent(ev -> "DISCONNECT".equals(ev.verb()), deadline(), "the client to hang up");
+        assertEquals(server.events().toString(), 1, server.events().stream().filter(ev -> "CONNECT".equals(ev.verb())).count());
         assertThat(server.verbs(), not(hasItem("AUTH")));
         assertThat(server.verbs(), not(hasItem("MAIL")));
         assertEquals(0, server.messages().size());

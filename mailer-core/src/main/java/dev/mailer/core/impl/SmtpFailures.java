@@ -9,7 +9,6 @@ import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +32,10 @@ final class SmtpFailures {
 
     /** "535 5.7.3 Authentication unsuccessful" -> code 535, enhanced status 5.7.3. */
     private static final Pattern REPLY = Pattern.compile("^\\s*(\\d{3})(?:[ -]+(\\d\\.\\d{1,3}\\.\\d{1,3}))?");
+
+    /** What the JDK's and Angus's host-name checks say when no name of the certificate matches. */
+    private static final Pattern HOST_NAME_MISMATCH = Pattern.compile(
+            "^\\s*No (subject alternative (DNS )?names?|name matching)", Pattern.CASE_INSENSITIVE);
 
     private SmtpFailures() {
     }
@@ -113,9 +116,9 @@ final class SmtpFailures {
                                 + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.")
                         .cause(t).build();
             }
-            if (c instanceof CertificateException && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains("no ")) {
+            if (isHostNameMismatch(c)) {
                 return MailException.permanentFailure("The TLS certificate of " + settings.server()
-                        + " does not match the host name " + settings.host + " (" + c.getMessage() + ").")
+                        + " does not match the host name " + settings.host + " (" + stripPeriod(c.getMessage()) + ").")
                         .setting(SmtpSettings.HOST)
                         .diagnosis("Set smtp.host to a name the certificate is issued for (e.g. smtp.office365.com,"
                                 + " not an IP address or an alias).")
@@ -168,6 +171,28 @@ final class SmtpFailures {
             }
         }
         return null;
+    }
+
+    /**
+     * The certificate is trusted but issued for other names. Angus 2 has the JDK check the name during
+     * the handshake (endpoint identification), which fails with a {@link CertificateException} from
+     * the JDK's host-name checker ("No subject alternative DNS name matching x found.", "No
+     * subject alternative names matching IP address x found", "No subject alternative names
+     * present", "No name matching x found"); Angus's own verifiers (mail.smtp.ssl.hostnameverifier)
+     * use the same wording or "Server identity does not match". Trust failures (PKIX, "No trusted
+     * certificate found") are not matched.
+     */
+    private static boolean isHostNameMismatch(Throwable c) {
+        String text = String.valueOf(c.getMessage());
+        if (c instanceof CertificateException) {
+            return HOST_NAME_MISMATCH.matcher(text).find();
+        }
+        return c instanceof SSLException && text.contains("Server identity does not match");
+    }
+
+    private static String stripPeriod(String text) {
+        String s = String.valueOf(text).strip();
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static MailException authenticationFailed(AuthenticationFailedException e, SmtpSettings settings) {

@@ -131,10 +131,17 @@ final class SmtpSender {
         props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
         props.setProperty(p + "starttls.enable", Boolean.toString(settings.starttls));
         props.setProperty(p + "starttls.required", Boolean.toString(settings.starttls && settings.requireTls));
+        // Angus 2 checks the host name inside the handshake (endpoint identification), so a wrong name
+        // fails as SSLHandshakeException -> CertificateException "No subject alternative DNS name matching ..."
         props.setProperty(p + "ssl.checkserveridentity", "true");
         if (socketFactory != null) {
             props.put(p + "ssl.socketFactory", socketFactory);
         }
+        // Angus's default (fallback=true) swallows any failure of the configured factory and connects again
+        // with the JVM's default SSLSocketFactory: that bypasses smtp.truststore.path (the JVM's CAs would
+        // be trusted after all), opens a second connection, and hides the first error (a host-name mismatch
+        // then surfaced as "PKIX path building failed"). The configured truststore replaces the JVM's.
+        props.setProperty(p + "socketFactory.fallback", "false");
         // envelope sender and Message-ID domain come from the configured sender, not from a DNS lookup of this host
         props.setProperty("mail.from", settings.fromAddress);
         props.setProperty("mail.debug.auth", "false");
