@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -36,6 +37,8 @@ import dev.mailer.api.SendResult;
  * <p>The component registers its service itself ({@link PublishedService}): DS would publish
  * {@code smtp.password} as a service property, readable by every bundle.
  */
+// registered by hand (see above), so the bundle declares the service capability itself
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.mailer.api.MailService", uses = MailService.class)
 @Component(service = {}, immediate = true, configurationPid = DefaultMailService.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MailServiceConfiguration.class)

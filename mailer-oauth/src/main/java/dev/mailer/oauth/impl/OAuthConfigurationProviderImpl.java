@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -28,6 +29,8 @@ import dev.mailer.commons.config.PublishedService;
  * service is registered by the component itself ({@link PublishedService}) so that the client
  * secret and refresh token are not published as service properties.
  */
+// registered by hand (see above), so the bundle declares the service capability itself
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.mailer.api.OAuthConfigurationProvider", uses = OAuthConfigurationProvider.class)
 @Component(service = {}, immediate = true, configurationPid = OAuthConfigurationProviderImpl.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = OAuthProviderConfiguration.class)
