@@ -51,6 +51,9 @@ public class DefaultMailService implements MailService {
     /** How long a send waits for the OAuth provider to appear (it may start after this service). */
     static final long OAUTH_PROVIDER_WAIT_MS = 10_000;
 
+    /** {@link #OAUTH_PROVIDER_WAIT_MS}, shorter in tests. */
+    long oauthProviderWaitMs = OAUTH_PROVIDER_WAIT_MS;
+
     /** Either a ready sender or the reason there is none; replaced as a whole on reconfiguration. */
     private volatile State state;
 
@@ -114,7 +117,7 @@ public class DefaultMailService implements MailService {
     }
 
     private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OAUTH_PROVIDER_WAIT_MS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(oauthProviderWaitMs);
         synchronized (oauthMonitor) {
             try {
                 long left;
@@ -126,7 +129,7 @@ public class DefaultMailService implements MailService {
             }
             if (oauthProvider == null) {
                 throw MailException.permanentFailure("oauth.flow=true, but no OAuthConfigurationProvider service appeared"
-                        + " within " + OAUTH_PROVIDER_WAIT_MS / 1000 + " s; nothing was sent.")
+                        + " within " + oauthProviderWaitMs + " ms; nothing was sent.")
                         .setting(SmtpSettings.OAUTH)
                         .diagnosis("Install the mailer-oauth bundle and configure dev.mailer.oauth.impl.OAuthConfigurationProviderImpl"
                                 + " (its .cfg.json: tokenUrl, clientId, clientSecret, scopes, refreshToken or grantType),"

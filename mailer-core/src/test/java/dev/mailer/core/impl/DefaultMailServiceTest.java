@@ -183,6 +183,23 @@ class DefaultMailServiceTest {
     }
 
     @Test
+    void oauthWithoutTokenProviderFailsAfterABoundedWaitNamingWhatToInstall() {
+        Map<String, Object> config = plainConfig(2525);
+        config.remove("smtp.password");
+        config.put("oauth.flow", true);
+        DefaultMailService service = new DefaultMailService(config);
+        service.oauthProviderWaitMs = 200;
+
+        MailException e = assertThrows(MailException.class,
+                () -> service.send(Email.builder().to("jane@example.com").text("t").build()));
+
+        assertFalse(e.isTransient());
+        assertEquals("oauth.flow", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("no OAuthConfigurationProvider service appeared within 200 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("Install the mailer-oauth bundle"), e.getMessage());
+    }
+
+    @Test
     void reconfigurationReplacesAnInvalidConfiguration() throws Exception {
         int port = startServer("smtp");
         Map<String, Object> config = plainConfig(port);
