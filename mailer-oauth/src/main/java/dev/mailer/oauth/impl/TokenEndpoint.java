@@ -122,7 +122,8 @@ final class TokenEndpoint {
                 byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes(StandardCharsets.UTF_8);
                 connection.setRequestProperty("Content-Type", OAuth.ContentType.URL_ENCODED);
                 connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(body.length);
+                // no streaming mode: with it HttpURLConnection drops the body of a 401, which is where
+                // invalid_client comes with its error_description
                 try (OutputStream out = connection.getOutputStream()) {
                     out.write(body);
                 }

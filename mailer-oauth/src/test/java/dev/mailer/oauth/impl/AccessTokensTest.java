@@ -156,6 +156,27 @@ class AccessTokensTest {
     }
 
     @Test
+    void invalidClientWithStatus401QuotesTheServersDescription() throws Exception {
+        // Entra ID's answer to a wrong client secret, replayed by a plain HTTP server
+        try (okhttp3.mockwebserver.MockWebServer entra = new okhttp3.mockwebserver.MockWebServer()) {
+            entra.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(401)
+                    .setHeader("Content-Type", "application/json;charset=UTF-8")
+                    .setBody("{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}"));
+            entra.start(InetAddress.getLoopbackAddress(), 0);
+            Map<String, Object> config = server.config("client_credentials");
+            config.put("tokenUrl", entra.url("/contoso/oauth2/v2.0/token").toString());
+            AccessTokens tokens = tokens(OAuthSettings.from(config));
+
+            MailException e = assertThrows(MailException.class, tokens::get);
+
+        assertFalse(e.isTransient());
+        assertEquals("clientSecret", e.getSetting().orElseThrow());
+            assertTrue(e.getMessage().contains("invalid_client (AADSTS7000215: Invalid client secret provided.)"), e.getMessage());
+            assertFalse(e.getMessage().contains("client-s3cret"), e.getMessage());
+        }
+    }
+
+    @Test
     void failedRenewalKeepsUsingTheValidTokenThenBacksOff() throws Exception {
         Map<String, Object> config = server.config("client_credentials");
         AccessTokens tokens = tokens(OAuthSettings.from(config));
