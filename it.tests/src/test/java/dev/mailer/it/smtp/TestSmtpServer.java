@@ -35,10 +35,13 @@ import javax.net.ssl.SSLSocket;
  * <ul>
  * <li>plain TCP with an optional STARTTLS upgrade, or TLS from the first byte ({@link Builder#implicitTls()});</li>
  * <li>EHLO advertises STARTTLS or not, and AUTH with the configured mechanisms (PLAIN, LOGIN, and
- * any added with {@link Builder#mechanism}), checked against one user and password;</li>
+ * any added with {@link Builder#mechanism}), checked against one user and password; or only a
+ * mechanism that checks credentials itself ({@link Builder#authenticateOnlyWith}, e.g.
+ * {@link Xoauth2Mechanism});</li>
  * <li>HELO/EHLO, MAIL, RCPT, DATA (dot-unstuffing), RSET, NOOP, VRFY, QUIT;</li>
  * <li>a command line longer than {@link Builder#maxCommandLineLength} is refused with
- * {@code 500 5.5.6}, as line-limited servers do;</li>
+ * {@code 500 5.5.6}, as line-limited servers do (SASL answers after a {@code 334} have their own
+ * limit, {@link Builder#maxAuthResponseLength});</li>
  * <li>keeps each accepted message (envelope and raw bytes) and each command it saw, with the
  * connection it came on and whether TLS was active then. AUTH arguments and SASL answers are never
  * recorded.</li>
@@ -219,7 +222,7 @@ public final class TestSmtpServer implements Closeable {
                 }
                 reply("220 " + config.hostName + " ESMTP TestSmtpServer ready");
                 while (!socket.isClosed()) {
-                    String line = readCommandLine();
+                    String line = readCommandLine(config.maxCommandLineLength);
                     if (line == null) {
                         break;
                     }
@@ -341,7 +344,7 @@ public final class TestSmtpServer implements Closeable {
         }
 
         private boolean authOffered() {
-            return config.user != null && !config.mechanisms.isEmpty() && (tls || !config.authRequiresTls);
+            return config.authEnabled() && !config.mechanisms.isEmpty() && (tls || !config.authRequiresTls);
         }
 
         private boolean startTls() throws IOException {
@@ -371,7 +374,7 @@ public final class TestSmtpServer implements Closeable {
                 return;
             }
             if (!authOffered()) {
-                reply("503 5.5.1 AUTH not available" + (config.user != null && !tls ? " without TLS" : ""));
+                reply("503 5.5.1 AUTH not available" + (config.authEnabled() && !tls ? " without TLS" : ""));
                 return;
             }
             if (user != null) {
@@ -394,7 +397,7 @@ public final class TestSmtpServer implements Closeable {
                     @Override
                     public String challenge(String base64Challenge) throws IOException {
                         reply("334 " + base64Challenge);
-                        String answer = readCommandLine();
+                        String answer = readCommandLine(config.maxAuthResponseLength);
                         if (answer == null) {
                             throw new SocketException("client closed the connection during AUTH");
                         }
@@ -429,7 +432,7 @@ public final class TestSmtpServer implements Closeable {
                 reply("503 5.5.1 EHLO or HELO first");
                 return;
             }
-            if (config.user != null && config.requireAuth && user == null) {
+            if (config.authEnabled() && config.requireAuth && user == null) {
                 reply("530 5.7.0 Authentication required");
                 return;
             }
@@ -505,14 +508,14 @@ public final class TestSmtpServer implements Closeable {
         }
 
         /** A command line, or null at end of stream; over-long lines are answered and skipped. */
-        private String readCommandLine() throws IOException {
+        private String readCommandLine(int limit) throws IOException {
             while (true) {
                 byte[] line;
                 try {
-                    line = readLine(config.maxCommandLineLength);
+                    line = readLine(limit);
                 } catch (LineTooLongException e) {
                     record(SmtpEvent.connection(id, tls, "LINE-TOO-LONG " + e.length));
-                    reply("500 5.5.6 Line too long (limit " + config.maxCommandLineLength + " octets)");
+                    reply("500 5.5.6 Line too long (limit " + limit + " octets)");
                     continue;
                 }
                 return line == null ? null : new String(line, StandardCharsets.UTF_8);
@@ -598,6 +601,8 @@ public final class TestSmtpServer implements Closeable {
         private boolean requireAuth = true;
         private boolean authRequiresTls;
         private int maxCommandLineLength = DEFAULT_MAX_COMMAND_LINE;
+        private int maxAuthResponseLength = DEFAULT_MAX_COMMAND_LINE;
+        private boolean mechanismChecksCredentials;
         private int maxMessageSize = 10 * 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private final Map<String, AuthMechanism> mechanisms = new LinkedHashMap<>();
@@ -654,6 +659,17 @@ public final class TestSmtpServer implements Closeable {
             return this;
         }
 
+        /**
+         * Requires login with this one mechanism, which checks the credentials itself (e.g. XOAUTH2
+         * against an OAuth2 server) instead of against {@link #credentials}.
+         */
+        public Builder authenticateOnlyWith(AuthMechanism mechanism) {
+            mechanisms.clear();
+            mechanism(mechanism);
+            this.mechanismChecksCredentials = true;
+            return this;
+        }
+
         /** Only these mechanisms, e.g. {@code "LOGIN"}, in this order. */
         public Builder onlyMechanisms(String... names) {
             Map<String, AuthMechanism> kept = new LinkedHashMap<>();
@@ -669,10 +685,25 @@ public final class TestSmtpServer implements Closeable {
             return this;
         }
 
-        /** Longest command line accepted, without CRLF; longer ones get {@code 500 5.5.6}. */
+        /**
+         * Longest command line accepted, without CRLF; longer ones get {@code 500 5.5.6}. This covers
+         * {@code AUTH <mechanism> <initial-response>}; SASL answers after a {@code 334} have their own
+         * limit ({@link #maxAuthResponseLength}), as on servers that limit command lines to about 1000
+         * octets but take long tokens in the two-step exchange.
+         */
         public Builder maxCommandLineLength(int octets) {
             this.maxCommandLineLength = octets;
             return this;
+        }
+
+        /** Longest SASL answer line after a {@code 334}, without CRLF (default 12288, RFC 4954). */
+        public Builder maxAuthResponseLength(int octets) {
+            this.maxAuthResponseLength = octets;
+            return this;
+        }
+
+        boolean authEnabled() {
+            return user != null || mechanismChecksCredentials;
         }
 
         public Builder hostName(String hostName) {

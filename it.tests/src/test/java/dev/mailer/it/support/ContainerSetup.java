@@ -48,6 +48,15 @@ public final class ContainerSetup {
     }
 
     public static Option[] options(Class<?> testClass) {
+        return options(testClass, ItPaths.configDir(), 1000);
+    }
+
+    /**
+     * As {@link #options(Class)}, with FileInstall watching {@code configDir} (polled every
+     * {@code pollMillis}) instead of the folder of the default .cfg.json file: for tests that put
+     * the files of a provider profile there themselves.
+     */
+    public static Option[] options(Class<?> testClass, Path configDir, long pollMillis) {
         prepareOnce();
         Path logFile = ItPaths.logFile(testClass.getSimpleName());
         TestPki pki = loadPki();
@@ -74,10 +83,10 @@ public final class ContainerSetup {
         options.add(frameworkProperty(SECRETS_DIR_PROPERTY).value(ItPaths.secretsDir().toString()));
 
         // FileInstall + our .cfg.json installer: the real osgi-config files
-        options.add(frameworkProperty("felix.fileinstall.dir").value(ItPaths.configDir().toString()));
+        options.add(frameworkProperty("felix.fileinstall.dir").value(configDir.toString()));
         options.add(frameworkProperty("felix.fileinstall.enableConfigSave").value("false"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
-        options.add(frameworkProperty("felix.fileinstall.poll").value("1000"));
+        options.add(frameworkProperty("felix.fileinstall.poll").value(Long.toString(pollMillis)));
         options.add(frameworkProperty("felix.fileinstall.log.level").value("2"));
 
         options.add(junitBundles());

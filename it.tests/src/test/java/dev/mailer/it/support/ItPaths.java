@@ -27,6 +27,11 @@ public final class ItPaths {
         return path("mailer.it.config.dir");
     }
 
+    /** The provider profiles unpacked from the osgi-config jar: one folder of .cfg.json files each (office365, ...). */
+    public static Path profilesDir() {
+        return path("mailer.it.profiles.dir");
+    }
+
     /** Everything the tests create: PKI, secrets, logs, Pax Exam's working directory. */
     public static Path workDir() {
         return path("mailer.it.work.dir");

@@ -44,4 +44,40 @@ public final class Services {
             tracker.close();
         }
     }
+
+    /**
+     * Waits until no service of {@code type} matching {@code filter} (or none at all, when null) is
+     * registered.
+     *
+     * @throws AssertionError naming {@code what} when the deadline passes first
+     */
+    public static <T> void awaitAbsent(BundleContext context, Class<T> type, String filter, Duration timeout,
+            Supplier<String> what) {
+        Object monitor = new Object();
+        org.osgi.framework.ServiceListener listener = event -> {
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        };
+        try {
+            context.addServiceListener(listener, "(" + org.osgi.framework.Constants.OBJECTCLASS + "=" + type.getName() + ")");
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (monitor) {
+                while (context.getServiceReferences(type, filter).size() > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("Gave up after " + timeout.toMillis() + " ms waiting for " + what.get());
+                    }
+                    monitor.wait(Math.max(1, left / 1_000_000));
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("bad filter " + filter, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + what.get(), e);
+        } finally {
+            context.removeServiceListener(listener);
+        }
+    }
 }

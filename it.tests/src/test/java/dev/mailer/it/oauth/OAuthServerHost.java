@@ -1,0 +1,42 @@
+package dev.mailer.it.oauth;
+
+import java.net.InetAddress;
+
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+
+/**
+ * The real OAuth2 server of the tests: mock-oauth2-server (Kotlin, not an OSGi bundle), in the
+ * test JVM <b>outside</b> Felix, on 127.0.0.1 and a free port. Runs on the Pax Exam driver side
+ * only: a test class's {@code @Configuration} method starts it (that method runs in the test JVM
+ * before the framework exists); the tests inside Felix reach it over HTTP only, at the URL in the
+ * system property {@link #URL_PROPERTY}. No class of the server is ever visible inside Felix, and
+ * this class must never be loaded there.
+ *
+ * <p>One server for the whole test JVM (it keeps nothing a test depends on: every test gets its
+ * own refresh tokens and client secret), stopped when the JVM exits. Its configuration is
+ * {@link Issuers#serverConfigJson()}: an issuer per token lifetime, refresh-token rotation on.
+ */
+public final class OAuthServerHost {
+
+    /** The system property with the server's base URL, e.g. {@code http://127.0.0.1:40123}. */
+    public static final String URL_PROPERTY = "mailer.it.oauth.server";
+
+    private static MockOAuth2Server server;
+
+    private OAuthServerHost() {
+    }
+
+    /** Starts the server once per JVM; returns its base URL (also in {@link #URL_PROPERTY}). */
+    public static synchronized String ensureStarted() {
+        if (server == null) {
+            MockOAuth2Server started = new MockOAuth2Server(OAuth2Config.Companion.fromJson(Issuers.serverConfigJson()));
+            started.start(InetAddress.getLoopbackAddress(), 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "mock-oauth2-server-shutdown"));
+            server = started;
+        }
+        String url = "http://127.0.0.1:" + server.baseUrl().port();
+        System.setProperty(URL_PROPERTY, url);
+        return url;
+    }
+}

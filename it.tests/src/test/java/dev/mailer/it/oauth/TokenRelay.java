@@ -1,0 +1,404 @@
+package dev.mailer.it.oauth;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import org.json.JSONObject;
+
+/**
+ * The token endpoint the OAuth profiles are configured with ({@code OAUTH_TOKEN_URL}): a small
+ * HTTP/1.1 server inside Felix, on 127.0.0.1 and the reserved port, that passes every token request
+ * on to the real OAuth2 server (mock-oauth2-server, outside Felix) and records what it received and
+ * what came back, so that tests can assert on the requests: grant types, refresh tokens sent,
+ * counts, timing.
+ * <ul>
+ * <li>the issuer (tenant) each request goes to is chosen by the test ({@link #useIssuer}): token
+ * lifetimes and claims are per issuer ({@link Issuers});</li>
+ * <li>client authentication as Entra ID does it: a client registered with {@link #registerClient}
+ * must present that secret, else {@code 401 invalid_client} with {@code AADSTS7000215} (the test
+ * server takes any secret);</li>
+ * <li>everything else, including {@code invalid_grant} for an unknown or already rotated refresh
+ * token, is the real server's answer.</li>
+ * </ul>
+ * Runs inside Felix only (it uses org.json from the runtime's bundle). Records keep secrets in
+ * memory for the assertions; their {@code toString()} never shows one.
+ */
+public final class TokenRelay implements Closeable {
+
+    private final ServerSocket serverSocket;
+    private final String path;
+    private final String upstreamBase;
+    private final Thread acceptor;
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
+    private final List<Exchange> exchanges = new ArrayList<>();
+    private volatile String issuer = Issuers.OFFICE365.id();
+    private volatile boolean closed;
+
+    private TokenRelay(URI endpoint, String upstreamBase) throws IOException {
+        this.path = endpoint.getPath();
+        this.upstreamBase = upstreamBase;
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.getPort()), 100);
+        this.acceptor = new Thread(this::acceptLoop, "TokenRelay-" + endpoint.getPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /**
+     * Listens at {@code endpoint} (an http URL on 127.0.0.1: its port and path) and relays to the
+     * OAuth2 server at {@code upstreamBase} (e.g. {@code http://127.0.0.1:40123}).
+     */
+    public static TokenRelay start(URI endpoint, String upstreamBase) throws IOException {
+        return new TokenRelay(endpoint, upstreamBase);
+    }
+
+    /** From now on, token requests go to this issuer's token endpoint. */
+    public TokenRelay useIssuer(Issuers issuer) {
+        this.issuer = issuer.id();
+        return this;
+    }
+
+    /** Requests with this client_id must carry this client_secret. */
+    public TokenRelay registerClient(String clientId, String clientSecret) {
+        clientSecrets.put(clientId, clientSecret);
+        return this;
+    }
+
+    /** Every token request received so far, in order. */
+    public List<Exchange> exchanges() {
+        synchronized (exchanges) {
+            return List.copyOf(exchanges);
+        }
+    }
+
+    public int count() {
+        synchronized (exchanges) {
+            return exchanges.size();
+        }
+    }
+
+    /** The last exchange; fails when there was none. */
+    public Exchange last() {
+        synchronized (exchanges) {
+            if (exchanges.isEmpty()) {
+                throw new AssertionError("The token endpoint received no request");
+            }
+            return exchanges.get(exchanges.size() - 1);
+        }
+    }
+
+    /** Waits until {@code count} requests were answered; fails after {@code timeout}. */
+    public List<Exchange> awaitAnswered(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (exchanges) {
+            while (exchanges.stream().filter(Exchange::answered).count() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("The token endpoint did not answer " + count + " request(s) within "
+                            + timeout.toMillis() + " ms; received: " + exchanges);
+                }
+                exchanges.wait(Math.max(1, left / 1_000_000));
+            }
+            return List.copyOf(exchanges);
+        }
+    }
+
+    /** The access tokens, refresh tokens and client secrets seen, to check logs against. */
+    public Set<String> secretsSeen() {
+        Set<String> secrets = new java.util.LinkedHashSet<>(clientSecrets.values());
+        for (Exchange e : exchanges()) {
+            for (String value : new String[] {e.form("client_secret"), e.form("refresh_token"), e.accessToken(), e.refreshToken()}) {
+                if (value != null && !value.isEmpty()) {
+                    secrets.add(value);
+                }
+            }
+        }
+        return secrets;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket client : clients) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenRelay[127.0.0.1:" + serverSocket.getLocalPort() + path + " -> " + upstreamBase + "/" + issuer + "/token]";
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            clients.add(socket);
+            Thread handler = new Thread(() -> {
+                try (Socket s = socket) {
+                    s.setSoTimeout(30_000);
+                    handle(s);
+                } catch (IOException e) {
+                    // client went away
+                } finally {
+                    clients.remove(socket);
+                }
+            }, "TokenRelay-conn");
+            handler.setDaemon(true);
+            handler.start();
+        }
+    }
+
+    /** One request per connection (the answer says Connection: close). */
+    private void handle(Socket socket) throws IOException {
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        String requestLine = readLine(in);
+        if (requestLine == null) {
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+            }
+        }
+        String[] parts = requestLine.split(" ");
+        if (parts.length < 2 || !"POST".equals(parts[0]) || !path.equals(URI.create(parts[1]).getPath())) {
+            respond(out, 404, "{\"error\":\"not_found\"}");
+            return;
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        Exchange exchange = new Exchange(Instant.now(), form(body), headers.containsKey("authorization"));
+        synchronized (exchanges) {
+            exchanges.add(exchange);
+        }
+        int status;
+        String answer;
+        String expected = clientSecrets.get(String.valueOf(exchange.form("client_id")));
+        if (expected != null && !expected.equals(exchange.form("client_secret"))) {
+            status = 401;
+            answer = new JSONObject()
+                    .put("error", "invalid_client")
+                    .put("error_description", "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in"
+                            + " the request is the client secret value, not the client secret ID, for a secret added to app '"
+                            + exchange.form("client_id") + "'.")
+                    .put("error_codes", new int[] {7000215})
+                    .toString();
+        } else {
+            HttpURLConnection upstream = (HttpURLConnection) URI.create(upstreamBase + "/" + issuer + "/token").toURL().openConnection();
+            try {
+                upstream.setConnectTimeout(5_000);
+                upstream.setReadTimeout(20_000);
+                upstream.setRequestMethod("POST");
+                upstream.setDoOutput(true);
+                upstream.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                upstream.setRequestProperty("Accept", "application/json");
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                upstream.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream o = upstream.getOutputStream()) {
+                    o.write(bytes);
+                }
+                status = upstream.getResponseCode();
+                try (InputStream i = status >= 400 ? upstream.getErrorStream() : upstream.getInputStream()) {
+                    answer = i == null ? "" : new String(i.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } finally {
+                upstream.disconnect();
+            }
+        }
+        exchange.answer(status, answer);
+        synchronized (exchanges) {
+            exchanges.notifyAll();
+        }
+        respond(out, status, answer);
+    }
+
+    private static void respond(OutputStream out, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : status == 401 ? " Unauthorized" : " Error") + "\r\n"
+                + "Content-Type: application/json;charset=UTF-8\r\n"
+                + "Cache-Control: no-store\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.write(b);
+            }
+            if (line.size() > 16_384) {
+                throw new IOException("header line too long");
+            }
+        }
+        return b < 0 && line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return Collections.unmodifiableMap(form);
+    }
+
+    /** A token request as received, and the answer it got. */
+    public static final class Exchange {
+        private final Instant receivedAt;
+        private final Map<String, String> form;
+        private final boolean authorizationHeader;
+        private volatile Instant answeredAt;
+        private volatile int status;
+        private volatile JSONObject answer;
+
+        Exchange(Instant receivedAt, Map<String, String> form, boolean authorizationHeader) {
+            this.receivedAt = receivedAt;
+            this.form = form;
+            this.authorizationHeader = authorizationHeader;
+        }
+
+        void answer(int status, String body) {
+            this.status = status;
+            JSONObject json;
+            try {
+                json = new JSONObject(body);
+            } catch (RuntimeException e) {
+                json = new JSONObject();
+            }
+            this.answer = json;
+            this.answeredAt = Instant.now();
+        }
+
+        public boolean answered() {
+            return answeredAt != null;
+        }
+
+        public Instant receivedAt() {
+            return receivedAt;
+        }
+
+        public Instant answeredAt() {
+            return answeredAt;
+        }
+
+        /** A form parameter of the request, or null. */
+        public String form(String name) {
+            return form.get(name);
+        }
+
+        public String grantType() {
+            return form("grant_type");
+        }
+
+        /** The refresh token the client sent, or null. */
+        public String refreshTokenSent() {
+            return form("refresh_token");
+        }
+
+        /** Whether the client sent an Authorization header (client_secret_basic) instead of the form. */
+        public boolean authorizationHeader() {
+            return authorizationHeader;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String accessToken() {
+            return answer == null ? null : answer.optString("access_token", null);
+        }
+
+        /** The refresh token the server answered with (a rotated one), or null. */
+        public String refreshToken() {
+            return answer == null ? null : answer.optString("refresh_token", null);
+        }
+
+        public long expiresIn() {
+            return answer == null ? -1 : answer.optLong("expires_in", -1);
+        }
+
+        /** When the access token of the answer expires: its {@code exp} claim (the SMTP server checks that). */
+        public Instant accessTokenExpiry() {
+            String[] parts = String.valueOf(accessToken()).split("\\.");
+            if (parts.length != 3) {
+                throw new AssertionError("the answer has no JWT access token: " + this);
+            }
+            JSONObject claims = new JSONObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            return Instant.ofEpochSecond(claims.getLong("exp"));
+        }
+
+        public String error() {
+            return answer == null ? null : answer.optString("error", null);
+        }
+
+        public String errorDescription() {
+            return answer == null ? null : answer.optString("error_description", null);
+        }
+
+        /** Matches exchanges by grant type. */
+        public static Predicate<Exchange> grant(String grantType) {
+            return e -> grantType.equals(e.grantType());
+        }
+
+        @Override
+        public String toString() {
+            return "Exchange[" + receivedAt + ", grant_type=" + grantType() + ", scope=" + form("scope") + ", client_id="
+                    + form("client_id") + ", status=" + status + (error() == null ? "" : ", error=" + error()) + "]";
+        }
+    }
+}
