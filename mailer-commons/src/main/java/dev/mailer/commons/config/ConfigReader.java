@@ -33,6 +33,15 @@ public final class ConfigReader {
         problems.add(new String[] {property, text});
     }
 
+    /** Every problem recorded so far, each as {@code property: text}. */
+    public List<String> problems() {
+        List<String> texts = new ArrayList<>();
+        for (String[] p : problems) {
+            texts.add(p[0] + ": " + p[1]);
+        }
+        return texts;
+    }
+
     /** True when a problem with {@code property} was recorded (so a rule that depends on it need not add another). */
     public boolean hasProblem(String property) {
         for (String[] p : problems) {

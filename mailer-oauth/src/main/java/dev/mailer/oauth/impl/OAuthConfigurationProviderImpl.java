@@ -105,6 +105,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                     LOG.warn("No persistent bundle data area: a rotated refresh token is kept in memory only");
                 }
                 LOG.info("OAuth2 token provider ready: {}", settings);
+                for (String warning : settings.warnings) {
+                    LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
+                }
                 return new State(new AccessTokens(settings, new TokenEndpoint(settings), store, Clock.systemUTC()), null);
             } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());

@@ -49,16 +49,20 @@ final class OAuthSettings {
     final int connectTimeoutMs;
     final int readTimeoutMs;
     final InetSocketAddress proxy;
+    /** Problems with settings that sending does not need (authUrl, authCodeRedirectUrl): logged, not fatal. */
+    final List<String> warnings;
 
-    private OAuthSettings(ConfigReader r) {
-        authUrl = endpoint(r, AUTH_URL, false);
+    private OAuthSettings(ConfigReader r, ConfigReader bootstrap) {
+        // only the authorization bootstrap needs these: a problem there must not stop mail
+        authUrl = endpoint(bootstrap, AUTH_URL, false);
+        redirectUrl = bootstrap.string(REDIRECT_URL);
+        warnings = bootstrap.problems();
         tokenUrl = endpoint(r, TOKEN_URL, true);
         URI refresh = endpoint(r, REFRESH_URL, false);
         refreshUrl = refresh == null ? tokenUrl : refresh;
         clientId = r.requiredString(CLIENT_ID);
         clientSecret = r.string(CLIENT_SECRET);
         scopes = scopes(r.strings(SCOPES));
-        redirectUrl = r.string(REDIRECT_URL);
         refreshToken = r.string(REFRESH_TOKEN);
         String grant = r.string(GRANT_TYPE);
         grantType = grant == null ? GRANT_REFRESH_TOKEN : grant.toLowerCase(Locale.ROOT);
@@ -90,7 +94,7 @@ final class OAuthSettings {
 
     static OAuthSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
         ConfigReader reader = new ConfigReader(properties);
-        OAuthSettings settings = new OAuthSettings(reader);
+        OAuthSettings settings = new OAuthSettings(reader, new ConfigReader(properties));
         reader.throwIfInvalid(OAuthConfigurationProviderImpl.PID);
         return settings;
     }

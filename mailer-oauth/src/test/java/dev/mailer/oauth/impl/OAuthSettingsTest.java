@@ -45,6 +45,17 @@ class OAuthSettingsTest {
     }
 
     @Test
+    void unresolvedAuthorizationUrlIsOnlyAWarningAsSendingDoesNotNeedIt() throws Exception {
+        Map<String, Object> config = config();
+        config.put("authUrl", "https://login.microsoftonline.com/$[env:OAUTH_TENANT_ID]/oauth2/v2.0/authorize");
+        OAuthSettings settings = OAuthSettings.from(config);
+        assertEquals(null, settings.authUrl);
+        assertEquals(1, settings.warnings.size());
+        assertTrue(settings.warnings.get(0).startsWith("authUrl: the placeholder $[env:OAUTH_TENANT_ID] is not resolved"),
+                settings.warnings.toString());
+    }
+
+    @Test
     void refusesPlainHttpExceptForLoopback() throws Exception {
         Map<String, Object> config = config();
         config.put("tokenUrl", "http://login.example.com/token");
