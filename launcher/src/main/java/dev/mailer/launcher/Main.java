@@ -233,6 +233,8 @@ public final class Main {
         if (level.isEmpty()) {
             // the plugin warns about every absent secret file, even one with a default (absent = unset)
             setDefault("org.slf4j.simpleLogger.log.org.apache.felix.configadmin.plugin.interpolation", "error");
+            // the SMTP trace (debug.email=true, MAIL_DEBUG) is logged at info: the setting itself is the switch
+            setDefault("org.slf4j.simpleLogger.log.dev.mailer.core.smtp", "info");
         }
     }
 

@@ -102,9 +102,8 @@ class LauncherIT {
                 "SMTP_REQUIRETLS", "false",
                 "SMTP_FROM", "sender@example.com",
                 "SMTP_USER", "mailer-user",
-                // the protocol trace too must not show the password
-                "MAIL_DEBUG", "true",
-                "MAILER_LOG_LEVEL", "debug");
+                // the protocol trace too must not show the password; MAIL_DEBUG alone turns it on
+                "MAIL_DEBUG", "true");
         Result result = run(env, null, "send", "--to", "rcpt@example.com", "--subject", "Via GreenMail", "--text", "Hello");
         assertEquals(0, result.exit, result.toString());
         assertTrue(result.stdout.startsWith("250"), result.toString());
@@ -116,6 +115,7 @@ class LauncherIT {
         assertEquals("rcpt@example.com", received.getAllRecipients()[0].toString());
         assertEquals("sender@example.com", received.getFrom()[0].toString());
 
+        assertTrue(result.stderr.contains("MAIL FROM:<sender@example.com>"), "the SMTP dialogue is on stderr: " + result);
         String output = result.stdout + result.stderr;
         for (String secret : new String[] {password,
                 base64(password),

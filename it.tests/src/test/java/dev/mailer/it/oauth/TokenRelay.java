@@ -43,8 +43,9 @@ import org.json.JSONObject;
  * <li>everything else, including {@code invalid_grant} for an unknown or already rotated refresh
  * token, is the real server's answer.</li>
  * </ul>
- * Runs inside Felix only (it uses org.json from the runtime's bundle). Records keep secrets in
- * memory for the assertions; their {@code toString()} never shows one.
+ * Runs inside Felix (org.json from the runtime's bundle) and, for {@code LauncherOAuthIT}, in the
+ * test JVM (org.json added to failsafe's class path; a free port there, see {@link #url()}).
+ * Records keep secrets in memory for the assertions; their {@code toString()} never shows one.
  */
 public final class TokenRelay implements Closeable {
 
@@ -75,6 +76,14 @@ public final class TokenRelay implements Closeable {
      */
     public static TokenRelay start(URI endpoint, String upstreamBase) throws IOException {
         return new TokenRelay(endpoint, upstreamBase);
+    }
+
+    /**
+     * The URL the relay answers at: {@code endpoint} as given to {@link #start}, with the port it
+     * actually listens on (a free one when that was 0).
+     */
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort() + path);
     }
 
     /** From now on, token requests go to this issuer's token endpoint. */

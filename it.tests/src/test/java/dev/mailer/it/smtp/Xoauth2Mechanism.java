@@ -37,7 +37,8 @@ import org.json.JSONObject;
  * (an empty line) {@code 535 5.7.8}.</li>
  * </ul>
  * Every attempt is recorded ({@link #attempts()}), with the token for comparisons; a record's
- * {@code toString()} never shows it. Runs inside Felix (org.json from the runtime's bundle).
+ * {@code toString()} never shows it. Runs inside Felix (org.json from the runtime's bundle), and in the
+ * test JVM for {@code LauncherOAuthIT} (org.json on failsafe's class path).
  */
 public final class Xoauth2Mechanism implements AuthMechanism {
 

@@ -1,0 +1,142 @@
+package dev.mailer.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code launcher/target/mailer.jar} as a child process, the way a user runs it: {@code java
+ * -jar mailer.jar ARGS} with the JDK of this test JVM, in a given working folder, with an
+ * environment that holds only what the test passes (plus PATH, HOME and the locale: nothing of
+ * the build's {@code SMTP_*}, {@code OAUTH_*}, {@code MAILER_*}, {@code JAVA_TOOL_OPTIONS}, ...),
+ * stdin closed, stdout and stderr captured to files. Outside Felix only.
+ */
+public final class LauncherProcess {
+
+    /** The system property (set by failsafe) with the path of the launcher jar. */
+    public static final String JAR_PROPERTY = "mailer.it.launcher.jar";
+
+    /** What the child may inherit from the test JVM's environment: nothing that configures it. */
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
+
+    private LauncherProcess() {
+    }
+
+    /** The launcher jar; fails with what to do when it is not there. */
+    public static Path jar() {
+        String value = System.getProperty(JAR_PROPERTY);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + JAR_PROPERTY + " is not set: run the tests with Maven"
+                    + " (mvn verify -pl it.tests), whose failsafe configuration sets it");
+        }
+        Path jar = Path.of(value).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The launcher jar " + jar + " is missing: build it first with"
+                    + " `mvn -B -pl launcher package -DskipTests` (a reactor `mvn verify` builds it before it.tests)");
+        }
+        return jar;
+    }
+
+    /**
+     * Runs the jar with {@code args} in {@code workDir} and waits for it to end; kills it (and
+     * fails) when it runs longer than {@code deadline}.
+     *
+     * @param env       the child's whole configuration
+     * @param outputDir where stdout/stderr are written (not the working folder, so that stays the launcher's)
+     */
+    public static Result run(Path workDir, Map<String, String> env, Path outputDir, Duration deadline, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().keySet().retainAll(INHERITED);
+        builder.environment().putAll(env);
+        Files.createDirectories(outputDir);
+        Path out = Files.createTempFile(outputDir, "stdout-", ".txt");
+        Path err = Files.createTempFile(outputDir, "stderr-", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        boolean ended = false;
+        try {
+            process.getOutputStream().close();
+            ended = process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            if (!ended) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Result result = new Result(ended ? process.exitValue() : -1, read(out), read(err), took, command);
+        if (!ended) {
+            throw new AssertionError("The launcher was still running after " + deadline.toSeconds() + " s and was killed; " + result);
+        }
+        return result;
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    /** The JDK running this test (the build's): the same {@code java} a user of this build would run. */
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** How a run ended. */
+    public static final class Result {
+        private final int exit;
+        private final String stdout;
+        private final String stderr;
+        private final Duration took;
+        private final List<String> command;
+
+        Result(int exit, String stdout, String stderr, Duration took, List<String> command) {
+            this.exit = exit;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.took = took;
+            this.command = List.copyOf(command);
+        }
+
+        /** The exit code; -1 when it had to be killed. */
+        public int exit() {
+            return exit;
+        }
+
+        public String stdout() {
+            return stdout;
+        }
+
+        public String stderr() {
+            return stderr;
+        }
+
+        public Duration took() {
+            return took;
+        }
+
+        /**
+         * For failure messages: exit code, duration, the command and both outputs. The tests check
+         * separately that the outputs hold no secret before they put a result into a message.
+         */
+        @Override
+        public String toString() {
+            return "exit " + exit + " after " + took.toMillis() + " ms of " + String.join(" ", command)
+                    + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr + "---";
+        }
+    }
+}
