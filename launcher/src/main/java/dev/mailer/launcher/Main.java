@@ -132,7 +132,7 @@ public final class Main {
                 if (useDevInbox) {
                     devInbox.server = DevInboxServer.start(dataDir.resolve("dev-inbox"), DEV_INBOX_MAX_MESSAGE);
                     writeDevInboxConfig(configDir, devInbox.server);
-                    err.println("mailer: " + SMTP_HOST + " and " + MAILER_CONFIG_DIR + " are not set: mail goes to the embedded development inbox on "
+                    err.println("mailer: " + SMTP_HOST + ", " + MAILER_PROFILE + " and " + MAILER_CONFIG_DIR + " are not set: mail goes to the embedded development inbox on "
                             + devInbox.server.getHost() + ":" + devInbox.server.getPort() + " and is stored as .eml files in "
                             + devInbox.server.getInbox() + ", not delivered. Set " + SMTP_HOST + " (and SMTP_FROM, ...) to send real mail.");
                 } else if (configuredDir.isBlank()) {
