@@ -1,24 +1,18 @@
 package dev.mailer.commons.config;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+
+import dev.mailer.api.MailException;
 
 /** A configuration is unusable; the message lists every problem, each as {@code property: what to do}. */
 public final class InvalidConfigurationException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    private final List<String> problems;
     private final String firstProperty;
 
     InvalidConfigurationException(String pid, List<String[]> problems) {
         super(describe(pid, problems));
-        List<String> texts = new ArrayList<>();
-        for (String[] p : problems) {
-            texts.add(p[0] + ": " + p[1]);
-        }
-        this.problems = Collections.unmodifiableList(texts);
         this.firstProperty = problems.get(0)[0];
     }
 
@@ -27,14 +21,20 @@ public final class InvalidConfigurationException extends Exception {
         return new InvalidConfigurationException(pid, List.<String[]>of(new String[] {property, text}));
     }
 
-    /** Each problem as {@code property: text}. */
-    public List<String> problems() {
-        return problems;
-    }
-
     /** The property of the first problem. */
     public String firstProperty() {
         return firstProperty;
+    }
+
+    /**
+     * What a component with this configuration answers every call with: a permanent failure that
+     * lists the problems and names the first property.
+     */
+    public MailException toMailException() {
+        return MailException.permanentFailure(getMessage())
+                .setting(firstProperty)
+                .diagnosis("Fix the configuration (its .cfg.json file, environment variables and secret files); nothing was sent.")
+                .build();
     }
 
     private static String describe(String pid, List<String[]> problems) {

@@ -169,10 +169,7 @@ public class DefaultMailService implements MailService {
 
         SmtpSender sender() throws MailException {
             if (sender == null) {
-                throw MailException.permanentFailure(invalid.getMessage())
-                        .setting(invalid.firstProperty())
-                        .diagnosis("Fix the configuration (the .cfg.json file, its environment variables and secret files); nothing was sent.")
-                        .build();
+                throw invalid.toMailException();
             }
             return sender;
         }

@@ -2,10 +2,7 @@ package dev.mailer.core.impl;
 
 import java.io.IOException;
 import java.net.URL;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
-import java.util.List;
 
 import org.eclipse.angus.activation.MailcapRegistryProviderImpl;
 
@@ -49,7 +46,6 @@ final class MailClassLoader extends ClassLoader {
 
     @Override
     protected Enumeration<URL> findResources(String name) throws IOException {
-        List<URL> urls = Collections.list(activation.getResources(name));
-        return Collections.enumeration(new ArrayList<>(urls));
+        return activation.getResources(name);
     }
 }

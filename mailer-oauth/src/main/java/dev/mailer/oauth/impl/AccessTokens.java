@@ -81,12 +81,6 @@ final class AccessTokens {
         }
     }
 
-    /** When the current token expires, or null when there is none. */
-    Instant expiresAt() {
-        Token token = current.get();
-        return token == null ? null : token.expiresAt;
-    }
-
     private String renew(Token previous, Instant requestedAt) throws MailException {
         try {
             TokenResponse response = request();

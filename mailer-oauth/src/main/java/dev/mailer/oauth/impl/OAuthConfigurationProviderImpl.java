@@ -117,11 +117,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
         AccessTokens tokens() throws MailException {
             if (tokens == null) {
-                throw MailException.permanentFailure(invalid.getMessage())
-                        .setting(invalid.firstProperty())
-                        .diagnosis("Fix the OAuth configuration (its .cfg.json file, environment variables and secret files);"
-                                + " nothing was sent.")
-                        .build();
+                throw invalid.toMailException();
             }
             return tokens;
         }
