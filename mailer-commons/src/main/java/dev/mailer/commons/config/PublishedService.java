@@ -1,5 +1,6 @@
 package dev.mailer.commons.config;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -10,12 +11,22 @@ import org.osgi.framework.ServiceRegistration;
  * without secrets ({@link ServiceProperties#withoutSecrets}). Used by components whose
  * configuration holds passwords or tokens, instead of {@code @Component(service=...)}.
  */
-public final class PublishedService<S> {
+public final class PublishedService {
 
-    private final ServiceRegistration<S> registration;
+    private final ServiceRegistration<?> registration;
 
-    public PublishedService(BundleContext context, Class<S> type, S service, Map<String, ?> configuration) {
-        this.registration = context.registerService(type, service, ServiceProperties.withoutSecrets(configuration));
+    /**
+     * Registers {@code service} under each of {@code types} (one registration, as DS does for a
+     * component with several service interfaces).
+     */
+    public PublishedService(BundleContext context, Object service, Map<String, ?> configuration, Class<?>... types) {
+        String[] names = Arrays.stream(types).map(Class::getName).toArray(String[]::new);
+        for (Class<?> type : types) {
+            if (!type.isInstance(service)) {
+                throw new IllegalArgumentException(service.getClass() + " does not implement " + type);
+            }
+        }
+        this.registration = context.registerService(names, service, ServiceProperties.withoutSecrets(configuration));
     }
 
     /** Publishes the properties of a changed configuration. */

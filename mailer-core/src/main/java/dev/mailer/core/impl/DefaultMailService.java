@@ -61,7 +61,7 @@ public class DefaultMailService implements MailService {
     private final Object oauthMonitor = new Object();
     private OAuthConfigurationProvider oauthProvider;
 
-    private PublishedService<MailService> registration;
+    private PublishedService registration;
 
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
@@ -71,7 +71,7 @@ public class DefaultMailService implements MailService {
     /** Registers the service once the references are bound. */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        registration = new PublishedService<>(context, MailService.class, this, properties);
+        registration = new PublishedService(context, this, properties, MailService.class);
     }
 
     @Modified

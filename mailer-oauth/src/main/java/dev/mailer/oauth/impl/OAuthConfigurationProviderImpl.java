@@ -45,12 +45,12 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     private final File dataArea;
     private volatile State state;
-    private PublishedService<OAuthConfigurationProvider> registration;
+    private PublishedService registration;
 
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
         this(context.getDataFile(""), properties);
-        registration = new PublishedService<>(context, OAuthConfigurationProvider.class, this, properties);
+        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class);
     }
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties) {

@@ -1,0 +1,22 @@
+package dev.mailer.api.check;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Checks the configured path to the SMTP server one step at a time and says, for the first step
+ * that fails, why and what to change. Registered by the mail service next to
+ * {@link dev.mailer.api.MailService}; thread-safe.
+ */
+@ProviderType
+public interface ConnectionCheck {
+
+    /**
+     * Runs the steps in order and stops at the first failure. Sends nothing unless
+     * {@code sendTo} is given; then, after every other step passed, sends one test message
+     * to it through the mail service's own path.
+     *
+     * @param sendTo a recipient address for a test message, or null to send nothing
+     * @return the steps that ran, never null; a step's failure is reported in it, not thrown
+     */
+    CheckReport run(String sendTo);
+}

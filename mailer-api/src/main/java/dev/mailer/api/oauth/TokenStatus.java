@@ -1,0 +1,176 @@
+package dev.mailer.api.oauth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the token provider knows about its tokens, for operators. Holds no token and no secret, so
+ * it may be printed and logged. Immutable.
+ */
+public final class TokenStatus {
+
+    /** Where the refresh token in use comes from. */
+    public enum RefreshTokenSource {
+        /** The grant needs none (client_credentials). */
+        NOT_USED,
+        /** No refresh token yet: configure one or run the authorization. */
+        NONE,
+        /** The configured {@code refreshToken} setting. */
+        CONFIGURED,
+        /** A successor the server issued when it rotated the configured or authorized one. */
+        ROTATED,
+        /** One obtained by the authorization-code or device-code flow. */
+        AUTHORIZED
+    }
+
+    private final String grantType;
+    private final String clientId;
+    private final String tokenUrl;
+    private final List<String> requestedScopes;
+    private final String grantedScopes;
+    private final Instant expiresAt;
+    private final Instant lastRenewal;
+    private final String lastError;
+    private final Instant lastErrorAt;
+    private final RefreshTokenSource refreshTokenSource;
+
+    private TokenStatus(Builder b) {
+        this.grantType = b.grantType;
+        this.clientId = b.clientId;
+        this.tokenUrl = b.tokenUrl;
+        this.requestedScopes = List.copyOf(b.requestedScopes);
+        this.grantedScopes = b.grantedScopes;
+        this.expiresAt = b.expiresAt;
+        this.lastRenewal = b.lastRenewal;
+        this.lastError = b.lastError;
+        this.lastErrorAt = b.lastErrorAt;
+        this.refreshTokenSource = b.refreshTokenSource;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code refresh_token} or {@code client_credentials}; null when the configuration is invalid. */
+    public String getGrantType() {
+        return grantType;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public String getTokenUrl() {
+        return tokenUrl;
+    }
+
+    public List<String> getRequestedScopes() {
+        return requestedScopes;
+    }
+
+    /** The scopes the token endpoint said it granted with the current token, if it said. */
+    public Optional<String> getGrantedScopes() {
+        return Optional.ofNullable(grantedScopes);
+    }
+
+    /** When the cached access token expires; empty when none is cached. */
+    public Optional<Instant> getExpiresAt() {
+        return Optional.ofNullable(expiresAt);
+    }
+
+    /** When the last token was obtained; empty when none was obtained since the provider started. */
+    public Optional<Instant> getLastRenewal() {
+        return Optional.ofNullable(lastRenewal);
+    }
+
+    /** The last failure to obtain a token or an invalid configuration, with its diagnosis; empty after a success. */
+    public Optional<String> getLastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    public Optional<Instant> getLastErrorAt() {
+        return Optional.ofNullable(lastErrorAt);
+    }
+
+    public RefreshTokenSource getRefreshTokenSource() {
+        return refreshTokenSource;
+    }
+
+    /** True when an access token is cached and has not expired at {@code now}. */
+    public boolean hasValidToken(Instant now) {
+        return expiresAt != null && now.isBefore(expiresAt);
+    }
+
+    @Override
+    public String toString() {
+        return "TokenStatus[grant=" + grantType + ", clientId=" + clientId + ", expiresAt=" + expiresAt + ", lastRenewal="
+                + lastRenewal + ", refreshToken=" + refreshTokenSource + (lastError == null ? "" : ", lastError=" + lastError) + "]";
+    }
+
+    public static final class Builder {
+        private String grantType;
+        private String clientId;
+        private String tokenUrl;
+        private List<String> requestedScopes = List.of();
+        private String grantedScopes;
+        private Instant expiresAt;
+        private Instant lastRenewal;
+        private String lastError;
+        private Instant lastErrorAt;
+        private RefreshTokenSource refreshTokenSource = RefreshTokenSource.NONE;
+
+        private Builder() {
+        }
+
+        public Builder grantType(String grantType) {
+            this.grantType = grantType;
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder tokenUrl(String tokenUrl) {
+            this.tokenUrl = tokenUrl;
+            return this;
+        }
+
+        public Builder requestedScopes(List<String> scopes) {
+            this.requestedScopes = scopes == null ? List.of() : scopes;
+            return this;
+        }
+
+        public Builder grantedScopes(String scopes) {
+            this.grantedScopes = scopes;
+            return this;
+        }
+
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder lastRenewal(Instant lastRenewal) {
+            this.lastRenewal = lastRenewal;
+            return this;
+        }
+
+        public Builder lastError(String message, Instant at) {
+            this.lastError = message;
+            this.lastErrorAt = at;
+            return this;
+        }
+
+        public Builder refreshTokenSource(RefreshTokenSource source) {
+            this.refreshTokenSource = source == null ? RefreshTokenSource.NONE : source;
+            return this;
+        }
+
+        public TokenStatus build() {
+            return new TokenStatus(this);
+        }
+    }
+}
