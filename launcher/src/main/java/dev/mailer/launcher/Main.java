@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.mailer.launcher.args.ExitCodes;
-import dev.mailer.launcher.args.SendArguments;
+import dev.mailer.launcher.args.Commands;
+import dev.mailer.launcher.args.Usage;
 import dev.mailer.launcher.args.UsageException;
 import dev.mailer.launcher.devinbox.DevInboxServer;
 
@@ -70,19 +71,16 @@ public final class Main {
     int run(String[] args) {
         boolean shell = args.length == 0;
         String[] commandArgs = shell ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
+        String command = shell ? null : args[0];
         if (!shell) {
-            String command = args[0];
             if (command.equals("--help") || command.equals("-h") || command.equals("help")) {
-                out.println(SendArguments.USAGE);
+                out.println(Usage.TEXT);
                 return ExitCodes.OK;
-            }
-            if (!command.equals("send")) {
-                return usageError(command.startsWith("-") ? "unknown option: " + command : "unknown command: " + command);
             }
             try {
                 // checked here too, so that a typo costs no framework start
-                if (SendArguments.parse(commandArgs).isHelp()) {
-                    out.println(SendArguments.USAGE);
+                if (Commands.parseForHelp(command, commandArgs)) {
+                    out.println(Usage.TEXT);
                     return ExitCodes.OK;
                 }
             } catch (UsageException e) {
@@ -153,9 +151,9 @@ public final class Main {
                 container.waitForStop();
                 return ExitCodes.OK;
             }
-            Integer exit = container.runCommand("send", commandArgs, COMMAND_TIMEOUT_MS);
+            Integer exit = container.runCommand(command, commandArgs, COMMAND_TIMEOUT_MS);
             if (exit == null) {
-                err.println("mailer: the launcher's command bundle (dev.mailer.launcher.cli) did not register its send command within "
+                err.println("mailer: the launcher's command bundle (dev.mailer.launcher.cli) did not register its " + command + " command within "
                         + COMMAND_TIMEOUT_MS / 1000 + " s; see the log above");
                 return ExitCodes.CONTAINER_FAILED;
             }

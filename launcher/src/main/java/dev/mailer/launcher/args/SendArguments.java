@@ -3,8 +3,9 @@ package dev.mailer.launcher.args;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The options of {@code mailer send}, parsed and checked. Plain Java on purpose: the launcher's
@@ -14,35 +15,6 @@ import java.util.List;
  * <p>Options take their value as the next argument or after {@code =} ({@code --to=a@example.com}).
  */
 public final class SendArguments {
-
-    public static final String USAGE = String.join(System.lineSeparator(),
-            "Usage:",
-            "  java -jar mailer.jar send --to ADDR[,ADDR] --subject S (--text T | --text-file F)",
-            "                            [--html-file F] [--from ADDR] [--attach F]...",
-            "  java -jar mailer.jar            start the OSGi container with the Gogo shell (stop 0 or Ctrl-C to stop)",
-            "  java -jar mailer.jar --help     this text",
-            "",
-            "send options:",
-            "  --to ADDR[,ADDR]   recipients (repeatable); jane@example.com or \"Jane Doe <jane@example.com>\"",
-            "  --subject S        the subject",
-            "  --text T           plain-text body",
-            "  --text-file F      plain-text body from a UTF-8 file",
-            "  --html-file F      HTML body from a UTF-8 file (with a text body: multipart/alternative)",
-            "  --from ADDR        sender; default: from.address of the configuration (SMTP_FROM)",
-            "  --attach F         attach a file (repeatable); content type from the file name",
-            "",
-            "Environment:",
-            "  SMTP_HOST, SMTP_PORT, SMTP_FROM, ...  the mail server (see osgi-config/README.md)",
-            "  MAILER_PROFILE      office365 | office365-app | gmail | acs: OAuth2 settings of that provider (see README)",
-            "  MAILER_CONFIG_DIR   folder of .cfg.json files to use instead of the built-in ones",
-            "  MAILER_SECRETS_DIR  folder of secret files such as smtp_password (default ./secrets)",
-            "  MAILER_DATA_DIR     framework storage, bundle data and dev inbox (default ./mailer-data)",
-            "  MAILER_LOG_LEVEL    error, warn, info, debug (default: warn for send, info for the shell)",
-            "  Without SMTP_HOST, MAILER_PROFILE and MAILER_CONFIG_DIR, mail goes to an embedded development inbox:",
-            "  .eml files under $MAILER_DATA_DIR/dev-inbox/.",
-            "",
-            "Exit codes: 0 sent, 1 refused (permanent), 2 usage or invalid message, 69 no mail service,",
-            "  70 the container failed to start, 75 temporary failure (try again later)");
 
     private final List<String> to;
     private final String subject;
@@ -70,34 +42,13 @@ public final class SendArguments {
      * @throws UsageException naming the option, for unknown options, missing values or files that cannot be read
      */
     public static SendArguments parse(String... args) throws UsageException {
+        Options options = Options.parse(args, Parser.OPTIONS, Set.of());
         Parser p = new Parser();
-        List<String> rest = Arrays.asList(args);
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
-            if (arg.equals("--help") || arg.equals("-h")) {
-                p.help = true;
-                continue;
+        p.help = options.isHelp();
+        for (String name : Parser.OPTIONS) {
+            for (String value : options.all(name)) {
+                p.set(name, value);
             }
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument: " + arg + " (values follow their option, e.g. --to " + arg + ")");
-            }
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            if (!Parser.OPTIONS.contains(name)) {
-                throw new UsageException("unknown option: " + name);
-            }
-            if (value == null) {
-                if (i + 1 >= rest.size()) {
-                    throw new UsageException(name + " needs a value");
-                }
-                value = rest.get(++i);
-            }
-            p.set(name, value);
         }
         if (!p.help) {
             p.check();
@@ -134,7 +85,7 @@ public final class SendArguments {
         return parts;
     }
 
-    /** True when {@code --help} was given: print {@link #USAGE}, nothing else was checked. */
+    /** True when {@code --help} was given: print {@link Usage#TEXT}, nothing else was checked. */
     public boolean isHelp() {
         return help;
     }
@@ -172,7 +123,8 @@ public final class SendArguments {
     }
 
     private static final class Parser {
-        static final List<String> OPTIONS = List.of("--to", "--subject", "--text", "--text-file", "--html-file", "--from", "--attach");
+        // ordered, so that checks run in the order of this list
+        static final Set<String> OPTIONS = new LinkedHashSet<>(List.of("--to", "--subject", "--text", "--text-file", "--html-file", "--from", "--attach"));
 
         final List<String> to = new ArrayList<>();
         String subject;

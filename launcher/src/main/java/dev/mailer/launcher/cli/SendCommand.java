@@ -5,14 +5,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
@@ -20,93 +17,44 @@ import dev.mailer.api.MailService;
 import dev.mailer.api.SendResult;
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.SendArguments;
+import dev.mailer.launcher.args.Usage;
 import dev.mailer.launcher.args.UsageException;
 
-/**
- * {@code mailer send}, run inside the framework where the {@code MailService} and {@code Email}
- * classes live. The launcher's Main, outside the framework, sees only JDK types: it finds this
- * service by its {@value #COMMAND_PROPERTY} property, passes the arguments after {@code send} and
- * gets the exit code (the idea of bnd's {@code main.thread} services).
- *
- * <p>Prints the server's reply on stdout and problems on stderr: this is the command's user-facing
- * output, the one place where bundles print instead of logging.
- */
-@Component(service = Function.class, property = SendCommand.COMMAND_PROPERTY + "=send")
-public class SendCommand implements Function<String[], Integer> {
+/** {@code mailer send}: sends one message and prints the server's reply. */
+@Component(service = Function.class, property = { CliCommand.COMMAND_PROPERTY + "=send", CliCommand.GOGO_SCOPE,
+        "osgi.command.function=send" })
+public class SendCommand extends CliCommand {
 
-    /** Service property by which the launcher finds its commands. */
-    public static final String COMMAND_PROPERTY = "mailer.launcher.command";
-
-    /** Framework property: how long to wait for the MailService, in seconds. */
-    static final String WAIT_PROPERTY = "mailer.launcher.service.wait";
-
-    /** Framework property: the folder FileInstall reads configurations from, for the error message. */
-    static final String CONFIG_DIR_PROPERTY = "felix.fileinstall.dir";
-
-    private static final String PID = "dev.mailer.core.impl.DefaultMailService";
-
-    private final ServiceTracker<MailService, MailService> mailServices;
-    private final long waitSeconds;
-    private final String configDir;
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
+    private final BundleContext context;
 
     @Activate
     public SendCommand(BundleContext context) {
-        this.mailServices = new ServiceTracker<>(context, MailService.class, null);
-        this.mailServices.open();
-        String wait = context.getProperty(WAIT_PROPERTY);
-        this.waitSeconds = wait == null ? 30 : Long.parseLong(wait);
-        this.configDir = context.getProperty(CONFIG_DIR_PROPERTY);
+        this.context = context;
     }
 
-    @Deactivate
-    void deactivate() {
-        mailServices.close();
+    /** Gogo: {@code mailer:send --to ... --subject ... --text ...}. */
+    public int send(String... args) {
+        return apply(args);
     }
 
     @Override
-    public Integer apply(String[] args) {
+    int run(String[] args, PrintStream out, PrintStream err)
+            throws UsageException, MailException, ServiceWaiter.UnavailableException, InterruptedException {
+        SendArguments arguments = SendArguments.parse(args);
+        if (arguments.isHelp()) {
+            out.println(Usage.TEXT);
+            return ExitCodes.OK;
+        }
         Email email;
         try {
-            SendArguments arguments = SendArguments.parse(args);
-            if (arguments.isHelp()) {
-                out.println(SendArguments.USAGE);
-                return ExitCodes.OK;
-            }
             email = toEmail(arguments);
-        } catch (UsageException | IllegalArgumentException e) {
-            // IllegalArgumentException: the Email builder's own check, which names the field
-            err.println("mailer: " + e.getMessage());
-            return ExitCodes.USAGE;
         } catch (IOException e) {
-            err.println("mailer: cannot read a file of the message: " + e);
-            return ExitCodes.USAGE;
+            throw new UsageException("cannot read a file of the message: " + e);
         }
-
-        MailService mailService;
-        try {
-            mailService = mailServices.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("mailer: interrupted while waiting for the mail service");
-            return ExitCodes.UNAVAILABLE;
-        }
-        if (mailService == null) {
-            err.println("mailer: no MailService after " + waitSeconds + " s. The mail service needs the configuration " + PID
-                    + " (a " + PID + ".cfg.json file in " + configDir + ") and an active mailer-core bundle;"
-                    + " see the log above for bundles or components that failed.");
-            return ExitCodes.UNAVAILABLE;
-        }
-
-        try {
-            SendResult result = mailService.send(email);
+        try (ServiceWaiter services = new ServiceWaiter(context)) {
+            SendResult result = services.mailService(MailService.class).send(email);
             out.println(result.getServerReply());
-            out.flush();
             return ExitCodes.OK;
-        } catch (MailException e) {
-            err.println("mailer: " + e.getMessage());
-            return e.isTransient() ? ExitCodes.TRANSIENT_FAILURE : ExitCodes.PERMANENT_FAILURE;
         }
     }
 

@@ -1,0 +1,56 @@
+package dev.mailer.launcher.args;
+
+/** The launcher's help text, for {@code --help} of every command. */
+public final class Usage {
+
+    public static final String TEXT = String.join(System.lineSeparator(),
+            "Usage:",
+            "  java -jar mailer.jar send --to ADDR[,ADDR] --subject S (--text T | --text-file F)",
+            "                            [--html-file F] [--from ADDR] [--attach F]...",
+            "  java -jar mailer.jar check [--send-to ADDR]",
+            "  java -jar mailer.jar token [--print]",
+            "  java -jar mailer.jar authorize [--device] [--redirect-uri URL] [--timeout SECONDS]",
+            "  java -jar mailer.jar            start the OSGi container with the Gogo shell (stop 0 or Ctrl-C to stop);",
+            "                                  there the same commands are mailer:send, mailer:check, mailer:token, mailer:authorize",
+            "  java -jar mailer.jar --help     this text",
+            "",
+            "send: send one message",
+            "  --to ADDR[,ADDR]   recipients (repeatable); jane@example.com or \"Jane Doe <jane@example.com>\"",
+            "  --subject S        the subject",
+            "  --text T           plain-text body",
+            "  --text-file F      plain-text body from a UTF-8 file",
+            "  --html-file F      HTML body from a UTF-8 file (with a text body: multipart/alternative)",
+            "  --from ADDR        sender; default: from.address of the configuration (SMTP_FROM)",
+            "  --attach F         attach a file (repeatable); content type from the file name",
+            "",
+            "check: test the configured path step by step (configuration, DNS, connect, TLS, EHLO, token, AUTH,",
+            "  sender) and say for the first failing step why and what to change. Sends nothing unless:",
+            "  --send-to ADDR     also send a test message to ADDR",
+            "",
+            "token: obtain an OAuth2 access token and show its status (grant, expiry, scopes, last error); never the token,",
+            "  unless:",
+            "  --print            print only the access token on stdout (for msmtp passwordeval and similar tools)",
+            "",
+            "authorize: sign in as the mailbox once and store the refresh token the OAuth2 provider issues, so that",
+            "  send needs no token pasted by hand. Default: authorization code with PKCE; open the printed URL in a",
+            "  browser, the code comes back to a listener at the redirect URI (OAUTH_REDIRECT_URL, on this machine).",
+            "  --device           device code instead: enter the printed code at the provider's page on any device",
+            "  --redirect-uri URL listen at this loopback redirect URI instead of the configured one",
+            "  --timeout SECONDS  how long to wait for the sign-in (default: until the request expires)",
+            "",
+            "Environment:",
+            "  SMTP_HOST, SMTP_PORT, SMTP_FROM, ...  the mail server (see osgi-config/README.md)",
+            "  MAILER_PROFILE      office365 | office365-app | gmail | acs: OAuth2 settings of that provider (see README)",
+            "  MAILER_CONFIG_DIR   folder of .cfg.json files to use instead of the built-in ones",
+            "  MAILER_SECRETS_DIR  folder of secret files such as smtp_password (default ./secrets)",
+            "  MAILER_DATA_DIR     framework storage, bundle data, stored refresh token and dev inbox (default ./mailer-data)",
+            "  MAILER_LOG_LEVEL    error, warn, info, debug (default: warn for commands, info for the shell)",
+            "  Without SMTP_HOST, MAILER_PROFILE and MAILER_CONFIG_DIR, mail goes to an embedded development inbox:",
+            "  .eml files under $MAILER_DATA_DIR/dev-inbox/.",
+            "",
+            "Exit codes: 0 done, 1 refused or check failed (permanent), 2 usage or invalid message, 69 no mail service",
+            "  or token provider, 70 the container failed to start, 75 temporary failure (try again later)");
+
+    private Usage() {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mailer.launcher.cli;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Waits a bounded time for the services a command needs, which appear only once FileInstall has
+ * read the configuration and DS has activated the components; says what is missing otherwise.
+ * The services are held until {@link #close()}: one waiter per command run.
+ */
+final class ServiceWaiter implements AutoCloseable {
+
+    /** Framework property: how long to wait for a service, in seconds. */
+    static final String WAIT_PROPERTY = "mailer.launcher.service.wait";
+    /** Framework property: the folder FileInstall reads configurations from, for the messages. */
+    static final String CONFIG_DIR_PROPERTY = "felix.fileinstall.dir";
+
+    static final String MAIL_SERVICE_PID = "dev.mailer.core.impl.DefaultMailService";
+    static final String OAUTH_PID = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
+
+    /** A service did not appear; the message says which configuration it needs. */
+    static final class UnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    private final BundleContext context;
+    private final long waitSeconds;
+    private final String configDir;
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    ServiceWaiter(BundleContext context) {
+        this.context = context;
+        String wait = context.getProperty(WAIT_PROPERTY);
+        this.waitSeconds = wait == null ? 30 : Long.parseLong(wait);
+        this.configDir = context.getProperty(CONFIG_DIR_PROPERTY);
+    }
+
+    /** The mail service (and its check), once DefaultMailService is configured and active. */
+    <S> S mailService(Class<S> type) throws UnavailableException, InterruptedException {
+        return await(type, MAIL_SERVICE_PID, "the mail service needs the configuration " + MAIL_SERVICE_PID
+                + (configDir == null ? "" : " (a " + MAIL_SERVICE_PID + ".cfg.json file in " + configDir + ")")
+                + " and an active mailer-core bundle");
+    }
+
+    /** A service of the OAuth2 token provider, once it is configured and active. */
+    <S> S tokenProvider(Class<S> type) throws UnavailableException, InterruptedException {
+        String needs = "there is no OAuth2 token provider: it needs the configuration " + OAUTH_PID
+                + ", e.g. MAILER_PROFILE=office365, office365-app, gmail or acs"
+                + (configDir == null ? "" : ", or a " + OAUTH_PID + ".cfg.json file in " + configDir)
+                + ", and an active mailer-oauth bundle";
+        if (configDir != null && !hasConfigFile(OAUTH_PID)) {
+            // no configuration file: waiting cannot help
+            throw new UnavailableException(needs);
+        }
+        return await(type, OAUTH_PID, needs);
+    }
+
+    private <S> S await(Class<S> type, String pid, String needs) throws UnavailableException, InterruptedException {
+        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
+        trackers.add(tracker);
+        tracker.open();
+        S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
+        if (service == null) {
+            throw new UnavailableException("no " + type.getSimpleName() + " after " + waitSeconds + " s: " + needs
+                    + "; see the log above for bundles or components that failed.");
+        }
+        return service;
+    }
+
+    /** Releases the services. */
+    @Override
+    public void close() {
+        trackers.forEach(ServiceTracker::close);
+    }
+
+    private boolean hasConfigFile(String pid) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(configDir), pid + "*.cfg.json")) {
+            return files.iterator().hasNext();
+        } catch (IOException e) {
+            return true; // cannot tell: wait for the service as usual
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mailer.launcher.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import dev.mailer.api.oauth.TokenStatus;
+
+/** Prints a {@link TokenStatus} for operators: one labelled line per fact, never a token. */
+final class TokenStatusText {
+
+    private TokenStatusText() {
+    }
+
+    static void print(TokenStatus status, Instant now, PrintStream out) {
+        line(out, "grant", status.getGrantType());
+        line(out, "client id", status.getClientId());
+        line(out, "token endpoint", status.getTokenUrl());
+        line(out, "scopes requested", String.join(" ", status.getRequestedScopes()));
+        line(out, "scopes granted", status.getGrantedScopes().orElse("(not reported by the server)"));
+        line(out, "access token", status.getExpiresAt()
+                .map(at -> status.hasValidToken(now) ? "valid until " + at + " (" + minutes(Duration.between(now, at)) + ")"
+                        : "expired at " + at)
+                .orElse("none obtained yet"));
+        line(out, "last renewal", status.getLastRenewal().map(Instant::toString).orElse("none since the start"));
+        line(out, "refresh token", describe(status.getRefreshTokenSource()));
+        line(out, "last error", status.getLastError()
+                .map(e -> e + status.getLastErrorAt().map(at -> " (at " + at + ")").orElse(""))
+                .orElse("none"));
+    }
+
+    private static String describe(TokenStatus.RefreshTokenSource source) {
+        switch (source) {
+            case NOT_USED:
+                return "not used by this grant";
+            case CONFIGURED:
+                return "the configured one (refreshToken)";
+            case ROTATED:
+                return "a rotated successor, stored in the data folder";
+            case AUTHORIZED:
+                return "obtained by authorize, stored in the data folder";
+            case NONE:
+            default:
+                return "none: run 'authorize' or configure refreshToken";
+        }
+    }
+
+    private static String minutes(Duration left) {
+        long minutes = left.toMinutes();
+        return minutes >= 1 ? minutes + " min left" : left.toSeconds() + " s left";
+    }
+
+    private static void line(PrintStream out, String label, String value) {
+        out.printf(Locale.ROOT, "%-17s %s%n", label + ":", value == null ? "-" : value);
+    }
+}

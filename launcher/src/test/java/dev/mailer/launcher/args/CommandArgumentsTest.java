@@ -1,0 +1,65 @@
+package dev.mailer.launcher.args;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class CommandArgumentsTest {
+
+    @Test
+    void checkSendsNothingUnlessSendToIsGiven() throws Exception {
+        assertNull(CheckArguments.parse().getSendTo());
+        assertEquals("ops@example.com", CheckArguments.parse("--send-to", "ops@example.com").getSendTo());
+        assertEquals("ops@example.com", CheckArguments.parse("--send-to=ops@example.com").getSendTo());
+        assertMessage("--send-to needs a value", () -> CheckArguments.parse("--send-to"));
+        assertMessage("--send-to given twice", () -> CheckArguments.parse("--send-to", "a@example.com", "--send-to", "b@example.com"));
+    }
+
+    @Test
+    void tokenPrintsTheTokenOnlyWithPrint() throws Exception {
+        assertFalse(TokenArguments.parse().isPrint());
+        assertTrue(TokenArguments.parse("--print").isPrint());
+        assertMessage("--print takes no value", () -> TokenArguments.parse("--print=yes"));
+        assertMessage("unknown option: --show", () -> TokenArguments.parse("--show"));
+    }
+
+    @Test
+    void authorizeOptions() throws Exception {
+        AuthorizeArguments defaults = AuthorizeArguments.parse();
+        assertFalse(defaults.isDevice());
+        assertNull(defaults.getRedirectUri());
+        assertNull(defaults.getTimeout());
+        assertTrue(AuthorizeArguments.parse("--device").isDevice());
+        AuthorizeArguments code = AuthorizeArguments.parse("--redirect-uri", "http://localhost:9000/cb", "--timeout", "90");
+        assertEquals("http://localhost:9000/cb", code.getRedirectUri());
+        assertEquals(Duration.ofSeconds(90), code.getTimeout());
+        assertMessage("--timeout 0 is not a positive number of seconds", () -> AuthorizeArguments.parse("--timeout", "0"));
+        assertMessage("--redirect-uri is for the authorization-code flow",
+                () -> AuthorizeArguments.parse("--device", "--redirect-uri", "http://localhost:1/cb"));
+        assertMessage("is not an http://localhost:PORT/... URL", () -> AuthorizeArguments.parse("--redirect-uri", "https://example.com/cb"));
+    }
+
+    @Test
+    void everyCommandIsCheckedBeforeTheFrameworkStarts() throws Exception {
+        assertTrue(Commands.parseForHelp("check", new String[] {"--help"}));
+        assertFalse(Commands.parseForHelp("token", new String[] {"--print"}));
+        assertMessage("unknown command: mail (commands: send, check, token, authorize)", () -> Commands.parseForHelp("mail", new String[0]));
+        assertMessage("unknown option: --bogus", () -> Commands.parseForHelp("--bogus", new String[0]));
+        assertMessage("unexpected argument: now", () -> Commands.parseForHelp("authorize", new String[] {"now"}));
+    }
+
+    private interface Parse {
+        Object run() throws UsageException;
+    }
+
+    private static void assertMessage(String expected, Parse parse) {
+        UsageException e = assertThrows(UsageException.class, parse::run);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
