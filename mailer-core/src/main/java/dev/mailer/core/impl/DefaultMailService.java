@@ -6,6 +6,8 @@ import dev.mailer.commons.config.PublishedService;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.X509TrustManager;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +28,9 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
+import dev.mailer.api.check.CheckReport;
+import dev.mailer.api.check.ConnectionCheck;
+import dev.mailer.api.oauth.OAuthTokenManager;
 
 /**
  * The {@link MailService}: sends through the SMTP server of its configuration.
@@ -34,15 +39,21 @@ import dev.mailer.api.SendResult;
  * and keeps the service registered but failing every send with the same explanation, so that a
  * workflow step reports the misconfiguration instead of silently finding no mail service.
  *
+ * <p>It is also the {@link ConnectionCheck}: the check must use exactly the settings, trust and
+ * token source of the sending path, so it runs on the same immutable state
+ * ({@link ConnectionDiagnosis} does the work).
+ *
  * <p>The component registers its service itself ({@link PublishedService}): DS would publish
  * {@code smtp.password} as a service property, readable by every bundle.
  */
 // registered by hand (see above), so the bundle declares the service capability itself
-@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.mailer.api.MailService", uses = MailService.class)
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"dev.mailer.api.MailService,dev.mailer.api.check.ConnectionCheck\"",
+        uses = {MailService.class, ConnectionCheck.class})
 @Component(service = {}, immediate = true, configurationPid = DefaultMailService.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MailServiceConfiguration.class)
-public class DefaultMailService implements MailService {
+public class DefaultMailService implements MailService, ConnectionCheck {
 
     static final String PID = "dev.mailer.core.impl.DefaultMailService";
 
@@ -61,6 +72,10 @@ public class DefaultMailService implements MailService {
     private final Object oauthMonitor = new Object();
     private OAuthConfigurationProvider oauthProvider;
 
+    /** For the token step's details only (grant, expiry, scopes); the check works without it. */
+    private volatile OAuthTokenManager tokenManager;
+    private final Object tokenManagerMonitor = new Object();
+
     private PublishedService registration;
 
     @Activate
@@ -71,7 +86,7 @@ public class DefaultMailService implements MailService {
     /** Registers the service once the references are bound. */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        registration = new PublishedService(context, this, properties, MailService.class);
+        registration = new PublishedService(context, this, properties, MailService.class, ConnectionCheck.class);
     }
 
     @Modified
@@ -97,6 +112,33 @@ public class DefaultMailService implements MailService {
         State current = state;
         SmtpSender sender = current.sender();
         return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+    }
+
+    /**
+     * Checks the path to the SMTP server step by step with the current configuration; see
+     * {@link ConnectionCheck}. Each run has its own connections; thread-safe.
+     */
+    @Override
+    public CheckReport run(String sendTo) {
+        State current = state;
+        return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.sender,
+                this::awaitOAuthProvider, () -> tokenManager).run(sendTo);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTokenManager(OAuthTokenManager manager) {
+        synchronized (tokenManagerMonitor) {
+            tokenManager = manager;
+        }
+    }
+
+    void unbindTokenManager(OAuthTokenManager manager) {
+        synchronized (tokenManagerMonitor) {
+            if (tokenManager == manager) {
+                tokenManager = null;
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -140,14 +182,17 @@ public class DefaultMailService implements MailService {
         }
     }
 
-    /** The current configuration's sender, or the reason it is unusable. Immutable. */
+    /** The current configuration's sender and trust, or the reason it is unusable. Immutable. */
     private static final class State {
         private final SmtpSettings settings;
+        /** The trust of smtp.truststore.path, null for the JVM's default: what the sender's socket factory trusts. */
+        private final X509TrustManager trust;
         private final SmtpSender sender;
         private final InvalidConfigurationException invalid;
 
-        private State(SmtpSettings settings, SmtpSender sender, InvalidConfigurationException invalid) {
+        private State(SmtpSettings settings, X509TrustManager trust, SmtpSender sender, InvalidConfigurationException invalid) {
             this.settings = settings;
+            this.trust = trust;
             this.sender = sender;
             this.invalid = invalid;
         }
@@ -155,7 +200,8 @@ public class DefaultMailService implements MailService {
         static State of(Map<String, Object> properties) {
             try {
                 SmtpSettings settings = SmtpSettings.from(properties);
-                State state = new State(settings, new SmtpSender(settings, TrustStores.socketFactory(settings)), null);
+                X509TrustManager trust = TrustStores.trustManager(settings);
+                State state = new State(settings, trust, new SmtpSender(settings, TrustStores.socketFactory(trust)), null);
                 LOG.info("Mail service ready: {}", settings);
                 if (settings.port == 465 && !settings.ssl) {
                     LOG.warn("smtp.port is 465 but smtp.ssl is false: port 465 usually expects TLS from the first byte (smtp.ssl=true)");
@@ -163,7 +209,7 @@ public class DefaultMailService implements MailService {
                 return state;
             } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every send will fail until the configuration is fixed.", e.getMessage());
-                return new State(null, null, e);
+                return new State(null, null, null, e);
             }
         }
 

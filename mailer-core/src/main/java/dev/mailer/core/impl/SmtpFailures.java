@@ -5,10 +5,12 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +39,51 @@ final class SmtpFailures {
     private static final Pattern HOST_NAME_MISMATCH = Pattern.compile(
             "^\\s*No (subject alternative (DNS )?names?|name matching)", Pattern.CASE_INSENSITIVE);
 
+    private static final String FIREWALL_HINT = "Check smtp.host and smtp.port, and that a firewall or proxy lets this"
+            + " machine reach them (many clouds block outbound port 25; use 587 or 465).";
+
+    private static final String STARTTLS_PORT_HINT = "Check smtp.host and smtp.port: port 587 offers STARTTLS at most"
+            + " providers (e.g. smtp.office365.com:587); for port 465 set smtp.ssl=true and smtp.starttls=false.";
+
     private SmtpFailures() {
+    }
+
+    /**
+     * What went wrong and what to do, in words: the one place for texts that both a send (as a
+     * {@link MailException}) and the connection check (as a step) report. Immutable.
+     */
+    static final class Finding {
+        final boolean transientFailure;
+        final String summary;
+        /** The property to look at, or null. */
+        final String setting;
+        /** What to do, or null. */
+        final String fix;
+
+        Finding(boolean transientFailure, String summary, String setting, String fix) {
+            this.transientFailure = transientFailure;
+            this.summary = summary;
+            this.setting = setting;
+            this.fix = fix;
+        }
+
+        static Finding permanent(String summary, String setting, String fix) {
+            return new Finding(false, summary, setting, fix);
+        }
+
+        static Finding transientFailure(String summary, String setting, String fix) {
+            return new Finding(true, summary, setting, fix);
+        }
+
+        /** The same, for a send that stopped before anything reached the server. */
+        Finding nothingSent() {
+            return new Finding(transientFailure, summary + " Nothing was sent.", setting, fix);
+        }
+
+        MailException toMailException(Throwable cause) {
+            return (transientFailure ? MailException.transientFailure(summary) : MailException.permanentFailure(summary))
+                    .setting(setting).diagnosis(fix).cause(cause).build();
+        }
     }
 
     static MailException fromMessaging(MessagingException e, SmtpSettings settings) {
@@ -62,12 +108,7 @@ final class SmtpFailures {
         }
         String text = String.valueOf(e.getMessage());
         if (text.contains("STARTTLS is required but host does not support STARTTLS")) {
-            return MailException.permanentFailure("The server " + settings.server() + " does not offer STARTTLS, so the"
-                    + " connection cannot be encrypted; nothing was sent.")
-                    .setting(SmtpSettings.REQUIRE_TLS)
-                    .diagnosis("Check smtp.host and smtp.port (587 offers STARTTLS at most providers; for port 465 set"
-                            + " smtp.ssl=true and smtp.starttls=false). Set smtp.requiretls=false only for a trusted local relay.")
-                    .cause(e).build();
+            return noStartTls(settings).nothingSent().toMailException(e);
         }
         Throwable cause = e.getCause() != null ? e.getCause() : e.getNextException();
         if (cause != null) {
@@ -92,8 +133,7 @@ final class SmtpFailures {
 
     /** The server refused the OAuth access token, also a fresh one. */
     static MailException tokenRejected(int code, String reply, String errorJson, SmtpSettings settings) {
-        Matcher m = REPLY.matcher(String.valueOf(reply));
-        String status = m.find() ? m.group(2) : null;
+        String status = enhancedStatus(reply);
         String known = KnownReplies.diagnose(code, status, reply, settings);
         return MailException.permanentFailure("The server " + settings.server() + " refused the OAuth2 access token for"
                 + " smtp.user=" + settings.user + ", also a freshly obtained one.")
@@ -104,73 +144,136 @@ final class SmtpFailures {
 
     /** Failures below SMTP: DNS, TCP, TLS. Null when {@code t} is none of these. */
     static MailException fromNetwork(Throwable t, SmtpSettings settings) {
+        Finding finding = network(t, settings);
+        return finding == null ? null : finding.toMailException(t);
+    }
+
+    /**
+     * What a failure below SMTP (DNS, TCP, TLS) means and what to do, for sending ({@link #fromNetwork})
+     * and for the connection check alike. Null when {@code t} is none of these.
+     */
+    static Finding network(Throwable t, SmtpSettings settings) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof CertPathBuilderException || c instanceof CertPathValidatorException) {
-                return MailException.permanentFailure("The TLS certificate of " + settings.server()
-                        + " is not trusted (PKIX path building failed).")
-                        .setting(SmtpSettings.TRUSTSTORE_PATH)
-                        .diagnosis("If the server uses a private or self-signed CA, put that CA certificate into a truststore"
+                return Finding.permanent("The TLS certificate of " + settings.server() + " is not trusted (PKIX path building failed).",
+                        SmtpSettings.TRUSTSTORE_PATH,
+                        "If the server uses a private or self-signed CA, put that CA certificate into a truststore"
                                 + " file and set smtp.truststore.path (with smtp.truststore.type and the secret"
                                 + " smtp_truststore_password), or add it to the JVM's truststore (javax.net.ssl.trustStore)."
                                 + " Do not turn certificate checks off. If the CA is public, something between you and the"
-                                + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.")
-                        .cause(t).build();
+                                + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.");
             }
             if (isHostNameMismatch(c)) {
-                return MailException.permanentFailure("The TLS certificate of " + settings.server()
-                        + " does not match the host name " + settings.host + " (" + stripPeriod(c.getMessage()) + ").")
-                        .setting(SmtpSettings.HOST)
-                        .diagnosis("Set smtp.host to a name the certificate is issued for (e.g. smtp.office365.com,"
-                                + " not an IP address or an alias).")
-                        .cause(t).build();
+                return Finding.permanent("The TLS certificate of " + settings.server() + " does not match the host name "
+                        + settings.host + " (" + stripPeriod(c.getMessage()) + ").",
+                        SmtpSettings.HOST,
+                        "Set smtp.host to a name the certificate is issued for (e.g. smtp.office365.com,"
+                                + " not an IP address or an alias).");
             }
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof UnknownHostException) {
-                return MailException.permanentFailure("The SMTP host " + settings.host + " cannot be resolved (DNS).")
-                        .setting(SmtpSettings.HOST)
-                        .diagnosis("Check smtp.host for typos, and that this machine can resolve it.")
-                        .cause(t).build();
+                return Finding.permanent("The SMTP host " + settings.host + " cannot be resolved (DNS).", SmtpSettings.HOST,
+                        "Check smtp.host for typos, and that this machine can resolve it.");
             }
             if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-                return MailException.transientFailure("Cannot connect to " + settings.server() + " (" + c.getMessage() + ").")
-                        .setting(SmtpSettings.PORT)
-                        .diagnosis("Check smtp.host and smtp.port, and that a firewall or proxy lets this machine reach them"
-                                + " (many clouds block outbound port 25; use 587 or 465).")
-                        .cause(t).build();
+                return Finding.transientFailure("Cannot connect to " + settings.server() + " (" + c.getMessage() + ").",
+                        SmtpSettings.PORT, FIREWALL_HINT);
             }
-            if (c instanceof SSLException && String.valueOf(c.getMessage()).contains("plaintext")) {
-                return MailException.permanentFailure("smtp.ssl=true, but " + settings.server()
-                        + " does not speak TLS from the first byte.")
-                        .setting(SmtpSettings.SSL)
-                        .diagnosis("For port 587 set smtp.ssl=false and smtp.starttls=true; smtp.ssl=true is for port 465.")
-                        .cause(t).build();
+            if (c instanceof SocketTimeoutException && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT)
+                    .contains("connect timed out")) {
+                return connectTimedOut(settings);
+            }
+            if (c instanceof SSLException && isPlainTextAnswer(c)) {
+                return Finding.permanent("smtp.ssl=true, but " + settings.server() + " does not speak TLS from the first byte.",
+                        SmtpSettings.SSL,
+                        "For port 587 set smtp.ssl=false and smtp.starttls=true; smtp.ssl=true is for port 465.");
             }
             if (c instanceof InterruptedIOException) {
                 String hint = settings.port == 465 && !settings.ssl
                         ? " Port 465 expects TLS from the first byte: set smtp.ssl=true and smtp.starttls=false."
                         : " Check smtp.timeout.connect / smtp.timeout.read, and the server's health.";
-                return MailException.transientFailure("The server " + settings.server() + " did not answer in time ("
-                        + c.getMessage() + ").")
-                        .setting(SmtpSettings.TIMEOUT_READ)
-                        .diagnosis(hint.strip())
-                        .cause(t).build();
+                return Finding.transientFailure("The server " + settings.server() + " did not answer in time ("
+                        + c.getMessage() + ").", SmtpSettings.TIMEOUT_READ, hint.strip());
             }
             if (c instanceof SSLHandshakeException) {
-                return MailException.permanentFailure("The TLS handshake with " + settings.server() + " failed ("
-                        + c.getMessage() + ").")
-                        .setting(SmtpSettings.TRUSTSTORE_PATH)
-                        .diagnosis("Check that the server supports TLS 1.2 or newer and that its certificate is trusted"
-                                + " (smtp.truststore.path).")
-                        .cause(t).build();
+                return Finding.permanent("The TLS handshake with " + settings.server() + " failed (" + c.getMessage() + ").",
+                        SmtpSettings.TRUSTSTORE_PATH,
+                        "Check that the server supports TLS 1.2 or newer and that its certificate is trusted"
+                                + " (smtp.truststore.path).");
             }
             if (c instanceof SocketException) {
-                return MailException.transientFailure("The connection to " + settings.server() + " was lost ("
-                        + c.getMessage() + ").")
-                        .cause(t).build();
+                return Finding.transientFailure("The connection to " + settings.server() + " was lost (" + c.getMessage() + ").",
+                        null, null);
             }
         }
         return null;
+    }
+
+    /** No TCP connection within smtp.timeout.connect: usually a firewall that drops the packets. */
+    static Finding connectTimedOut(SmtpSettings settings) {
+        return Finding.transientFailure("No TCP connection to " + settings.server() + " within smtp.timeout.connect="
+                + settings.connectTimeoutMs + " ms.", SmtpSettings.PORT,
+                FIREWALL_HINT + " Raise smtp.timeout.connect only if the network is known to be that slow.");
+    }
+
+    /** smtp.starttls=true, but the server's EHLO reply does not offer STARTTLS. */
+    static Finding noStartTls(SmtpSettings settings) {
+        return Finding.permanent("The server " + settings.server() + " does not offer STARTTLS, so the connection cannot be"
+                + " encrypted.", SmtpSettings.REQUIRE_TLS,
+                STARTTLS_PORT_HINT + " Never set smtp.requiretls=false for a server on the internet: the login and the mail"
+                        + " would travel unencrypted; it is only for a trusted local relay.");
+    }
+
+    /** oauth.flow=true, but the server's EHLO reply does not offer AUTH XOAUTH2 ({@code mechanisms} null: no AUTH at all). */
+    static Finding xoauth2NotOffered(String mechanisms, SmtpSettings settings) {
+        return Finding.permanent("The server " + settings.server() + " does not offer AUTH XOAUTH2"
+                + (mechanisms == null ? " (no AUTH at all" + (settings.ssl || settings.starttls ? "" : "; many servers offer"
+                        + " AUTH only after STARTTLS") + ")" : " (it offers " + mechanisms.strip() + ")") + ".",
+                SmtpSettings.OAUTH,
+                "This server or port does not accept OAuth. Check smtp.host and smtp.port: Office 365 uses"
+                        + " smtp.office365.com:587, Gmail smtp.gmail.com:587 (both with smtp.starttls=true); at Office 365"
+                        + " also check that SMTP AUTH (Authenticated SMTP) is enabled for the mailbox of smtp.user."
+                        + " Set oauth.flow=false for servers that only take passwords.");
+    }
+
+    /** A password is configured, but the server offers neither AUTH PLAIN nor AUTH LOGIN. */
+    static Finding passwordLoginNotOffered(String mechanisms, SmtpSettings settings) {
+        return Finding.permanent("The server " + settings.server() + " offers no password login this client uses (AUTH PLAIN"
+                + " or LOGIN)" + (mechanisms == null ? "; it offers no AUTH at all" : "; it offers " + mechanisms.strip()) + ".",
+                SmtpSettings.USER,
+                (mechanisms == null && !settings.ssl && !settings.starttls
+                        ? "Many servers offer AUTH only after STARTTLS: set smtp.starttls=true (port 587). " : "")
+                        + (Xoauth2.offered(mechanisms)
+                                ? "The server takes OAuth: set oauth.flow=true and configure the OAuth provider. " : "")
+                        + "Check smtp.host and smtp.port (the submission port, usually 587); remove smtp.user and"
+                        + " smtp.password only for a relay that accepts mail from this machine without a login.");
+    }
+
+    /** The server refused {@code MAIL FROM:<from.address>}. */
+    static Finding senderRefused(int code, String reply, SmtpSettings settings) {
+        String text = String.valueOf(reply).strip();
+        String known = KnownReplies.diagnose(code, enhancedStatus(text), text, settings);
+        String fix = known != null && known.contains("from.address") ? known
+                : (known == null ? "" : known + " ") + "Check from.address=" + settings.fromAddress + ": it must be an address"
+                        + " the server accepts as sender for smtp.user" + (settings.user == null ? "" : "=" + settings.user) + ".";
+        return new Finding(code >= 400 && code < 500, "The server " + settings.server() + " refused from.address="
+                + settings.fromAddress + " as sender (MAIL FROM). Server replied: " + text, SmtpSettings.FROM, fix);
+    }
+
+    /** The RFC 3463 enhanced status of a reply ("550 5.7.60 ..." -> 5.7.60), or null. */
+    static String enhancedStatus(String reply) {
+        Matcher m = REPLY.matcher(String.valueOf(reply));
+        return m.find() ? m.group(2) : null;
+    }
+
+    /**
+     * What the JDK says when the server answers a TLS ClientHello in plain text ("Unsupported or
+     * unrecognized SSL message"; older JDKs: "Unrecognized SSL message, plaintext connection?").
+     */
+    private static boolean isPlainTextAnswer(Throwable c) {
+        String text = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+        return text.contains("plaintext") || text.contains("unrecognized ssl message");
     }
 
     /**

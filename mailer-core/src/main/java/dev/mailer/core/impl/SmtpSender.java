@@ -38,28 +38,52 @@ final class SmtpSender {
     }
 
     /**
+     * What runs on a connection of its own once it is open and authenticated: sending a message,
+     * or the connection check's sender test. {@link #prepare} runs before each connection attempt.
+     */
+    interface Conversation<T> {
+
+        /** Before connecting (e.g. builds the message, so that a bad message opens no connection). */
+        default void prepare(Session session) throws MessagingException {
+        }
+
+        /** On the connected and (as configured) authenticated transport; it is closed (QUIT) afterwards. */
+        T converse(SMTPTransport transport) throws MessagingException, MailException;
+    }
+
+    /**
      * Sends one message on a connection of its own.
      *
      * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
      */
     SendResult send(Email email, OAuthConfigurationProvider oauth) throws MailException {
+        return converse(oauth, new Delivery(email));
+    }
+
+    /**
+     * Opens a connection of its own, authenticates as configured and runs {@code conversation} on it.
+     * A refused access token is dropped and the whole attempt made once more with a fresh one.
+     *
+     * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
+     */
+    <T> T converse(OAuthConfigurationProvider oauth, Conversation<T> conversation) throws MailException {
         // Jakarta Activation finds its registry and the multipart handlers through the context class loader
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(MailClassLoader.INSTANCE);
         try {
             if (!settings.oauth) {
-                return deliverWithoutToken(email);
+                return conversationWithoutToken(conversation);
             }
             String token = oauth.getAccessToken();
             try {
-                return deliver(email, token);
+                return converseOnce(conversation, token);
             } catch (Xoauth2.TokenRejectedException first) {
                 // the token may have been revoked or expired early: once more with a fresh one
                 oauth.invalidateAccessToken(token);
                 String fresh = oauth.getAccessToken();
                 try {
-                    return deliver(email, fresh);
+                    return converseOnce(conversation, fresh);
                 } catch (Xoauth2.TokenRejectedException second) {
                     oauth.invalidateAccessToken(fresh);
                     throw SmtpFailures.tokenRejected(second.code, second.reply, second.errorJson, settings);
@@ -70,38 +94,28 @@ final class SmtpSender {
         }
     }
 
-    private SendResult deliverWithoutToken(Email email) throws MailException {
+    private <T> T conversationWithoutToken(Conversation<T> conversation) throws MailException {
         try {
-            return deliver(email, null);
+            return converseOnce(conversation, null);
         } catch (Xoauth2.TokenRejectedException e) {
-            throw new IllegalStateException("XOAUTH2 without a token", e); // deliver() only runs XOAUTH2 with a token
+            throw new IllegalStateException("XOAUTH2 without a token", e); // connect() only runs XOAUTH2 with a token
         }
     }
 
-    private SendResult deliver(Email email, String token) throws MailException, Xoauth2.TokenRejectedException {
-        Session sessionForThisSend = settings.debug ? tracingSession() : session;
+    private <T> T converseOnce(Conversation<T> conversation, String token) throws MailException, Xoauth2.TokenRejectedException {
+        Session sessionForThisConnection = settings.debug ? tracingSession() : session;
         RedactingDebugLog trace = null;
         if (settings.debug) {
             trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword, token);
-            sessionForThisSend.setDebugOut(trace.printStream());
-            sessionForThisSend.setDebug(true);
+            sessionForThisConnection.setDebugOut(trace.printStream());
+            sessionForThisConnection.setDebug(true);
         }
         try {
-            MimeMessage message = MimeMessages.create(sessionForThisSend, email, settings.fromAddress);
-            InternetAddress[] recipients = MimeMessages.recipients(email);
-            try (Transport transport = sessionForThisSend.getTransport(protocol)) {
-                if (token != null) {
-                    // Angus does TLS (and requires it) but no AUTH: XOAUTH2 is ours, see Xoauth2
-                    transport.connect(settings.host, settings.port, null, null);
-                    Xoauth2.authenticate((SMTPTransport) transport, settings, token);
-                } else if (settings.user != null) {
-                    transport.connect(settings.host, settings.port, settings.user, settings.password);
-                } else {
-                    transport.connect(settings.host, settings.port, null, null);
-                }
-                transport.sendMessage(message, recipients);
-                String reply = ((SMTPTransport) transport).getLastServerResponse();
-                return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
+            conversation.prepare(sessionForThisConnection);
+            try (Transport transport = sessionForThisConnection.getTransport(protocol)) {
+                SMTPTransport smtp = (SMTPTransport) transport;
+                connect(smtp, token);
+                return conversation.converse(smtp);
             }
         } catch (MessagingException e) {
             throw SmtpFailures.fromMessaging(e, settings);
@@ -109,6 +123,44 @@ final class SmtpSender {
             if (trace != null) {
                 trace.close();
             }
+        }
+    }
+
+    /** Connects (TLS as configured, required when smtp.requiretls) and authenticates as configured. */
+    private void connect(SMTPTransport transport, String token)
+            throws MessagingException, MailException, Xoauth2.TokenRejectedException {
+        if (token != null) {
+            // Angus does TLS (and requires it) but no AUTH: XOAUTH2 is ours, see Xoauth2
+            transport.connect(settings.host, settings.port, null, null);
+            Xoauth2.authenticate(transport, settings, token);
+        } else if (settings.user != null) {
+            transport.connect(settings.host, settings.port, settings.user, settings.password);
+        } else {
+            transport.connect(settings.host, settings.port, null, null);
+        }
+    }
+
+    /** One message: built before connecting, sent on the authenticated connection. */
+    private final class Delivery implements Conversation<SendResult> {
+        private final Email email;
+        private MimeMessage message;
+        private InternetAddress[] recipients;
+
+        Delivery(Email email) {
+            this.email = email;
+        }
+
+        @Override
+        public void prepare(Session session) throws MessagingException {
+            message = MimeMessages.create(session, email, settings.fromAddress);
+            recipients = MimeMessages.recipients(email);
+        }
+
+        @Override
+        public SendResult converse(SMTPTransport transport) throws MessagingException {
+            transport.sendMessage(message, recipients);
+            String reply = transport.getLastServerResponse();
+            return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
         }
     }
 

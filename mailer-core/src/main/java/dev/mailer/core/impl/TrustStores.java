@@ -11,11 +11,14 @@ import java.security.UnrecoverableKeyException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * Builds the socket factory for {@code smtp.truststore.path}: the certificates in that file are
- * trusted instead of the JVM's. Certificate and host-name checks stay on either way.
+ * The trust of {@code smtp.truststore.path}: the certificates in that file are trusted instead of
+ * the JVM's. Certificate and host-name checks stay on either way. Sending and the connection check
+ * use the same trust manager, loaded once per configuration.
  */
 final class TrustStores {
 
@@ -27,6 +30,20 @@ final class TrustStores {
      * @throws InvalidConfigurationException when the file cannot be read as a truststore
      */
     static SSLSocketFactory socketFactory(SmtpSettings settings) throws InvalidConfigurationException {
+        return socketFactory(trustManager(settings));
+    }
+
+    /** A factory trusting exactly {@code trust}; null (the JVM's default) when {@code trust} is null. */
+    static SSLSocketFactory socketFactory(X509TrustManager trust) {
+        return trust == null ? null : context(trust).getSocketFactory();
+    }
+
+    /**
+     * @return the trust manager of the configured truststore, or null when none is configured (the
+     *         JVM's default applies)
+     * @throws InvalidConfigurationException when the file cannot be read as a truststore
+     */
+    static X509TrustManager trustManager(SmtpSettings settings) throws InvalidConfigurationException {
         if (settings.truststorePath == null) {
             return null;
         }
@@ -37,11 +54,7 @@ final class TrustStores {
             if (store.size() == 0) {
                 throw invalid(SmtpSettings.TRUSTSTORE_PATH, settings.truststorePath + " contains no certificates");
             }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return x509(store);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw invalid(SmtpSettings.TRUSTSTORE_PASSWORD, "the password does not open " + settings.truststorePath
@@ -53,6 +66,37 @@ final class TrustStores {
             throw invalid(SmtpSettings.TRUSTSTORE_TYPE, "cannot load " + settings.truststorePath + " as "
                     + settings.truststoreType + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The trust manager of the JVM's default truststore ({@code javax.net.ssl.trustStore}, else the
+     * JDK's {@code cacerts}): what {@code SSLContext.getDefault()}, and so Angus without
+     * {@code smtp.truststore.path}, trusts.
+     */
+    static X509TrustManager jvmDefault() throws GeneralSecurityException {
+        return x509(null);
+    }
+
+    /** A TLS context that trusts through {@code trust} (no client certificate). */
+    static SSLContext context(TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM offers no TLS", e);
+        }
+    }
+
+    private static X509TrustManager x509(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager) {
+                return (X509TrustManager) manager;
+            }
+        }
+        throw new GeneralSecurityException("the " + factory.getAlgorithm() + " trust manager factory made no X509TrustManager");
     }
 
     private static InvalidConfigurationException invalid(String property, String text) {

@@ -36,17 +36,16 @@ final class Xoauth2 {
         }
     }
 
+    /** True when the EHLO {@code AUTH} parameter (e.g. "LOGIN XOAUTH2"; null: no AUTH) lists XOAUTH2. */
+    static boolean offered(String mechanisms) {
+        return mechanisms != null && (" " + mechanisms.toUpperCase(Locale.ROOT) + " ").contains(" XOAUTH2 ");
+    }
+
     static void authenticate(SMTPTransport transport, SmtpSettings settings, String token)
             throws MessagingException, MailException, TokenRejectedException {
         String mechanisms = transport.getExtensionParameter("AUTH");
-        if (mechanisms == null || !(" " + mechanisms.toUpperCase(Locale.ROOT) + " ").contains(" XOAUTH2 ")) {
-            throw MailException.permanentFailure("The server " + settings.server() + " does not offer AUTH XOAUTH2"
-                    + (mechanisms == null ? " (no AUTH at all" + (settings.ssl || settings.starttls ? "" : "; many servers offer"
-                            + " AUTH only after STARTTLS") + ")" : " (it offers " + mechanisms.strip() + ")") + "; nothing was sent.")
-                    .setting(SmtpSettings.OAUTH)
-                    .diagnosis("Check smtp.host and smtp.port: Office 365 uses smtp.office365.com:587, Gmail smtp.gmail.com:587"
-                            + " (both with STARTTLS). Set oauth.flow=false for servers that only take passwords.")
-                    .build();
+        if (!offered(mechanisms)) {
+            throw SmtpFailures.xoauth2NotOffered(mechanisms, settings).nothingSent().toMailException(null);
         }
         int code = transport.simpleCommand("AUTH XOAUTH2");
         if (code != 334) {

@@ -23,9 +23,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Just enough of an SMTP server on 127.0.0.1 for the TLS tests: TLS from the first byte
- * (smtps) or after {@code STARTTLS}, then EHLO, AUTH PLAIN (accepts anything), MAIL, RCPT, DATA,
- * QUIT. One connection at a time, on one daemon thread. Records what happened as events:
+ * Just enough of an SMTP server on 127.0.0.1 for the TLS and connection-check tests: TLS from the
+ * first byte (smtps) or after {@code STARTTLS}, then EHLO, AUTH (accepts anything unless told
+ * otherwise; XOAUTH2 and other mechanisms without an initial response get a {@code 334} first),
+ * MAIL, RCPT, DATA, QUIT. What it offers and answers can be changed before a client connects
+ * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}).
+ * One connection at a time, on one daemon thread. Records what happened as events:
  * {@code CONNECT}, {@code TLS}, {@code TLS-FAILED}, each command's verb, {@code MESSAGE},
  * {@code DISCONNECT}.
  */
@@ -41,6 +44,10 @@ final class MiniSmtpServer implements AutoCloseable {
     private final List<String> history = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    private volatile boolean offerStartTls = true;
+    private volatile String authMechanisms = "PLAIN";
+    private volatile String authReply = "235 2.7.0 Authentication successful";
+    private volatile String mailFromReply = "250 2.1.0 Sender OK";
     private volatile Socket current;
 
     private MiniSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
@@ -61,6 +68,30 @@ final class MiniSmtpServer implements AutoCloseable {
     /** Plain text until STARTTLS, like port 587. */
     static MiniSmtpServer startTls(SSLContext tls) throws IOException {
         return new MiniSmtpServer(tls, false);
+    }
+
+    /** Whether EHLO on the plain connection offers STARTTLS (default true); without, AUTH is offered in plain text. */
+    MiniSmtpServer offerStartTls(boolean offer) {
+        this.offerStartTls = offer;
+        return this;
+    }
+
+    /** The mechanisms of the EHLO AUTH line (default "PLAIN"); null: no AUTH line. */
+    MiniSmtpServer authMechanisms(String mechanisms) {
+        this.authMechanisms = mechanisms;
+        return this;
+    }
+
+    /** The final answer to AUTH (default 235), e.g. "535 5.7.3 Authentication unsuccessful". */
+    MiniSmtpServer authReply(String reply) {
+        this.authReply = reply;
+        return this;
+    }
+
+    /** The answer to MAIL FROM (default 250), e.g. "550 5.7.60 SMTP; Client does not have permissions to send as this sender". */
+    MiniSmtpServer mailFromReply(String reply) {
+        this.mailFromReply = reply;
+        return this;
     }
 
     int port() {
@@ -136,7 +167,7 @@ final class MiniSmtpServer implements AutoCloseable {
             event(verb);
             switch (verb) {
                 case "EHLO":
-                    reply(out, secure ? "250-localhost\r\n250 AUTH PLAIN" : "250-localhost\r\n250 STARTTLS");
+                    reply(out, ehlo(secure));
                     break;
                 case "STARTTLS":
                     if (secure) {
@@ -157,7 +188,10 @@ final class MiniSmtpServer implements AutoCloseable {
                         reply(out, "334 ");
                         in.readLine();
                     }
-                    reply(out, "235 2.7.0 Authentication successful");
+                    reply(out, authReply);
+                    break;
+                case "MAIL":
+                    reply(out, mailFromReply);
                     break;
                 case "DATA":
                     reply(out, "354 End data with <CR><LF>.<CR><LF>");
@@ -175,6 +209,22 @@ final class MiniSmtpServer implements AutoCloseable {
                     break;
             }
         }
+    }
+
+    private String ehlo(boolean secure) {
+        List<String> lines = new ArrayList<>();
+        lines.add("localhost mini");
+        if (!secure && offerStartTls) {
+            lines.add("STARTTLS");
+        } else if (authMechanisms != null) {
+            lines.add("AUTH " + authMechanisms);
+        }
+        lines.add("SIZE 10485760");
+        StringBuilder reply = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            reply.append(i == 0 ? "" : "\r\n").append(i == lines.size() - 1 ? "250 " : "250-").append(lines.get(i));
+        }
+        return reply.toString();
     }
 
     /** The server side of the TLS handshake on {@code plain}; null (event TLS-FAILED) when it fails. */
