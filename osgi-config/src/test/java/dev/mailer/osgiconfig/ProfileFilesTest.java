@@ -1,24 +1,32 @@
 package dev.mailer.osgiconfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider profiles (mailer-profiles/NAME/), read as the runtime reads them. Surefire sets
- * OAUTH_TENANT_ID=contoso and removes SMTP_USER, SMTP_FROM and the other OAUTH_* variables.
+ * OAUTH_TENANT_ID=contoso and removes SMTP_USER, SMTP_FROM and the other OAUTH_* variables
+ * (OAUTH_DEVICE_AUTH_URL too).
  */
 class ProfileFilesTest {
 
     private static final String CORE = "dev.mailer.core.impl.DefaultMailService";
     private static final String OAUTH = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
+    private static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
 
     @TempDir
     Path secrets;
@@ -42,10 +50,17 @@ class ProfileFilesTest {
         Hashtable<String, Object> oauth = oauth("office365");
         assertEquals("https://login.microsoftonline.com/contoso/oauth2/v2.0/token", oauth.get("tokenUrl"));
         assertEquals("https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize", oauth.get("authUrl"));
+        assertEquals("https://login.microsoftonline.com/contoso/oauth2/v2.0/devicecode", oauth.get("deviceAuthUrl"));
         assertEquals("https://outlook.office.com/SMTP.Send offline_access", oauth.get("scopes"));
         assertEquals("refresh_token", oauth.get("grantType"));
         assertEquals("rt", oauth.get("refreshToken"));
         assertEquals("", oauth.get("clientSecret"), "a public client may have no secret");
+    }
+
+    @Test
+    void refreshTokenIsOptionalAsAuthorizeCanStoreOne() throws IOException {
+        assertEquals("", oauth("office365").get("refreshToken"), "empty: the provider says to run authorize");
+        assertEquals("", oauth("gmail").get("refreshToken"));
     }
 
     @Test
@@ -64,6 +79,11 @@ class ProfileFilesTest {
         assertEquals("smtp.azurecomm.net", core("acs").get("smtp.host"));
         assertTrue(String.valueOf(oauth("acs").get("clientSecret")).startsWith("$[secret:oauth_client_secret"),
                 "required: stays a placeholder the provider names");
+        for (String profile : List.of("office365-app", "acs")) {
+            for (String bootstrapOnly : List.of("authUrl", "deviceAuthUrl", "authCodeRedirectUrl", "refreshToken")) {
+                assertFalse(oauth(profile).containsKey(bootstrapOnly), profile + " has nothing to authorize: " + bootstrapOnly);
+            }
+        }
     }
 
     @Test
@@ -71,5 +91,27 @@ class ProfileFilesTest {
         assertEquals("smtp.gmail.com", core("gmail").get("smtp.host"));
         assertEquals("https://oauth2.googleapis.com/token", oauth("gmail").get("tokenUrl"));
         assertEquals("https://mail.google.com/", oauth("gmail").get("scopes"));
+        assertEquals("https://accounts.google.com/o/oauth2/v2/auth?access_type=offline&prompt=consent", oauth("gmail").get("authUrl"),
+                "without offline access Google issues no refresh token");
+        assertEquals("https://oauth2.googleapis.com/device/code", oauth("gmail").get("deviceAuthUrl"));
+    }
+
+    @Test
+    void everyVariableOfTheProfilesIsInTheReadme() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Set<String> names = new TreeSet<>();
+        for (String profile : PROFILES) {
+            for (String pid : List.of(CORE, OAUTH)) {
+                String raw = String.valueOf(ConfigFiles.raw("mailer-profiles/" + profile + "/" + pid + ".cfg.json").values());
+                Matcher placeholder = Pattern.compile("\\$\\[(env|secret):([A-Za-z0-9_.]+)").matcher(raw);
+                while (placeholder.find()) {
+                    names.add((placeholder.group(1).equals("secret") ? "secret `" : "`") + placeholder.group(2) + "`");
+                }
+            }
+        }
+        assertTrue(names.contains("`OAUTH_DEVICE_AUTH_URL`"), names.toString());
+        for (String name : names) {
+            assertTrue(readme.contains("| " + name + " |"), "README.md table lacks " + name);
+        }
     }
 }

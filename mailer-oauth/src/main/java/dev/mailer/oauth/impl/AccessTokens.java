@@ -11,11 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.MailException;
+import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
 
 /**
  * The access token lifecycle: cached with its expiry, renewed ahead of it, one token request at
- * a time however many threads ask, a rotated refresh token kept, and after a failed request a
- * back-off during which a still-valid token keeps being used and callers get the last error.
+ * a time however many threads ask, a rotated or authorized refresh token kept, and after a failed
+ * request a back-off during which a still-valid token keeps being used and callers get the last
+ * error.
  */
 final class AccessTokens {
 
@@ -29,21 +32,26 @@ final class AccessTokens {
     private final OAuthSettings settings;
     private final TokenEndpoint endpoint;
     private final RefreshTokenStore store;
+    private final String storeKey;
+    private final boolean usesRefreshToken;
     private final Clock clock;
 
     private final ReentrantLock renewal = new ReentrantLock();
     private final AtomicReference<Token> current = new AtomicReference<>();
+    // written under renewal, read without it by status(): a status never waits for a token request
+    private volatile Token lastObtained;
+    private volatile Failure lastFailure;
 
     // guarded by renewal
-    private String refreshToken;
     private Duration backoff = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
-    private MailException lastFailure;
 
     AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock) {
         this.settings = settings;
         this.endpoint = endpoint;
         this.store = store;
+        this.storeKey = RefreshTokenStore.keyOf(settings);
+        this.usesRefreshToken = OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType);
         this.clock = clock;
     }
 
@@ -65,7 +73,7 @@ final class AccessTokens {
                 if (token != null && now.isBefore(token.expiresAt)) {
                     return token.value;
                 }
-                throw lastFailure;
+                throw lastFailure.exception;
             }
             return renew(token, now);
         } finally {
@@ -81,58 +89,144 @@ final class AccessTokens {
         }
     }
 
-    private String renew(Token previous, Instant requestedAt) throws MailException {
+    /**
+     * Takes the tokens an authorization flow obtained: stores the refresh token as
+     * {@link RefreshTokenSource#AUTHORIZED} for these settings and caches the access token, so the
+     * next send needs no token request.
+     *
+     * @throws MailException when the response has no refresh token (nothing is taken), or it
+     *         cannot be stored (it is then used until a restart only)
+     */
+    TokenStatus authorized(TokenResponse response, Instant requestedAt) throws MailException {
+        if (response.refreshToken == null || response.refreshToken.isBlank()) {
+            throw OAuthFailures.noRefreshTokenIssued();
+        }
+        renewal.lock();
         try {
-            TokenResponse response = request();
-            long lifetime = response.expiresIn == null || response.expiresIn <= 0 ? DEFAULT_LIFETIME_SECONDS : response.expiresIn;
-            // renew ahead of expiry, but never so early that a short-lived token is renewed on every use
-            long skew = Math.min(settings.renewBeforeExpirySeconds, lifetime / 2);
-            Instant expiresAt = requestedAt.plusSeconds(lifetime);
-            current.set(new Token(response.accessToken, expiresAt, expiresAt.minusSeconds(skew)));
-            backoff = Duration.ZERO;
-            nextAttempt = Instant.MIN;
-            lastFailure = null;
-            LOG.info("Obtained an OAuth2 access token ({} grant), valid until {}{}", settings.grantType, expiresAt,
-                    response.scope == null ? "" : ", scopes " + response.scope);
-            return response.accessToken;
-        } catch (TokenEndpointException e) {
-            lastFailure = OAuthFailures.toMailException(e, settings);
-            backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
-            nextAttempt = requestedAt.plus(backoff);
-            if (previous != null && requestedAt.isBefore(previous.expiresAt)) {
-                LOG.warn("Renewing the OAuth2 access token failed; using the current one until {}: {}", previous.expiresAt,
-                        lastFailure.getMessage());
-                return previous.value;
+            accept(response, requestedAt);
+            try {
+                store.put(storeKey, response.refreshToken, RefreshTokenSource.AUTHORIZED, requestedAt);
+            } catch (IOException e) {
+                throw MailException.permanentFailure("The refresh token was authorized but cannot be stored in " + store.file()
+                        + " (" + e + "); it is used until a restart only.")
+                        .diagnosis("Make the bundle data area writable for the user running the mailer, then authorize again.")
+                        .cause(e)
+                        .build();
             }
-            LOG.error(lastFailure.getMessage());
-            throw lastFailure;
+            LOG.info("Stored the authorized refresh token in {}; it is used from now on{}", store.file() == null
+                    ? "memory (no persistent data area: until a restart)" : store.file(),
+                    settings.refreshToken == null ? "" : ", instead of the configured one, until refreshToken is changed");
+        } finally {
+            renewal.unlock();
+        }
+        return status();
+    }
+
+    /** What is known now, without contacting the token endpoint. */
+    TokenStatus status() {
+        Token token = current.get();
+        Token obtained = lastObtained;
+        Failure failure = lastFailure;
+        TokenStatus.Builder status = TokenStatus.builder()
+                .grantType(settings.grantType)
+                .clientId(settings.clientId)
+                .tokenUrl(settings.tokenUrl.toString())
+                .requestedScopes(settings.scopes)
+                .refreshTokenSource(refreshTokenSource());
+        if (token != null) {
+            status.expiresAt(token.expiresAt);
+        }
+        if (obtained != null) {
+            status.lastRenewal(obtained.obtainedAt).grantedScopes(obtained.scope);
+        }
+        if (failure != null) {
+            status.lastError(failure.exception.getMessage(), failure.at);
+        }
+        return status.build();
+    }
+
+    private RefreshTokenSource refreshTokenSource() {
+        if (!usesRefreshToken) {
+            return RefreshTokenSource.NOT_USED;
+        }
+        RefreshTokenStore.Stored stored = stored();
+        return stored != null ? stored.source : settings.refreshToken != null ? RefreshTokenSource.CONFIGURED : RefreshTokenSource.NONE;
+    }
+
+    private String renew(Token previous, Instant requestedAt) throws MailException {
+        String refreshToken = usesRefreshToken ? refreshToken() : null;
+        if (usesRefreshToken && refreshToken == null) {
+            return failed(OAuthFailures.noRefreshToken(), previous, requestedAt);
+        }
+        try {
+            return accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt).value;
+        } catch (TokenEndpointException e) {
+            return failed(OAuthFailures.toMailException(e, settings), previous, requestedAt);
         }
     }
 
-    private TokenResponse request() throws TokenEndpointException {
-        if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
-            return endpoint.clientCredentials();
+    /** Caches the access token of {@code response} and ends any back-off. */
+    private Token accept(TokenResponse response, Instant requestedAt) {
+        long lifetime = response.expiresIn == null || response.expiresIn <= 0 ? DEFAULT_LIFETIME_SECONDS : response.expiresIn;
+        // renew ahead of expiry, but never so early that a short-lived token is renewed on every use
+        long skew = Math.min(settings.renewBeforeExpirySeconds, lifetime / 2);
+        Instant expiresAt = requestedAt.plusSeconds(lifetime);
+        Token token = new Token(response.accessToken, requestedAt, expiresAt, expiresAt.minusSeconds(skew), response.scope);
+        current.set(token);
+        lastObtained = token;
+        lastFailure = null;
+        backoff = Duration.ZERO;
+        nextAttempt = Instant.MIN;
+        LOG.info("Obtained an OAuth2 access token ({} grant), valid until {}{}", settings.grantType, expiresAt,
+                response.scope == null ? "" : ", scopes " + response.scope);
+        return token;
+    }
+
+    /** Records {@code failure} and backs off; answers with {@code previous} while it is still valid. */
+    private String failed(MailException failure, Token previous, Instant requestedAt) throws MailException {
+        lastFailure = new Failure(failure, requestedAt);
+        backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+        nextAttempt = requestedAt.plus(backoff);
+        if (previous != null && requestedAt.isBefore(previous.expiresAt)) {
+            LOG.warn("Renewing the OAuth2 access token failed; using the current one until {}: {}", previous.expiresAt,
+                    failure.getMessage());
+            return previous.value;
         }
-        if (refreshToken == null) {
-            try {
-                refreshToken = store.current(settings.refreshToken);
-            } catch (IOException e) {
-                LOG.warn("Cannot read the stored refresh token {} ({}); using the configured one", store.file(), e.toString());
-                refreshToken = settings.refreshToken;
-            }
-        }
+        LOG.error(failure.getMessage());
+        throw failure;
+    }
+
+    /**
+     * The refresh token to send: the one stored for these settings, else the configured one; null
+     * when there is neither. Asked for on every refresh rather than kept here, because the store is
+     * shared with the authorization flows and with later configurations of the component.
+     */
+    private String refreshToken() {
+        RefreshTokenStore.Stored stored = stored();
+        return stored != null ? stored.token : settings.refreshToken;
+    }
+
+    private TokenResponse refresh(String refreshToken) throws TokenEndpointException {
         TokenResponse response = endpoint.refresh(refreshToken);
         if (response.refreshToken != null && !response.refreshToken.equals(refreshToken)) {
             // the server rotated it: the old one must never be sent again
-            refreshToken = response.refreshToken;
             try {
-                store.save(settings.refreshToken, response.refreshToken);
+                store.put(storeKey, response.refreshToken, RefreshTokenSource.ROTATED, clock.instant());
             } catch (IOException e) {
                 LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
-                        + " the configured refresh token is used again", store.file(), e.toString());
+                        + " the configured refresh token, if any, is used again", store.file(), e.toString());
             }
         }
         return response;
+    }
+
+    private RefreshTokenStore.Stored stored() {
+        try {
+            return store.get(storeKey);
+        } catch (IOException e) {
+            LOG.warn("Cannot read the stored refresh token {} ({}); using the configured one", store.file(), e.toString());
+            return null;
+        }
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -142,18 +236,34 @@ final class AccessTokens {
     /** An access token and its times. Immutable. */
     private static final class Token {
         final String value;
+        final Instant obtainedAt;
         final Instant expiresAt;
         final Instant renewAt;
+        /** The scopes the server said it granted, or null. */
+        final String scope;
 
-        Token(String value, Instant expiresAt, Instant renewAt) {
+        Token(String value, Instant obtainedAt, Instant expiresAt, Instant renewAt, String scope) {
             this.value = value;
+            this.obtainedAt = obtainedAt;
             this.expiresAt = expiresAt;
             this.renewAt = renewAt;
+            this.scope = scope;
         }
 
         @Override
         public String toString() {
             return "Token[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** The last failure to obtain a token and when it happened. Immutable, so a status never mixes two failures. */
+    private static final class Failure {
+        final MailException exception;
+        final Instant at;
+
+        Failure(MailException exception, Instant at) {
+            this.exception = exception;
+            this.at = at;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.mailer.oauth.impl;
 
 import java.io.File;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -17,50 +18,67 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.api.oauth.AuthorizationRequest;
+import dev.mailer.api.oauth.DeviceAuthorization;
+import dev.mailer.api.oauth.OAuthTokenManager;
+import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
- * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant.
+ * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant; and, as
+ * {@link OAuthTokenManager}, reports its token status and bootstraps the refresh token by the
+ * authorization-code (PKCE) or device-code flow.
  *
  * <p>Activation does no network I/O: the first token is requested by the first send. An invalid
- * configuration keeps the service registered but failing every request with the explanation. The
- * service is registered by the component itself ({@link PublishedService}) so that the client
- * secret and refresh token are not published as service properties.
+ * configuration keeps the services registered but failing every request with the explanation. The
+ * services are registered by the component itself ({@link PublishedService}) so that the client
+ * secret and refresh token are not published as service properties. A new configuration replaces
+ * the whole state, dropping authorizations that were started but not completed; the stored refresh
+ * token is shared by all configurations (it is keyed to the settings it belongs to).
  */
 // registered by hand (see above), so the bundle declares the service capability itself
-@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.mailer.api.OAuthConfigurationProvider", uses = OAuthConfigurationProvider.class)
+@Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"dev.mailer.api.OAuthConfigurationProvider,dev.mailer.api.oauth.OAuthTokenManager\"",
+        uses = {OAuthConfigurationProvider.class, OAuthTokenManager.class})
 @Component(service = {}, immediate = true, configurationPid = OAuthConfigurationProviderImpl.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = OAuthProviderConfiguration.class)
-public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvider {
+public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvider, OAuthTokenManager {
 
     static final String PID = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
 
-    /** File in the bundle's data area holding a rotated refresh token. */
+    /** File in the bundle's data area holding the rotated or authorized refresh token. */
     static final String REFRESH_TOKEN_FILE = "refresh-token.properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthConfigurationProviderImpl.class);
 
-    private final File dataArea;
+    private final RefreshTokenStore store;
+    private final Clock clock;
+    private final DeviceCodeFlow.Sleeper sleeper;
     private volatile State state;
     private PublishedService registration;
 
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
-        this(context.getDataFile(""), properties);
-        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class);
+        this(context.getDataFile(""), properties, Clock.systemUTC(), DeviceCodeFlow.Sleeper.THREAD);
+        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class, OAuthTokenManager.class);
     }
 
-    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties) {
-        this.dataArea = dataArea;
-        this.state = State.of(properties, dataArea);
+    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper) {
+        if (dataArea == null) {
+            LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
+        }
+        this.store = new RefreshTokenStore(dataArea == null ? null : dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.state = newState(properties);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        this.state = State.of(properties, dataArea);
+        this.state = newState(properties);
         if (registration != null) {
             registration.update(properties);
         }
@@ -86,33 +104,70 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         }
     }
 
-    /** The tokens of the current configuration, or the reason it is unusable. Immutable. */
+    @Override
+    public TokenStatus getStatus() {
+        return state.status();
+    }
+
+    @Override
+    public AuthorizationRequest beginAuthorization(String redirectUri) throws MailException {
+        return state.codeFlow().begin(redirectUri);
+    }
+
+    @Override
+    public TokenStatus completeAuthorization(Map<String, String> callbackParameters) throws MailException {
+        return state.codeFlow().complete(callbackParameters == null ? Map.of() : callbackParameters);
+    }
+
+    @Override
+    public DeviceAuthorization beginDeviceAuthorization() throws MailException {
+        return state.deviceFlow().begin();
+    }
+
+    @Override
+    public TokenStatus completeDeviceAuthorization(DeviceAuthorization authorization) throws MailException, InterruptedException {
+        if (authorization == null) {
+            throw new IllegalArgumentException("authorization is null: pass what beginDeviceAuthorization returned");
+        }
+        return state.deviceFlow().complete(authorization);
+    }
+
+    private State newState(Map<String, Object> properties) {
+        try {
+            OAuthSettings settings = OAuthSettings.from(properties);
+            LOG.info("OAuth2 token provider ready: {}", settings);
+            for (String warning : settings.warnings) {
+                LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
+            }
+            TokenEndpoint endpoint = new TokenEndpoint(settings);
+            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock);
+            if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
+                return new State(tokens, null, null, null, null);
+            }
+            return new State(tokens, new AuthorizationCodeFlow(settings, endpoint, tokens, clock),
+                    new DeviceCodeFlow(settings, endpoint, tokens, clock, sleeper), null, null);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());
+            return new State(null, null, null, e, clock.instant());
+        }
+    }
+
+    /** The tokens and flows of the current configuration, or the reason it is unusable. Immutable. */
     private static final class State {
         final AccessTokens tokens;
+        /** Null unless the grant is refresh_token: only a refresh token can be bootstrapped. */
+        final AuthorizationCodeFlow codeFlow;
+        final DeviceCodeFlow deviceFlow;
         final InvalidConfigurationException invalid;
+        final Instant invalidSince;
 
-        private State(AccessTokens tokens, InvalidConfigurationException invalid) {
+        State(AccessTokens tokens, AuthorizationCodeFlow codeFlow, DeviceCodeFlow deviceFlow, InvalidConfigurationException invalid,
+                Instant invalidSince) {
             this.tokens = tokens;
+            this.codeFlow = codeFlow;
+            this.deviceFlow = deviceFlow;
             this.invalid = invalid;
-        }
-
-        static State of(Map<String, Object> properties, File dataArea) {
-            try {
-                OAuthSettings settings = OAuthSettings.from(properties);
-                RefreshTokenStore store = new RefreshTokenStore(
-                        dataArea == null ? null : dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
-                if (dataArea == null) {
-                    LOG.warn("No persistent bundle data area: a rotated refresh token is kept in memory only");
-                }
-                LOG.info("OAuth2 token provider ready: {}", settings);
-                for (String warning : settings.warnings) {
-                    LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
-                }
-                return new State(new AccessTokens(settings, new TokenEndpoint(settings), store, Clock.systemUTC()), null);
-            } catch (InvalidConfigurationException e) {
-                LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());
-                return new State(null, e);
-            }
+            this.invalidSince = invalidSince;
         }
 
         AccessTokens tokens() throws MailException {
@@ -120,6 +175,35 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 throw invalid.toMailException();
             }
             return tokens;
+        }
+
+        TokenStatus status() {
+            return tokens != null ? tokens.status() : TokenStatus.builder().lastError(invalid.getMessage(), invalidSince).build();
+        }
+
+        AuthorizationCodeFlow codeFlow() throws MailException {
+            tokens();
+            if (codeFlow == null) {
+                throw nothingToAuthorize();
+            }
+            return codeFlow;
+        }
+
+        DeviceCodeFlow deviceFlow() throws MailException {
+            tokens();
+            if (deviceFlow == null) {
+                throw nothingToAuthorize();
+            }
+            return deviceFlow;
+        }
+
+        private static MailException nothingToAuthorize() {
+            return MailException.permanentFailure("grantType=client_credentials needs no authorization: the application signs"
+                    + " in with its own client secret, not as a mailbox.")
+                    .setting(OAuthSettings.GRANT_TYPE)
+                    .diagnosis("To send as a mailbox with its owner's consent, set grantType=refresh_token (with authUrl or"
+                            + " deviceAuthUrl), then authorize.")
+                    .build();
         }
     }
 }

@@ -3,48 +3,133 @@ package dev.mailer.oauth.impl;
 import dev.mailer.api.MailException;
 
 /**
- * Turns token endpoint failures into {@link MailException}s that quote the OAuth {@code error}
- * and {@code error_description} and say what to do, for the errors Microsoft Entra ID and Google
- * are known to return.
+ * Turns OAuth failures into {@link MailException}s that quote the OAuth {@code error} and
+ * {@code error_description} and say what to do, for the errors Microsoft Entra ID and Google are
+ * known to return: failures to obtain a token for sending, and failures of the authorization flows
+ * that bootstrap a refresh token.
  */
 final class OAuthFailures {
+
+    /** What the operator runs to sign in as the mailbox; named wherever a refresh token is missing or dead. */
+    static final String AUTHORIZE = "run `java -jar mailer.jar authorize` (or `mailer:authorize` in the shell)";
+
+    /** Which request failed: the same OAuth error means something else when refreshing and when authorizing. */
+    private enum Purpose {
+        SEND, AUTHORIZE
+    }
 
     private OAuthFailures() {
     }
 
+    /** A token request for sending (refresh or client credentials) failed. */
     static MailException toMailException(TokenEndpointException e, OAuthSettings settings) {
-        String description = e.description == null ? "" : e.description;
-        MailException.Builder b = e.isTransient()
-                ? MailException.transientFailure("No OAuth2 access token: " + e.getMessage() + "; nothing was sent.")
-                : MailException.permanentFailure("No OAuth2 access token: " + e.getMessage() + "; nothing was sent.");
-        b.cause(e);
-        if (e.error == null) {
-            return b.setting(OAuthSettings.TOKEN_URL)
-                    .diagnosis("Check tokenUrl, and that this machine reaches it (httpProxy if it needs a proxy;"
+        return diagnose(start(e.isTransient(), "No OAuth2 access token: " + e.getMessage() + "; nothing was sent.").cause(e),
+                e.isTransient(), e.error, e.description, e.endpointSetting, Purpose.SEND, settings);
+    }
+
+    /** A request of an authorization flow (code exchange, device authorization, device polling) failed. */
+    static MailException authorizationFailure(TokenEndpointException e, OAuthSettings settings) {
+        return diagnose(start(e.isTransient(), "The authorization did not complete: " + e.getMessage() + "; nothing was stored.")
+                .cause(e), e.isTransient(), e.error, e.description, e.endpointSetting, Purpose.AUTHORIZE, settings);
+    }
+
+    /** The provider sent the browser back with {@code error} (and maybe {@code error_description}) instead of a code. */
+    static MailException authorizationError(String error, String description, OAuthSettings settings) {
+        boolean temporary = "temporarily_unavailable".equals(error) || "server_error".equals(error);
+        return diagnose(start(temporary, "The provider refused the authorization: " + error
+                + (description == null || description.isBlank() ? "" : " (" + description.strip() + ")") + "; nothing was stored."),
+                temporary, error, description, OAuthSettings.AUTH_URL, Purpose.AUTHORIZE, settings);
+    }
+
+    /** A token is needed for the refresh_token grant, but neither a configured nor a stored refresh token exists. */
+    static MailException noRefreshToken() {
+        return MailException.permanentFailure("No OAuth2 access token: there is no refresh token yet; nothing was sent.")
+                .setting(OAuthSettings.REFRESH_TOKEN)
+                .diagnosis("To sign in as the mailbox, " + AUTHORIZE + "; it stores the refresh token it obtains. Or put a refresh"
+                        + " token in the secret named by the refreshToken setting (e.g. $[secret:oauth_refresh_token]).")
+                .build();
+    }
+
+    /** The authorization succeeded but the provider issued only an access token: nothing to keep for later sends. */
+    static MailException noRefreshTokenIssued() {
+        return MailException.permanentFailure("The provider issued no refresh token, so the sign-in cannot be kept for later"
+                + " sends; nothing was stored.")
+                .setting(OAuthSettings.SCOPES)
+                .diagnosis("Microsoft: add the scope offline_access to scopes. Google: authUrl must ask for offline access"
+                        + " (https://accounts.google.com/o/oauth2/v2/auth?access_type=offline&prompt=consent), else Google"
+                        + " issues a refresh token only at the very first consent. Then authorize again.")
+                .build();
+    }
+
+    /** An authorization cannot start because {@code property}, which only authorizing needs, is not set or not valid. */
+    static MailException notConfigured(OAuthSettings settings, String property, String what) {
+        String warning = settings.warningAbout(property);
+        return MailException.permanentFailure("Cannot start the authorization: " + (warning != null ? warning : property
+                + " is not set") + ".")
+                .setting(property)
+                .diagnosis("Set " + property + " to " + what + ".")
+                .build();
+    }
+
+    private static MailException.Builder start(boolean transientFailure, String summary) {
+        return transientFailure ? MailException.transientFailure(summary) : MailException.permanentFailure(summary);
+    }
+
+    private static MailException diagnose(MailException.Builder b, boolean temporary, String error, String description,
+            String endpointSetting, Purpose purpose, OAuthSettings settings) {
+        String text = description == null ? "" : description;
+        if (error == null) {
+            return b.setting(endpointSetting)
+                    .diagnosis("Check " + endpointSetting + ", and that this machine reaches it (httpProxy if it needs a proxy;"
                             + " a PKIX error means the JVM does not trust the endpoint's certificate).")
                     .build();
         }
-        if (description.contains("AADSTS500116") || description.contains("AADSTS70008") && description.contains("redirect")
-                || description.contains("AADSTS50011")) {
+        // Entra ID's AADSTS codes say more than the OAuth error they come with
+        if (text.contains("AADSTS500116") || text.contains("AADSTS70008") && text.contains("redirect")
+                || text.contains("AADSTS50011") || text.contains("AADSTS500113")) {
             return b.setting(OAuthSettings.REDIRECT_URL)
-                    .diagnosis("The redirect URI does not match the app registration: register authCodeRedirectUrl exactly"
+                    .diagnosis("The redirect URI is not registered for the app: register authCodeRedirectUrl exactly"
                             + " (scheme, host, port, path) under Authentication > Redirect URIs, or fix authCodeRedirectUrl.")
                     .build();
         }
-        switch (e.error) {
+        if (text.contains("AADSTS7000218")) {
+            return b.setting(OAuthSettings.CLIENT_SECRET)
+                    .diagnosis("The app registration expects a client secret: for sign-in without one, turn on \"Allow public"
+                            + " client flows\" (Azure: App registrations > Authentication > Advanced settings); or set"
+                            + " clientSecret.")
+                    .build();
+        }
+        if (text.contains("AADSTS700025")) {
+            return b.setting(OAuthSettings.CLIENT_SECRET)
+                    .diagnosis("The app registration is a public client, which must not send a client secret: leave clientSecret"
+                            + " empty (for device-code sign-in, no oauth_client_secret secret).")
+                    .build();
+        }
+        if (text.contains("AADSTS65001")) {
+            return b.setting(OAuthSettings.SCOPES)
+                    .diagnosis("Nobody consented to the scopes for this app yet: an admin grants consent (Azure: App registrations"
+                            + " > API permissions > Grant admin consent), or the mailbox owner consents when signing in; then"
+                            + " authorize again.")
+                    .build();
+        }
+        switch (error) {
             case "invalid_grant":
+                if (purpose == Purpose.AUTHORIZE) {
+                    return b.diagnosis("The provider refused the code: it expired, was already used, or was issued for another"
+                            + " client or redirect URI. Authorize again: " + AUTHORIZE + ".").build();
+                }
                 return b.setting(OAuthSettings.REFRESH_TOKEN)
-                        .diagnosis(description.contains("AADSTS700082") || description.contains("expired")
+                        .diagnosis(text.contains("AADSTS700082") || text.contains("expired")
                                 ? "The refresh token has expired (unused for too long, or revoked): authorize again to get a"
-                                        + " new one and put it in the secret behind refreshToken (e.g. oauth_refresh_token)."
-                                : "The refresh token (or code) is not valid any more: it was revoked, the password changed,"
-                                        + " consent was withdrawn, or it belongs to another client. Authorize again and put the new"
-                                        + " refresh token in the secret behind refreshToken.")
+                                        + " new one (" + AUTHORIZE + "), or put a new one in the secret behind refreshToken."
+                                : "The refresh token is not valid any more: it was revoked, the password changed, consent was"
+                                        + " withdrawn, or it belongs to another client. Authorize again (" + AUTHORIZE + "), or put"
+                                        + " a new refresh token in the secret behind refreshToken.")
                         .build();
             case "invalid_client":
             case "unauthorized_client":
                 return b.setting(OAuthSettings.CLIENT_SECRET)
-                        .diagnosis(description.contains("AADSTS7000222")
+                        .diagnosis(text.contains("AADSTS7000222")
                                 ? "The client secret has expired: create a new one (Azure: App registrations > Certificates &"
                                         + " secrets) and put it in the secret behind clientSecret."
                                 : "The token endpoint does not accept this client: check clientId (the application ID of the"
@@ -61,12 +146,19 @@ final class OAuthFailures {
             case "interaction_required":
                 return b.setting(OAuthSettings.SCOPES)
                         .diagnosis("The user or an admin must consent to the scopes first: grant admin consent for the app,"
-                                + " or authorize again interactively.")
+                                + " or authorize again interactively (" + AUTHORIZE + ").")
                         .build();
+            case "access_denied":
+                return b.diagnosis("The sign-in was declined (by the user, or by a policy of the organization). Authorize again and"
+                        + " approve the request, signed in as the mailbox: " + AUTHORIZE + ".").build();
+            case "expired_token":
+                return b.diagnosis("The code expired before the sign-in was finished. Authorize again and complete the sign-in"
+                        + " before the new code expires: " + AUTHORIZE + ".").build();
             default:
-                return b.setting(OAuthSettings.TOKEN_URL)
-                        .diagnosis(e.isTransient() ? "The token endpoint had a temporary problem; the send can be retried."
-                                : "See the provider's documentation of this error.")
+                return b.setting(endpointSetting)
+                        .diagnosis(!temporary ? "See the provider's documentation of this error."
+                                : purpose == Purpose.SEND ? "The token endpoint had a temporary problem; the send can be retried."
+                                : "The provider had a temporary problem; authorize again in a moment.")
                         .build();
         }
     }

@@ -13,8 +13,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Obtains and renews the OAuth2 access tokens the mail service uses for SMTP XOAUTH2.")
 public @interface OAuthProviderConfiguration {
 
-    @AttributeDefinition(name = "Authorization URL", description = "Authorization endpoint, for the authorization-code bootstrap.")
+    @AttributeDefinition(name = "Authorization URL",
+            description = "Authorization endpoint, for the authorization-code bootstrap (authorize). Its own query is kept,"
+                    + " e.g. Google's ?access_type=offline&prompt=consent.")
     String authUrl();
+
+    @AttributeDefinition(name = "Device authorization URL",
+            description = "Device authorization endpoint (RFC 8628), for the device-code bootstrap (sign-in on another device),"
+                    + " e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/devicecode.")
+    String deviceAuthUrl();
 
     @AttributeDefinition(name = "Token URL", description = "Token endpoint (https), e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/token.")
     String tokenUrl();
@@ -35,7 +42,8 @@ public @interface OAuthProviderConfiguration {
     String authCodeRedirectUrl();
 
     @AttributeDefinition(name = "Refresh token", type = AttributeType.PASSWORD,
-            description = "Initial refresh token (grant refresh_token). Use $[secret:oauth_refresh_token]. A rotated token is stored by the provider.")
+            description = "Initial refresh token (grant refresh_token), optional: authorize obtains and stores one. Use"
+                    + " $[secret:oauth_refresh_token;default=]. A newly configured token wins over a stored one.")
     String refreshToken();
 
     @AttributeDefinition(name = "Grant type", description = "refresh_token (delegated, default) or client_credentials (app-only).")

@@ -23,6 +23,7 @@ final class OAuthSettings {
     static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
 
     static final String AUTH_URL = "authUrl";
+    static final String DEVICE_AUTH_URL = "deviceAuthUrl";
     static final String TOKEN_URL = "tokenUrl";
     static final String REFRESH_URL = "refreshUrl";
     static final String CLIENT_ID = "clientId";
@@ -37,6 +38,7 @@ final class OAuthSettings {
     static final String PROXY = "httpProxy";
 
     final URI authUrl;
+    final URI deviceAuthUrl;
     final URI tokenUrl;
     final URI refreshUrl;
     final String clientId;
@@ -49,12 +51,13 @@ final class OAuthSettings {
     final int connectTimeoutMs;
     final int readTimeoutMs;
     final InetSocketAddress proxy;
-    /** Problems with settings that sending does not need (authUrl, authCodeRedirectUrl): logged, not fatal. */
+    /** Problems with settings that sending does not need (authUrl, deviceAuthUrl, authCodeRedirectUrl): logged, not fatal. */
     final List<String> warnings;
 
     private OAuthSettings(ConfigReader r, ConfigReader bootstrap) {
         // only the authorization bootstrap needs these: a problem there must not stop mail
         authUrl = endpoint(bootstrap, AUTH_URL, false);
+        deviceAuthUrl = endpoint(bootstrap, DEVICE_AUTH_URL, false);
         redirectUrl = bootstrap.string(REDIRECT_URL);
         warnings = bootstrap.problems();
         tokenUrl = endpoint(r, TOKEN_URL, true);
@@ -73,11 +76,8 @@ final class OAuthSettings {
 
         switch (grantType) {
             case GRANT_REFRESH_TOKEN:
-                if (refreshToken == null && !r.hasProblem(REFRESH_TOKEN)) {
-                    r.problem(REFRESH_TOKEN, "grantType=refresh_token needs a refresh token: obtain one with the provider's"
-                            + " consent flow and put it in the secret named by the refreshToken placeholder"
-                            + " (e.g. $[secret:oauth_refresh_token]), or use grantType=client_credentials for app-only access");
-                }
+                // refreshToken may be empty: the authorization flows store one, and until then every
+                // token request says how to get one (AccessTokens)
                 break;
             case GRANT_CLIENT_CREDENTIALS:
                 if (clientSecret == null && !r.hasProblem(CLIENT_SECRET)) {
@@ -110,6 +110,16 @@ final class OAuthSettings {
             }
         }
         return List.copyOf(scopes);
+    }
+
+    /** The warning about a bootstrap-only {@code property} (e.g. its placeholder is unresolved), or null. */
+    String warningAbout(String property) {
+        for (String warning : warnings) {
+            if (warning.startsWith(property + ": ")) {
+                return warning;
+            }
+        }
+        return null;
     }
 
     /** Space-separated scopes as the token endpoint expects them, or null when none are configured. */

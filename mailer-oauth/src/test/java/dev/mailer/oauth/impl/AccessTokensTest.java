@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.MailException;
+import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
 
 /** Token lifecycle against a real OAuth2 server over HTTP; time is a test clock. */
 class AccessTokensTest {
@@ -129,14 +132,96 @@ class AccessTokensTest {
         String sentAfterRestart = second.get(0).get("refresh_token");
         assertNotEquals(issued, sentAfterRestart, "the exchanged refresh token must not be sent again");
         assertEquals("refresh_token", second.get(0).get("grant_type"));
+        assertEquals(RefreshTokenSource.ROTATED, tokens(settings).status().getRefreshTokenSource());
     }
 
     @Test
     void newlyConfiguredRefreshTokenWinsOverTheStoredRotation() throws Exception {
+        Map<String, Object> config = server.config("refresh_token");
+        config.put("refreshToken", server.obtainRefreshToken(OAuthSettings.from(config)));
+        AccessTokens first = tokens(OAuthSettings.from(config));
+        first.get();
+        server.drainRequests();
+        assertEquals(RefreshTokenSource.ROTATED, first.status().getRefreshTokenSource());
+
+        // an admin authorizes again and configures the new refresh token
+        String reauthorized = server.obtainRefreshToken(OAuthSettings.from(config));
+        config.put("refreshToken", reauthorized);
+        AccessTokens second = tokens(OAuthSettings.from(config));
+        assertEquals(RefreshTokenSource.CONFIGURED, second.status().getRefreshTokenSource());
+        second.get();
+
+        assertEquals(reauthorized, server.drainRequests().get(0).get("refresh_token"));
+    }
+
+    @Test
+    void aStoredRefreshTokenOfAnotherAppRegistrationIsNotUsed() throws Exception {
+        Map<String, Object> other = server.config("refresh_token");
+        other.put("clientId", "another-app");
         RefreshTokenStore store = new RefreshTokenStore(data.resolve("rt.properties"));
-        store.save("configured-1", "rotated-1");
-        assertEquals("rotated-1", store.current("configured-1"));
-        assertEquals("configured-2", store.current("configured-2"));
+        store.put(RefreshTokenStore.keyOf(OAuthSettings.from(other)), "foreign-refresh-s3cret", RefreshTokenSource.AUTHORIZED,
+                clock.instant());
+
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("refresh_token")));
+
+        assertEquals(RefreshTokenSource.NONE, tokens.status().getRefreshTokenSource());
+        MailException e = assertThrows(MailException.class, tokens::get);
+        assertEquals("refreshToken", e.getSetting().orElseThrow());
+        assertEquals(List.of(), server.drainRequests(), "the foreign token was not sent");
+    }
+
+    @Test
+    void withoutAnyRefreshTokenTheFailureSaysToAuthorize() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("refresh_token")));
+
+        MailException e = assertThrows(MailException.class, tokens::get);
+
+        assertFalse(e.isTransient());
+        assertEquals("refreshToken", e.getSetting().orElseThrow());
+        assertEquals("No OAuth2 access token: there is no refresh token yet; nothing was sent. To sign in as the mailbox, run"
+                + " `java -jar mailer.jar authorize` (or `mailer:authorize` in the shell); it stores the refresh token it obtains."
+                + " Or put a refresh token in the secret named by the refreshToken setting (e.g. $[secret:oauth_refresh_token]).",
+                e.getMessage());
+        assertEquals(List.of(), server.drainRequests());
+        TokenStatus status = tokens.status();
+        assertEquals(RefreshTokenSource.NONE, status.getRefreshTokenSource());
+        assertEquals(e.getMessage(), status.getLastError().orElseThrow());
+        assertEquals(clock.instant(), status.getLastErrorAt().orElseThrow());
+    }
+
+    @Test
+    void statusReportsTheTokenWithoutARequestAndTheLastErrorUntilASuccess() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
+        TokenStatus before = tokens.status();
+        assertEquals(List.of(), server.drainRequests(), "a status makes no request");
+        assertEquals("client_credentials", before.getGrantType());
+        assertEquals("mailer-client", before.getClientId());
+        assertEquals(server.tokenUrl(), before.getTokenUrl());
+        assertEquals(List.of("smtp", "offline_access"), before.getRequestedScopes());
+        assertEquals(RefreshTokenSource.NOT_USED, before.getRefreshTokenSource());
+        assertTrue(before.getExpiresAt().isEmpty() && before.getLastRenewal().isEmpty() && before.getLastError().isEmpty());
+
+        server.nextTokenExpiresIn(600);
+        Instant obtainedAt = clock.instant();
+        String token = tokens.get();
+        TokenStatus after = tokens.status();
+        // the server computes expires_in from its own clock: 599 or 600
+        assertTrue(Duration.between(obtainedAt, after.getExpiresAt().orElseThrow()).getSeconds() >= 599, after.toString());
+        assertEquals(obtainedAt, after.getLastRenewal().orElseThrow());
+        assertEquals("smtp offline_access", after.getGrantedScopes().orElseThrow());
+        assertTrue(after.hasValidToken(clock.instant()));
+        assertFalse(after.toString().contains(token), after.toString());
+
+        tokens.invalidate(token);
+        assertTrue(tokens.status().getExpiresAt().isEmpty(), "no token cached any more");
+        assertEquals(obtainedAt, tokens.status().getLastRenewal().orElseThrow());
+
+        server.close();
+        clock.advance(Duration.ofSeconds(10));
+        assertThrows(MailException.class, tokens::get);
+        TokenStatus failed = tokens.status();
+        assertTrue(failed.getLastError().orElseThrow().contains("cannot be reached"), failed.toString());
+        assertEquals(clock.instant(), failed.getLastErrorAt().orElseThrow());
     }
 
     @Test

@@ -14,15 +14,26 @@ import dev.mailer.api.MailException;
 /** What Microsoft Entra ID and Google answer, and what the operator is told. */
 class OAuthFailuresTest {
 
-    private static MailException map(String error, String description, int status) throws Exception {
+    private static OAuthSettings settings() throws Exception {
         Map<String, Object> config = new HashMap<>();
         config.put("tokenUrl", "https://login.microsoftonline.com/contoso/oauth2/v2.0/token");
         config.put("clientId", "app");
         config.put("clientSecret", "client-s3cret");
         config.put("refreshToken", "refresh-s3cret");
-        TokenEndpointException e = new TokenEndpointException(error, description, status,
-                "The token endpoint refused the refresh_token request: " + error + " (" + description + ")", null);
-        return OAuthFailures.toMailException(e, OAuthSettings.from(config));
+        return OAuthSettings.from(config);
+    }
+
+    private static TokenEndpointException refused(String error, String description, int status) {
+        return new TokenEndpointException("tokenUrl", error, description, status,
+                "The token endpoint refused the request: " + error + " (" + description + ")", null);
+    }
+
+    private static MailException map(String error, String description, int status) throws Exception {
+        return OAuthFailures.toMailException(refused(error, description, status), settings());
+    }
+
+    private static MailException authorizing(String error, String description, int status) throws Exception {
+        return OAuthFailures.authorizationFailure(refused(error, description, status), settings());
     }
 
     @Test
@@ -60,5 +71,62 @@ class OAuthFailuresTest {
         assertTrue(map("temporarily_unavailable", "try later", 503).isTransient());
         assertFalse(map("invalid_scope", "AADSTS70011", 400).isTransient());
         assertEquals("scopes", map("invalid_scope", "AADSTS70011", 400).getSetting().orElseThrow());
+    }
+
+    @Test
+    void unregisteredRedirectUriNamesTheRedirectSetting() throws Exception {
+        MailException e = authorizing("invalid_request", "AADSTS500113: No reply address is registered for the application.", 400);
+        assertEquals("authCodeRedirectUrl", e.getSetting().orElseThrow());
+        assertTrue(OAuthFailures.authorizationError("invalid_request", "AADSTS50011: The redirect URI does not match.", settings())
+                .getMessage().contains("register authCodeRedirectUrl exactly"));
+    }
+
+    @Test
+    void confidentialClientWithoutSecretSaysToAllowPublicClientFlows() throws Exception {
+        MailException e = authorizing("invalid_client",
+                "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 401);
+        assertEquals("clientSecret", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("\"Allow public client flows\""), e.getMessage());
+        assertTrue(e.getMessage().contains("or set clientSecret"), e.getMessage());
+    }
+
+    @Test
+    void publicClientWithSecretSaysToLeaveItEmpty() throws Exception {
+        MailException e = authorizing("invalid_client", "AADSTS700025: Client is public so neither 'client_assertion' nor"
+                + " 'client_secret' should be presented.", 401);
+        assertEquals("clientSecret", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("leave clientSecret empty"), e.getMessage());
+        assertFalse(e.getMessage().contains("client-s3cret"));
+    }
+
+    @Test
+    void missingConsentSaysToGrantAdminConsent() throws Exception {
+        MailException e = OAuthFailures.authorizationError("consent_required", "AADSTS65001: The user or administrator has not"
+                + " consented to use the application.", settings());
+        assertEquals("scopes", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("Grant admin consent"), e.getMessage());
+        assertTrue(map("invalid_grant", "AADSTS65001: The user or administrator has not consented", 400).getMessage()
+                .contains("Grant admin consent"), "also when it comes with invalid_grant on refresh");
+    }
+
+    @Test
+    void refusedCodeIsNotMistakenForARefreshTokenProblem() throws Exception {
+        MailException e = authorizing("invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed.", 400);
+        assertTrue(e.getMessage().startsWith("The authorization did not complete:"), e.getMessage());
+        assertTrue(e.getMessage().contains("The provider refused the code"), e.getMessage());
+        assertTrue(e.getSetting().isEmpty());
+    }
+
+    @Test
+    void deviceFlowEndingsSayToAuthorizeAgain() throws Exception {
+        assertTrue(authorizing("access_denied", "AADSTS70000", 400).getMessage().contains("The sign-in was declined"));
+        assertTrue(authorizing("expired_token", "AADSTS70020", 400).getMessage().contains("The code expired"));
+        assertTrue(authorizing("expired_token", "AADSTS70020", 400).getMessage().contains("mailer.jar authorize"));
+    }
+
+    @Test
+    void temporaryProblemsOfTheAuthorizationAreTransient() throws Exception {
+        assertTrue(OAuthFailures.authorizationError("temporarily_unavailable", null, settings()).isTransient());
+        assertFalse(OAuthFailures.authorizationError("access_denied", null, settings()).isTransient());
     }
 }

@@ -67,11 +67,36 @@ class OAuthSettingsTest {
     }
 
     @Test
-    void refreshGrantNeedsARefreshToken() {
+    void refreshGrantStartsWithoutARefreshTokenAsAuthorizeCanStoreOne() throws Exception {
+        Map<String, Object> config = config();
+        config.remove("refreshToken");
+        assertEquals(null, OAuthSettings.from(config).refreshToken);
+        config.put("refreshToken", ""); // $[secret:oauth_refresh_token;default=] without the secret file
+        assertEquals(null, OAuthSettings.from(config).refreshToken);
+    }
+
+    @Test
+    void unresolvedRefreshTokenPlaceholderIsStillReported() {
+        // a secret the configuration names but nobody created is a mistake, not "no token yet"
         Map<String, Object> config = config();
         config.put("refreshToken", "$[secret:oauth_refresh_token]");
         String text = problems(config);
         assertTrue(text.contains("refreshToken: the placeholder $[secret:oauth_refresh_token] is not resolved"), text);
+    }
+
+    @Test
+    void deviceAuthorizationUrlIsBootstrapOnlyLikeTheAuthorizationUrl() throws Exception {
+        Map<String, Object> config = config();
+        config.put("deviceAuthUrl", "https://login.microsoftonline.com/contoso/oauth2/v2.0/devicecode");
+        assertEquals("https://login.microsoftonline.com/contoso/oauth2/v2.0/devicecode",
+                OAuthSettings.from(config).deviceAuthUrl.toString());
+
+        config.put("deviceAuthUrl", "http://login.example.com/devicecode");
+        OAuthSettings settings = OAuthSettings.from(config);
+        assertEquals(null, settings.deviceAuthUrl);
+        assertTrue(settings.warningAbout("deviceAuthUrl").startsWith("deviceAuthUrl: 'http://login.example.com/devicecode'"
+                + " uses plain http"), settings.warnings.toString());
+        assertEquals(null, settings.warningAbout("authUrl"));
     }
 
     @Test

@@ -34,6 +34,10 @@ final class OAuthTestServer implements AutoCloseable {
         return server.tokenEndpointUrl(ISSUER).toString();
     }
 
+    String authorizationUrl() {
+        return server.authorizationEndpointUrl(ISSUER).toString();
+    }
+
     /** The next token the server issues is valid for {@code seconds}. */
     void nextTokenExpiresIn(long seconds) {
         server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER, "workflow@example.com", "JWT", List.of("smtp"),
@@ -93,9 +97,10 @@ final class OAuthTestServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> form(String body) {
+    /** Decodes a form body or a query string. */
+    static Map<String, String> form(String body) {
         Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
+        for (String pair : body == null ? new String[0] : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),

@@ -1,0 +1,89 @@
+package dev.mailer.oauth.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+
+/** Which stored refresh token applies to which settings, and how it is kept on disk. */
+class RefreshTokenStoreTest {
+
+    private static final Instant SAVED = Instant.parse("2026-01-02T03:04:05Z");
+
+    @TempDir
+    Path data;
+
+    private static OAuthSettings settings(String clientId, String tokenUrl, String refreshToken) throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        config.put("tokenUrl", tokenUrl);
+        config.put("clientId", clientId);
+        if (refreshToken != null) {
+            config.put("refreshToken", refreshToken);
+        }
+        return OAuthSettings.from(config);
+    }
+
+    private static String key(String clientId, String tokenUrl, String refreshToken) throws Exception {
+        return RefreshTokenStore.keyOf(settings(clientId, tokenUrl, refreshToken));
+    }
+
+    @Test
+    void aStoredTokenBelongsToItsClientTokenUrlAndConfiguredToken() throws Exception {
+        RefreshTokenStore store = new RefreshTokenStore(data.resolve("rt.properties"));
+        String tokenUrl = "https://login.microsoftonline.com/contoso/oauth2/v2.0/token";
+        store.put(key("app", tokenUrl, null), "authorized-s3cret", RefreshTokenSource.AUTHORIZED, SAVED);
+
+        assertEquals("authorized-s3cret", store.get(key("app", tokenUrl, null)).token);
+        assertNull(store.get(key("app", tokenUrl, "newly-configured")), "a newly configured refresh token wins");
+        assertNull(store.get(key("another-app", tokenUrl, null)), "another app registration does not get it");
+        assertNull(store.get(key("app", "https://login.microsoftonline.com/fabrikam/oauth2/v2.0/token", null)),
+                "nor another tenant");
+    }
+
+    @Test
+    void survivesARestartWithSourceAndTimeOwnerOnly() throws Exception {
+        Path file = data.resolve("rt.properties");
+        String key = key("app", "https://oauth2.googleapis.com/token", "configured");
+        new RefreshTokenStore(file).put(key, "rotated-s3cret", RefreshTokenSource.ROTATED, SAVED);
+
+        RefreshTokenStore.Stored stored = new RefreshTokenStore(file).get(key);
+
+        assertEquals("rotated-s3cret", stored.token);
+        assertEquals(RefreshTokenSource.ROTATED, stored.source);
+        assertEquals(SAVED, stored.savedAt);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String content = Files.readString(file);
+        assertTrue(content.contains("source=ROTATED"), content);
+        assertTrue(content.contains("saved=2026-01-02T03\\:04\\:05Z"), content);
+        assertFalse(Files.exists(data.resolve("rt.properties.tmp")), "the temporary file was moved into place");
+        assertFalse(stored.toString().contains("rotated-s3cret"), stored.toString());
+    }
+
+    @Test
+    void aFileOfTheEarlierFormatIsIgnored() throws Exception {
+        Path file = data.resolve("rt.properties");
+        Files.writeString(file, "configured.sha256=0123\nrefresh_token=old\n");
+        assertNull(new RefreshTokenStore(file).get(key("app", "https://oauth2.googleapis.com/token", null)));
+    }
+
+    @Test
+    void withoutStorageTheTokenIsKeptInMemory() throws Exception {
+        RefreshTokenStore store = new RefreshTokenStore(null);
+        String key = key("app", "https://oauth2.googleapis.com/token", null);
+        assertNull(store.get(key));
+        store.put(key, "authorized-s3cret", RefreshTokenSource.AUTHORIZED, SAVED);
+        assertEquals(RefreshTokenSource.AUTHORIZED, store.get(key).source);
+    }
+}
