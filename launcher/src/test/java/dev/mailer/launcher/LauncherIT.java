@@ -171,6 +171,18 @@ class LauncherIT {
         assertFalse(result.stderr.contains("ERROR"), result.toString());
     }
 
+    /** The commands are Gogo commands too: mailer:check and mailer:send in the shell, against the development inbox. */
+    @Test
+    void shellOffersTheMailerCommands() throws Exception {
+        Result result = run(Map.of(), "mailer:check\nmailer:send --to a@example.com --subject FromTheShell --text t\nstop 0\n");
+        assertEquals(0, result.exit, result.toString());
+        assertTrue(result.stdout.contains("All checks passed"), result.toString());
+        assertTrue(result.stdout.matches("(?s).*PASS\\s+connect.*"), result.toString());
+        List<Path> messages = emlFiles(workDir.resolve("mailer-data/dev-inbox"));
+        assertEquals(1, messages.size(), result.toString());
+        assertTrue(read(messages.get(0)).contains("Subject: FromTheShell"), read(messages.get(0)));
+    }
+
     @Test
     void changedBundleIsUpdatedInPlaceKeepingItsDataArea() throws Exception {
         assertEquals(0, run(Map.of(), "stop 0\n").exit);

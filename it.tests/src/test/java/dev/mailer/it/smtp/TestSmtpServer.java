@@ -445,6 +445,11 @@ public final class TestSmtpServer implements Closeable {
                 reply("501 5.5.4 Syntax: MAIL FROM:<address>");
                 return;
             }
+            String refusal = config.refusedSenders.get(address.toLowerCase(java.util.Locale.ROOT));
+            if (refusal != null) {
+                reply(refusal);
+                return;
+            }
             mailFrom = address;
             recipients.clear();
             reply("250 2.1.0 Sender OK");
@@ -606,6 +611,7 @@ public final class TestSmtpServer implements Closeable {
         private int maxMessageSize = 10 * 1024 * 1024;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private final Map<String, AuthMechanism> mechanisms = new LinkedHashMap<>();
+        private final Map<String, String> refusedSenders = new LinkedHashMap<>();
 
         private Builder() {
             mechanism(new PlainAndLogin.Plain());
@@ -622,6 +628,14 @@ public final class TestSmtpServer implements Closeable {
         public Builder startTls(SSLContext context) {
             this.tlsContext = context;
             this.offerStartTls = true;
+            this.implicitTls = false;
+            return this;
+        }
+
+        /** Offers no STARTTLS (and speaks no TLS): a server on the wrong port, or one a middlebox strips STARTTLS from. */
+        public Builder withoutTls() {
+            this.tlsContext = null;
+            this.offerStartTls = false;
             this.implicitTls = false;
             return this;
         }
@@ -708,6 +722,15 @@ public final class TestSmtpServer implements Closeable {
 
         public Builder hostName(String hostName) {
             this.hostName = hostName;
+            return this;
+        }
+
+        /**
+         * Answers {@code MAIL FROM:<address>} with {@code reply} (e.g. Exchange Online's
+         * {@code 550 5.7.60 SMTP; Client does not have permissions to send as this sender}).
+         */
+        public Builder refuseSender(String address, String reply) {
+            refusedSenders.put(address.toLowerCase(java.util.Locale.ROOT), reply);
             return this;
         }
 

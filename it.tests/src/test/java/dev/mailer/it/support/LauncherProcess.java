@@ -54,6 +54,15 @@ public final class LauncherProcess {
      */
     public static Result run(Path workDir, Map<String, String> env, Path outputDir, Duration deadline, String... args)
             throws IOException, InterruptedException {
+        return start(workDir, env, outputDir, args).await(deadline);
+    }
+
+    /**
+     * Starts the jar with {@code args} in {@code workDir} and returns at once, for commands the
+     * test talks to while they run ({@code authorize}): read what it printed so far with
+     * {@link Running#awaitStdout}, then {@link Running#await} its end.
+     */
+    public static Running start(Path workDir, Map<String, String> env, Path outputDir, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-jar");
@@ -66,24 +75,69 @@ public final class LauncherProcess {
         Path out = Files.createTempFile(outputDir, "stdout-", ".txt");
         Path err = Files.createTempFile(outputDir, "stderr-", ".txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        long started = System.nanoTime();
         Process process = builder.start();
-        boolean ended = false;
-        try {
-            process.getOutputStream().close();
-            ended = process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            if (!ended) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+        process.getOutputStream().close();
+        return new Running(process, out, err, command);
+    }
+
+    /** A launcher that was started and has not been awaited yet. */
+    public static final class Running {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final List<String> command;
+        private final long started = System.nanoTime();
+
+        Running(Process process, Path out, Path err, List<String> command) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+            this.command = command;
+        }
+
+        /**
+         * Waits until the child's stdout has a line matching {@code pattern} and returns the match.
+         *
+         * @throws AssertionError when the child ends or the deadline passes first (with its output)
+         */
+        public java.util.regex.Matcher awaitStdout(java.util.regex.Pattern pattern, Duration deadline)
+                throws IOException, InterruptedException {
+            long end = System.nanoTime() + deadline.toNanos();
+            while (true) {
+                for (String line : read(out).split("\\R")) {
+                    java.util.regex.Matcher match = pattern.matcher(line);
+                    if (match.find()) {
+                        return match;
+                    }
+                }
+                if (!process.isAlive() || System.nanoTime() > end) {
+                    throw new AssertionError("No line matching " + pattern + " on stdout" + (process.isAlive() ? " within "
+                            + deadline.toSeconds() + " s" : ": the launcher ended with " + process.exitValue()) + "; stdout: "
+                            + read(out) + "; stderr: " + read(err));
+                }
+                // the child writes to a file: look again shortly (bounded by the deadline above)
+                process.waitFor(100, TimeUnit.MILLISECONDS);
             }
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        Result result = new Result(ended ? process.exitValue() : -1, read(out), read(err), took, command);
-        if (!ended) {
-            throw new AssertionError("The launcher was still running after " + deadline.toSeconds() + " s and was killed; " + result);
+
+        /** Waits for the end; kills the child (and fails) when it runs past {@code deadline}. */
+        public Result await(Duration deadline) throws IOException, InterruptedException {
+            boolean ended = false;
+            try {
+                ended = process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                if (!ended) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            Result result = new Result(ended ? process.exitValue() : -1, read(out), read(err), took, command);
+            if (!ended) {
+                throw new AssertionError("The launcher was still running after " + deadline.toSeconds() + " s and was killed; " + result);
+            }
+            return result;
         }
-        return result;
     }
 
     private static String read(Path file) throws IOException {
