@@ -56,11 +56,7 @@ public class LauncherDeviceAuthorizationIT extends LauncherOAuthTestBase {
 
     @Test
     public void deviceCodeSignInStoresARefreshTokenThatTheNextSendUses() throws Exception {
-        Map<String, String> env = env("office365");
-        env.put("OAUTH_TOKEN_URL", authorizationServer.tokenUrl());
-        env.put("OAUTH_DEVICE_AUTH_URL", authorizationServer.deviceAuthorizationUrl());
-        env.put("OAUTH_SCOPES", "SMTP.Send offline_access");
-        env.put("SMTP_USER", USER);
+        Map<String, String> env = deviceFlowEnv();
 
         LauncherProcess.Running authorize = LauncherProcess.start(workDir, env, temp.getRoot().toPath().resolve("output"),
                 "authorize", "--device");
@@ -90,11 +86,7 @@ public class LauncherDeviceAuthorizationIT extends LauncherOAuthTestBase {
     /** Nothing approved before --timeout: exit 1, nothing stored, send still has no refresh token. */
     @Test
     public void deviceCodeNotApprovedInTimeStoresNothing() throws Exception {
-        Map<String, String> env = env("office365");
-        env.put("OAUTH_TOKEN_URL", authorizationServer.tokenUrl());
-        env.put("OAUTH_DEVICE_AUTH_URL", authorizationServer.deviceAuthorizationUrl());
-        env.put("OAUTH_SCOPES", "SMTP.Send offline_access");
-        env.put("SMTP_USER", USER);
+        Map<String, String> env = deviceFlowEnv();
 
         LauncherProcess.Result timedOut = launch(env, "authorize", "--device", "--timeout", "3");
 
@@ -108,4 +100,14 @@ public class LauncherDeviceAuthorizationIT extends LauncherOAuthTestBase {
         assertEquals(List.of(), smtp.messages());
     }
 
+
+    /** The office365 profile with the endpoints of the authorization server and its user's mailbox; no refresh token. */
+    private Map<String, String> deviceFlowEnv() {
+        Map<String, String> env = env("office365");
+        env.put("OAUTH_TOKEN_URL", authorizationServer.tokenUrl());
+        env.put("OAUTH_DEVICE_AUTH_URL", authorizationServer.deviceAuthorizationUrl());
+        env.put("OAUTH_SCOPES", "SMTP.Send offline_access");
+        env.put("SMTP_USER", USER);
+        return env;
+    }
 }

@@ -107,8 +107,10 @@ public class JsonConfigurationInstaller implements ArtifactInstaller {
         } catch (IOException e) {
             LOG.error("Cannot apply configuration file {}: {}", artifact, e.toString());
         } catch (IllegalStateException e) {
-            // ConfigurationAdmin unregistered meanwhile (framework stopping); this component goes with it
-            LOG.warn("Cannot apply configuration file {}: {}", artifact, e.getMessage());
+            // ConfigurationAdmin was unregistered meanwhile: the framework is stopping (a one-shot launcher
+            // command that ended before FileInstall's first scan was done) and this component goes with it;
+            // nothing an operator can act on, and the file is read again at the next start
+            LOG.debug("Cannot apply configuration file {}: {}", artifact, e.getMessage());
         }
     }
 
