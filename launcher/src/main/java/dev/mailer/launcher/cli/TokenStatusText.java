@@ -24,26 +24,10 @@ final class TokenStatusText {
                         : "expired at " + at)
                 .orElse("none obtained yet"));
         line(out, "last renewal", status.getLastRenewal().map(Instant::toString).orElse("none since the start"));
-        line(out, "refresh token", describe(status.getRefreshTokenSource()));
+        line(out, "refresh token", status.getRefreshTokenSource().getDescription());
         line(out, "last error", status.getLastError()
                 .map(e -> e + status.getLastErrorAt().map(at -> " (at " + at + ")").orElse(""))
                 .orElse("none"));
-    }
-
-    private static String describe(TokenStatus.RefreshTokenSource source) {
-        switch (source) {
-            case NOT_USED:
-                return "not used by this grant";
-            case CONFIGURED:
-                return "the configured one (refreshToken)";
-            case ROTATED:
-                return "a rotated successor, stored in the data folder";
-            case AUTHORIZED:
-                return "obtained by authorize, stored in the data folder";
-            case NONE:
-            default:
-                return "none: run 'authorize' or configure refreshToken";
-        }
     }
 
     private static String minutes(Duration left) {

@@ -13,15 +13,26 @@ public final class TokenStatus {
     /** Where the refresh token in use comes from. */
     public enum RefreshTokenSource {
         /** The grant needs none (client_credentials). */
-        NOT_USED,
+        NOT_USED("not used by this grant"),
         /** No refresh token yet: configure one or run the authorization. */
-        NONE,
+        NONE("none: run 'authorize' or configure refreshToken"),
         /** The configured {@code refreshToken} setting. */
-        CONFIGURED,
+        CONFIGURED("the configured one (refreshToken)"),
         /** A successor the server issued when it rotated the configured or authorized one. */
-        ROTATED,
+        ROTATED("a rotated successor, stored in the bundle data area"),
         /** One obtained by the authorization-code or device-code flow. */
-        AUTHORIZED
+        AUTHORIZED("obtained by authorize, stored in the bundle data area");
+
+        private final String description;
+
+        RefreshTokenSource(String description) {
+            this.description = description;
+        }
+
+        /** For operators, e.g. "obtained by authorize, stored in the bundle data area". */
+        public String getDescription() {
+            return description;
+        }
     }
 
     private final String grantType;

@@ -470,7 +470,7 @@ final class ConnectionDiagnosis {
             status.getExpiresAt().ifPresent(t -> lines.add("expires at: " + t.truncatedTo(ChronoUnit.SECONDS) + " (in "
                     + Math.max(0, Duration.between(Instant.now(), t).toMinutes()) + " min)"));
         }
-        lines.add("refresh token: " + status.getRefreshTokenSource());
+        lines.add("refresh token: " + status.getRefreshTokenSource().getDescription());
         return lines;
     }
 
