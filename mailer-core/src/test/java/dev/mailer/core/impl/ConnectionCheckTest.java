@@ -490,7 +490,7 @@ class ConnectionCheckTest {
                 + " expires 20"), token.getSummary());
         assertTrue(token.getSummary().endsWith("scopes https://outlook.office.com/SMTP.Send)"), token.getSummary());
         assertTrue(token.getDetails().contains("granted scopes: https://outlook.office.com/SMTP.Send"), token.getDetails().toString());
-        assertTrue(token.getDetails().contains("refresh token: ROTATED"), token.getDetails().toString());
+        assertTrue(token.getDetails().contains("refresh token: " + TokenStatus.RefreshTokenSource.ROTATED.getDescription()), token.getDetails().toString());
         assertTrue(step(report, "auth").getSummary().endsWith("with an OAuth2 access token (AUTH XOAUTH2)"),
                 step(report, "auth").getSummary());
         mini.awaitEvent("MESSAGE", DEADLINE);
