@@ -22,6 +22,11 @@ public final class ItPaths {
         return path("mailer.it.test.bundles");
     }
 
+    /** An HTTP Whiteboard and mailer-oauth-web, for the test classes that add them ({@link WebContainer}). */
+    public static Path webBundles() {
+        return path("mailer.it.web.bundles");
+    }
+
     /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
     public static Path configDir() {
         return path("mailer.it.config.dir");
