@@ -69,7 +69,7 @@ public class LauncherDeviceAuthorizationIT extends LauncherOAuthTestBase {
 
         assertNoSecretIn(authorized);
         assertEquals("exit 0: " + describe(authorized), 0, authorized.exit());
-        assertThat(describe(authorized), authorized.stdout(), containsString("obtained by authorize"));
+        assertThat(describe(authorized), authorized.stdout(), containsString("obtained by signing in"));
 
         LauncherProcess.Result sent = launch(env, "send", "--to", RECIPIENT, "--subject", "After device sign-in", "--text", "Hello");
 

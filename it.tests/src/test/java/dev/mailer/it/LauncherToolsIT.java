@@ -198,7 +198,7 @@ public class LauncherToolsIT extends LauncherOAuthTestBase {
         System.out.println("[launcher authorize] " + describe(authorized));
         assertNoSecretIn(authorized);
         assertEquals("exit 0: " + describe(authorized), 0, authorized.exit());
-        assertThat(describe(authorized), authorized.stdout(), containsString("obtained by authorize"));
+        assertThat(describe(authorized), authorized.stdout(), containsString("obtained by signing in"));
         Exchange exchange = tokenEndpoint.awaitAnswered(1, SERVER_DEADLINE).get(0);
         assertEquals("authorization_code", exchange.grantType());
         assertNotNull("PKCE: the verifier goes with the code", exchange.form("code_verifier"));

@@ -21,7 +21,7 @@ public final class TokenStatus {
         /** A successor the server issued when it rotated the configured or authorized one. */
         ROTATED("a rotated successor, stored in the bundle data area"),
         /** One obtained by the authorization-code or device-code flow. */
-        AUTHORIZED("obtained by authorize, stored in the bundle data area");
+        AUTHORIZED("obtained by signing in (authorize), stored in the bundle data area");
 
         private final String description;
 
@@ -29,7 +29,7 @@ public final class TokenStatus {
             this.description = description;
         }
 
-        /** For operators, e.g. "obtained by authorize, stored in the bundle data area". */
+        /** For operators, e.g. "obtained by signing in (authorize), stored in the bundle data area". */
         public String getDescription() {
             return description;
         }

@@ -103,7 +103,7 @@ final class AccessTokens {
         }
         renewal.lock();
         try {
-            accept(response, requestedAt);
+            accept(response, requestedAt, "sign-in");
             try {
                 store.put(storeKey, response.refreshToken, RefreshTokenSource.AUTHORIZED, requestedAt);
             } catch (IOException e) {
@@ -159,14 +159,14 @@ final class AccessTokens {
             return failed(OAuthFailures.noRefreshToken(), previous, requestedAt);
         }
         try {
-            return accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt).value;
+            return accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt, settings.grantType + " grant").value;
         } catch (TokenEndpointException e) {
             return failed(OAuthFailures.toMailException(e, settings), previous, requestedAt);
         }
     }
 
     /** Caches the access token of {@code response} and ends any back-off. */
-    private Token accept(TokenResponse response, Instant requestedAt) {
+    private Token accept(TokenResponse response, Instant requestedAt, String how) {
         long lifetime = response.expiresIn == null || response.expiresIn <= 0 ? DEFAULT_LIFETIME_SECONDS : response.expiresIn;
         // renew ahead of expiry, but never so early that a short-lived token is renewed on every use
         long skew = Math.min(settings.renewBeforeExpirySeconds, lifetime / 2);
@@ -177,7 +177,7 @@ final class AccessTokens {
         lastFailure = null;
         backoff = Duration.ZERO;
         nextAttempt = Instant.MIN;
-        LOG.info("Obtained an OAuth2 access token ({} grant), valid until {}{}", settings.grantType, expiresAt,
+        LOG.info("Obtained an OAuth2 access token ({}), valid until {}{}", how, expiresAt,
                 response.scope == null ? "" : ", scopes " + response.scope);
         return token;
     }

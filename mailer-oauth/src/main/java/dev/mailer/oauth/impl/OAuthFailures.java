@@ -11,7 +11,8 @@ import dev.mailer.api.MailException;
 final class OAuthFailures {
 
     /** What the operator runs to sign in as the mailbox; named wherever a refresh token is missing or dead. */
-    static final String AUTHORIZE = "run `java -jar mailer.jar authorize` (or `mailer:authorize` in the shell)";
+    static final String AUTHORIZE = "run `java -jar mailer.jar authorize` (`mailer:authorize` in the shell, or"
+            + " /services/mailer/oauth2/authorize in a container with the sign-in servlets)";
 
     /** Which request failed: the same OAuth error means something else when refreshing and when authorizing. */
     private enum Purpose {

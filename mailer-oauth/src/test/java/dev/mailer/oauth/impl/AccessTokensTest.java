@@ -179,7 +179,8 @@ class AccessTokensTest {
         assertFalse(e.isTransient());
         assertEquals("refreshToken", e.getSetting().orElseThrow());
         assertEquals("No OAuth2 access token: there is no refresh token yet; nothing was sent. To sign in as the mailbox, run"
-                + " `java -jar mailer.jar authorize` (or `mailer:authorize` in the shell); it stores the refresh token it obtains."
+                + " `java -jar mailer.jar authorize` (`mailer:authorize` in the shell, or /services/mailer/oauth2/authorize in a container"
+                + " with the sign-in servlets); it stores the refresh token it obtains."
                 + " Or put a refresh token in the secret named by the refreshToken setting (e.g. $[secret:oauth_refresh_token]).",
                 e.getMessage());
         assertEquals(List.of(), server.drainRequests());

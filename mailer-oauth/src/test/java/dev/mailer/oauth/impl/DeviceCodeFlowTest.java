@@ -193,7 +193,8 @@ class DeviceCodeFlowTest {
 
         assertEquals("The code ABCD-EFGH expired at " + authorization.getExpiresAt() + " before the sign-in was finished;"
                 + " nothing was stored. Authorize again and enter the new code before it expires: run `java -jar mailer.jar"
-                + " authorize` (or `mailer:authorize` in the shell).", e.getMessage());
+                + " authorize` (`mailer:authorize` in the shell, or /services/mailer/oauth2/authorize in a container with the sign-in"
+                + " servlets).", e.getMessage());
         assertEquals(2, server.requests(TOKEN_PATH).size(), "polled at 1 s and 2 s; expired at 3 s");
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), waits);
     }

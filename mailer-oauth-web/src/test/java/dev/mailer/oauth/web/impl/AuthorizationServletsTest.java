@@ -106,7 +106,7 @@ class AuthorizationServletsTest {
         assertEquals(List.of(Map.of("code", code, "state", "s1")), manager.callbacks, "first value of each parameter");
         String page = response.body();
         assertTrue(page.contains("Signed in: the refresh token is stored"), page);
-        for (String fact : List.of("refresh_token", "app-123", "2030-01-02T03:04:05Z", "obtained by authorize, stored in the bundle data area (AUTHORIZED)", "SMTP.Send")) {
+        for (String fact : List.of("refresh_token", "app-123", "2030-01-02T03:04:05Z", "obtained by signing in (authorize), stored in the bundle data area (AUTHORIZED)", "SMTP.Send")) {
             assertTrue(page.contains(fact), fact + " in " + page);
         }
         assertFalse(page.contains(code), "the code is not shown");
