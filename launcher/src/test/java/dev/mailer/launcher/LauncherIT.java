@@ -171,12 +171,16 @@ class LauncherIT {
         assertFalse(result.stderr.contains("ERROR"), result.toString());
     }
 
-    /** The commands are Gogo commands too: mailer:check and mailer:send in the shell, against the development inbox. */
+    /** The commands are Gogo commands too: mailer:check, mailer:send, mailer:token and mailer:authorize in the shell, against the development inbox. */
     @Test
     void shellOffersTheMailerCommands() throws Exception {
-        Result result = run(Map.of(), "mailer:check\nmailer:send --to a@example.com --subject FromTheShell --text t\nstop 0\n");
+        Result result = run(Map.of(), "mailer:check\nmailer:send --to a@example.com --subject FromTheShell --text t\n"
+                + "mailer:token\nmailer:authorize --help\nstop 0\n");
         assertEquals(0, result.exit, result.toString());
         assertTrue(result.stdout.contains("All checks passed"), result.toString());
+        // the development inbox has no OAuth2 configuration: token says so at once; authorize is there too
+        assertTrue(result.stderr.contains("there is no OAuth2 token provider"), result.toString());
+        assertTrue(result.stdout.contains("authorize: sign in as the mailbox once"), result.toString());
         assertTrue(result.stdout.matches("(?s).*PASS\\s+connect.*"), result.toString());
         List<Path> messages = emlFiles(workDir.resolve("mailer-data/dev-inbox"));
         assertEquals(1, messages.size(), result.toString());
