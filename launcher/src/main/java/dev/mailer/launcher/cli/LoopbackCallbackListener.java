@@ -1,9 +1,9 @@
 package dev.mailer.launcher.cli;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +48,7 @@ final class LoopbackCallbackListener implements Closeable {
     }
 
     private static final int MAX_REQUEST_LINE = 16 * 1024;
+    private static final int MAX_HEADERS = 100;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerSocket server;
@@ -115,20 +116,19 @@ final class LoopbackCallbackListener implements Closeable {
     }
 
     private Page serve(Socket client, String state, Handler handler) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.ISO_8859_1));
+        InputStream in = new BufferedInputStream(client.getInputStream());
         String requestLine;
         try {
-            requestLine = in.readLine();
+            requestLine = readLine(in);
             // the headers are not needed, but the browser waits until they are read
-            for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
-                if (header.length() > MAX_REQUEST_LINE) {
-                    break;
-                }
+            int headers = 0;
+            for (String header = readLine(in); header != null && !header.isEmpty() && headers < MAX_HEADERS; header = readLine(in)) {
+                headers++;
             }
         } catch (SocketTimeoutException e) {
             return null; // a browser's idle pre-connection
         }
-        if (requestLine == null || requestLine.length() > MAX_REQUEST_LINE) {
+        if (requestLine == null) {
             return null;
         }
         String[] parts = requestLine.split(" ");
@@ -150,6 +150,21 @@ final class LoopbackCallbackListener implements Closeable {
         Page page = handler.handle(parameters);
         respond(client, page.success ? 200 : 400, page.text);
         return page;
+    }
+
+    /**
+     * One CRLF- or LF-terminated line in ISO-8859-1, at most {@value #MAX_REQUEST_LINE} bytes (the
+     * rest of a longer line is skipped, so a huge request cannot fill the memory); null at the end.
+     */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (b != '\r' && line.length() < MAX_REQUEST_LINE) {
+                line.append((char) b);
+            }
+        }
+        return b == -1 && line.length() == 0 ? null : line.toString();
     }
 
     private static void respond(Socket client, int status, String text) throws IOException {
