@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -102,14 +103,20 @@ final class LoopbackCallbackListener implements Closeable {
             }
             long wait = Math.max(1, Math.min(1000, Duration.between(Instant.now(), deadline).toMillis()));
             server.setSoTimeout((int) wait);
-            try (Socket client = server.accept()) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (SocketTimeoutException e) {
+                continue; // nothing yet: look at the deadline again
+            }
+            try (client) {
                 client.setSoTimeout((int) CLIENT_TIMEOUT.toMillis());
                 Page page = serve(client, state, handler);
                 if (page != null) {
                     return page;
                 }
-            } catch (SocketTimeoutException e) {
-                // nothing yet: look at the deadline again
+            } catch (IOException e) {
+                // this one connection failed (reset, closed early): it must not end the wait for the callback
             }
         }
         return null;
@@ -136,19 +143,31 @@ final class LoopbackCallbackListener implements Closeable {
             respond(client, 405, "Only GET is served here.");
             return null;
         }
-        URI target = URI.create(parts[1]);
+        URI target;
+        Map<String, String> parameters;
+        try {
+            target = new URI(parts[1]);
+            parameters = query(target.getRawQuery());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            // a malformed target or percent-encoding: a stray or forged request, ignored like the others
+            respond(client, 400, "Not a valid request.");
+            return null;
+        }
         if (!path.equals(target.getRawPath())) {
             respond(client, 404, "Not found.");
             return null;
         }
-        Map<String, String> parameters = query(target.getRawQuery());
         if (!state.equals(parameters.get("state"))) {
             respond(client, 400, "This response does not belong to the running authorize command (state does not match)."
                     + " Start the sign-in from the URL that command printed.");
             return null;
         }
         Page page = handler.handle(parameters);
-        respond(client, page.success ? 200 : 400, page.text);
+        try {
+            respond(client, page.success ? 200 : 400, page.text);
+        } catch (IOException e) {
+            // the browser went away: the callback was handled all the same
+        }
         return page;
     }
 

@@ -54,6 +54,40 @@ class LoopbackCallbackListenerTest {
     }
 
     @Test
+    void malformedOrAbortedRequestsDoNotEndTheWaitForTheCallback() throws Exception {
+        int port = freePort();
+        try (LoopbackCallbackListener listener = LoopbackCallbackListener.open("http://localhost:" + port + "/oauth2/callback")) {
+            CompletableFuture<LoopbackCallbackListener.Page> page = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.await("s1", Instant.now().plusSeconds(30), p -> new LoopbackCallbackListener.Page(true, "ok"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // a bad percent-encoding and a target that is no URI: answered 400, not thrown out of await
+            assertTrue(rawRequest(port, "GET /oauth2/callback?state=%zz HTTP/1.1").startsWith("HTTP/1.1 400"));
+            assertTrue(rawRequest(port, "GET /oauth2/call|back?state=s1 HTTP/1.1").startsWith("HTTP/1.1 400"));
+            // a client that resets its connection in the middle of the request
+            try (java.net.Socket reset = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                reset.getOutputStream().write("GET /oauth2/callback".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                reset.setSoLinger(true, 0);
+            }
+            HttpResponse<String> callback = get("http://127.0.0.1:" + port + "/oauth2/callback?code=c&state=s1");
+            assertEquals(200, callback.statusCode());
+            assertTrue(page.get().success);
+        }
+    }
+
+    private static String rawRequest(int port, String requestLine) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLine + "\r\nHost: localhost\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
     void deadlineWithoutCallbackGivesNull() throws Exception {
         try (LoopbackCallbackListener listener = LoopbackCallbackListener.open("http://127.0.0.1:" + freePort() + "/cb")) {
             assertNull(listener.await("s", Instant.now().plusMillis(300), p -> new LoopbackCallbackListener.Page(true, "")));

@@ -150,6 +150,7 @@ final class OAuthFailures {
                                 + " or authorize again interactively (" + AUTHORIZE + ").")
                         .build();
             case "access_denied":
+            case "authorization_declined": // Microsoft's name for it in the device-code flow
                 return b.diagnosis("The sign-in was declined (by the user, or by a policy of the organization). Authorize again and"
                         + " approve the request, signed in as the mailbox: " + AUTHORIZE + ".").build();
             case "expired_token":

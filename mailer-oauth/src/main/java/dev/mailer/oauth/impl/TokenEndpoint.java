@@ -99,11 +99,13 @@ final class TokenEndpoint {
     }
 
     private TokenResponse token(URI endpoint, String grant, Customizer customizer) throws TokenEndpointException {
-        OAuthJSONAccessTokenResponse response = post("token endpoint", endpoint, OAuthSettings.TOKEN_URL, "the " + grant + " request",
+        // a refresh goes to refreshUrl when one is set: a failure there must name that setting, not tokenUrl
+        String endpointSetting = endpoint.equals(settings.tokenUrl) ? OAuthSettings.TOKEN_URL : OAuthSettings.REFRESH_URL;
+        OAuthJSONAccessTokenResponse response = post("token endpoint", endpoint, endpointSetting, "the " + grant + " request",
                 customizer.apply(form(endpoint).setParameter(OAuth.OAUTH_GRANT_TYPE, grant)),
                 request -> client.accessToken(request, OAuth.HttpMethod.POST, OAuthJSONAccessTokenResponse.class));
         if (response.getAccessToken() == null || response.getAccessToken().isBlank()) {
-            throw new TokenEndpointException(OAuthSettings.TOKEN_URL, "invalid_response", "no access_token in the response", 200,
+            throw new TokenEndpointException(endpointSetting, "invalid_response", "no access_token in the response", 200,
                     "The token endpoint " + endpoint + " answered without an access_token.", null);
         }
         return new TokenResponse(response.getAccessToken(), response.getExpiresIn(), response.getRefreshToken(),

@@ -37,6 +37,27 @@ class OAuthFailuresTest {
     }
 
     @Test
+    void anUnreachableRefreshUrlIsNamedNotTheTokenUrl() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put("tokenUrl", "https://login.microsoftonline.com/contoso/oauth2/v2.0/token");
+        config.put("refreshUrl", "http://127.0.0.1:" + closed + "/refresh");
+        config.put("clientId", "app");
+        config.put("refreshToken", "refresh-s3cret");
+        OAuthSettings settings = OAuthSettings.from(config);
+        TokenEndpointException refused = org.junit.jupiter.api.Assertions.assertThrows(TokenEndpointException.class,
+                () -> new TokenEndpoint(settings).refresh("refresh-s3cret"));
+        assertEquals("refreshUrl", refused.endpointSetting);
+        MailException e = OAuthFailures.toMailException(refused, settings);
+        assertEquals("refreshUrl", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("Check refreshUrl"), e.getMessage());
+        assertFalse(e.getMessage().contains("refresh-s3cret"), e.getMessage());
+    }
+
+    @Test
     void expiredRefreshTokenSaysToAuthorizeAgain() throws Exception {
         MailException e = map("invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity.", 400);
         assertFalse(e.isTransient());
@@ -120,6 +141,9 @@ class OAuthFailuresTest {
     @Test
     void deviceFlowEndingsSayToAuthorizeAgain() throws Exception {
         assertTrue(authorizing("access_denied", "AADSTS70000", 400).getMessage().contains("The sign-in was declined"));
+        MailException declined = authorizing("authorization_declined", "AADSTS70000: The user declined the sign-in.", 400);
+        assertTrue(declined.getMessage().contains("The sign-in was declined"), declined.getMessage());
+        assertTrue(declined.getSetting().isEmpty(), "not a setting to change: " + declined.getSetting());
         assertTrue(authorizing("expired_token", "AADSTS70020", 400).getMessage().contains("The code expired"));
         assertTrue(authorizing("expired_token", "AADSTS70020", 400).getMessage().contains("mailer.jar authorize"));
     }
