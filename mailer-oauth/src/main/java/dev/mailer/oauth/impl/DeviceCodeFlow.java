@@ -99,7 +99,13 @@ final class DeviceCodeFlow {
                         .build();
             }
             try {
-                return tokens.authorized(endpoint.deviceCode(request.deviceCode), polledAt);
+                TokenResponse approved = endpoint.deviceCode(request.deviceCode);
+                // the HTTP request cannot be interrupted: a caller that gave up meanwhile (authorize --timeout)
+                // was told nothing is stored, so the tokens are dropped rather than taken
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("device authorization abandoned; nothing was stored");
+                }
+                return tokens.authorized(approved, polledAt);
             } catch (TokenEndpointException e) {
                 if ("authorization_pending".equals(e.error)) {
                     continue;

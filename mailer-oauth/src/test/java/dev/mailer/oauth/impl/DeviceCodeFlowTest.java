@@ -228,6 +228,23 @@ class DeviceCodeFlowTest {
         assertEquals(RefreshTokenSource.NONE, provider.getStatus().getRefreshTokenSource());
     }
 
+    /** Abandoned while the approving token response is on its way (e.g. authorize --timeout): the token is not taken. */
+    @Test
+    void interruptionDuringTheApprovingPollStoresNothing() throws Exception {
+        server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE).then(TOKEN_PATH, 200, TOKENS);
+        OAuthConfigurationProviderImpl provider = provider(server.config());
+        DeviceAuthorization authorization = provider.beginDeviceAuthorization();
+        Thread poller = Thread.currentThread();
+        server.beforeEachAnswer(poller::interrupt);
+
+        assertThrows(InterruptedException.class, () -> provider.completeDeviceAuthorization(authorization));
+
+        assertEquals(1, server.requests(TOKEN_PATH).size(), "the approving poll was answered");
+        assertFalse(stored());
+        assertEquals(RefreshTokenSource.NONE, provider.getStatus().getRefreshTokenSource());
+        assertFalse(provider.getStatus().hasValidToken(clock.instant()), "the access token was not cached either");
+    }
+
     @Test
     void anUnknownOrFinishedDeviceAuthorizationIsRefused() throws Exception {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE).then(TOKEN_PATH, 200, TOKENS);

@@ -29,6 +29,7 @@ final class ScriptedOAuthServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Deque<String[]>> scripts = new HashMap<>();
     private final Map<String, List<Map<String, String>>> received = new HashMap<>();
+    private volatile Runnable beforeAnswer = () -> { };
 
     ScriptedOAuthServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -49,6 +50,12 @@ final class ScriptedOAuthServer implements AutoCloseable {
         synchronized (scripts) {
             scripts.get(path).add(new String[] {Integer.toString(status), json});
         }
+        return this;
+    }
+
+    /** Runs {@code action} on the server's thread before each answer, while the client waits for it. */
+    ScriptedOAuthServer beforeEachAnswer(Runnable action) {
+        this.beforeAnswer = action;
         return this;
     }
 
@@ -83,6 +90,7 @@ final class ScriptedOAuthServer implements AutoCloseable {
         if (answer == null) {
             answer = new String[] {"500", error("server_error", "nothing scripted")};
         }
+        beforeAnswer.run();
         byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
         exchange.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
