@@ -5,6 +5,7 @@ import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -52,10 +53,13 @@ import dev.mailer.it.web.Browser;
 
 /**
  * The browser sign-in of mailer-oauth-web, as an admin of AEM does it, on a real HTTP Whiteboard
- * (Felix HTTP Jetty): {@code /services/mailer/oauth2/authorize} sends the browser to the provider
- * (mock-oauth2-server's authorization endpoint, state and PKCE), the provider sends it back to
- * {@code /services/mailer/oauth2/token}, which has the code exchanged (through {@code TokenRelay})
- * and the refresh token stored; then mail goes out with XOAUTH2 on tokens of that sign-in.
+ * (Felix HTTP Jetty): {@code /services/mailer/oauth2/authorize} shows a confirmation whose button
+ * POSTs a single-use nonce back; that POST sends the browser to the provider (mock-oauth2-server's
+ * authorization endpoint, state, PKCE and {@code prompt=select_account}, so it shows its login form,
+ * where the test picks the mailbox), the provider sends it back
+ * to {@code /services/mailer/oauth2/token}, which has the code exchanged (through {@code TokenRelay})
+ * and the refresh token stored; then mail goes out with XOAUTH2 on tokens of that sign-in. A request
+ * another site could make the admin's browser send (a GET, a POST without the nonce) starts nothing.
  *
  * <p>{@link BasicLoginContext} stands in for Sling's login: Basic credentials of {@code admin}
  * and {@code editor}, anonymous requests let through without a user (the servlets must refuse
@@ -138,6 +142,32 @@ public class AuthorizationServletIT extends OAuthTestSupport {
             assertThat(notAllowed.body(), containsString("allowed.users"));
             assertThat(notAllowed.body(), containsString("User editor may not"));
         }
+        // the confirmation's POST is checked the same way, before its nonce
+        Map<String, String> form = Map.of("nonce", "any");
+        assertEquals("POST without a container user", 401, Browser.post(url(AUTHORIZE_PATH), null, form).status());
+        Browser.Response notAllowed = Browser.post(url(AUTHORIZE_PATH), editor, form);
+        assertEquals("POST of a user not in allowed.users: " + notAllowed, 403, notAllowed.status());
+        assertThat(notAllowed.body(), containsString("User editor may not"));
+        assertEquals("no token request: " + tokenEndpoint.exchanges(), 0, tokenEndpoint.count());
+    }
+
+    @Test
+    public void aRequestAnotherSiteCanForgeStartsNoSignIn() throws Exception {
+        installTokenProvider();
+        enableServlets();
+
+        // what an img, iframe or link on another site makes the signed-in admin's browser send
+        Browser.Response get = Browser.get(url(AUTHORIZE_PATH), admin);
+        assertEquals("a GET only shows the confirmation: " + get, 200, get.status());
+        assertNull("no redirect to the provider", get.header("Location"));
+        // what a form on another site can post: it cannot read the page, so it has no nonce
+        for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("nonce", "A".repeat(43)))) {
+            Browser.Response forged = Browser.post(url(AUTHORIZE_PATH), admin, form);
+            assertEquals("a POST without the page's nonce: " + forged, 403, forged.status());
+            assertNull("no redirect to the provider", forged.header("Location"));
+            assertThat(forged.body(), containsString("Open the authorize page again"));
+            assertEquals("no-store", forged.header("Cache-Control"));
+        }
         assertEquals("no token request: " + tokenEndpoint.exchanges(), 0, tokenEndpoint.count());
     }
 
@@ -156,6 +186,7 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         assertEquals("S256", request.get("code_challenge_method"));
         assertTrue("a SHA-256, base64url: " + request.get("code_challenge"), request.get("code_challenge").matches("[A-Za-z0-9_-]{43}"));
         assertTrue("a state: " + request.get("state"), request.get("state").length() >= 16);
+        assertEquals("the provider shows its account picker", "select_account", request.get("prompt"));
 
         // the page
         Browser.Response page = signIn.page;
@@ -221,18 +252,36 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         assertThat(replay.body(), containsString("unknown or expired"));
         assertEquals("no-store", replay.header("Cache-Control"));
         assertEquals("only the first callback reached the token endpoint: " + tokenEndpoint.exchanges(), 1, tokenEndpoint.count());
+
+        Browser.Response again = Browser.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", signIn.nonce));
+        assertEquals("the same confirmation again: " + again, 403, again.status());
+        assertNull("no second sign-in started", again.header("Location"));
     }
 
-    /** The three steps of the browser: authorize (as admin), the provider, the callback (as admin). */
+    /**
+     * The steps of the browser: authorize and its confirmation (as admin), the provider's account
+     * picker, the callback (as admin).
+     */
     private SignIn signIn() throws IOException {
-        Browser.Response start = Browser.get(url(AUTHORIZE_PATH), admin);
-        assertEquals("authorize redirects to the provider: " + start, 302, start.status());
+        Browser.Response confirmation = Browser.get(url(AUTHORIZE_PATH), admin);
+        assertEquals("authorize shows the confirmation: " + confirmation, 200, confirmation.status());
+        assertEquals("no-store", confirmation.header("Cache-Control"));
+        assertThat(confirmation.body(), containsString("the mailbox that sends"));
+        String nonce = confirmation.hiddenInput("nonce");
+        assertTrue("a base64url nonce of 256 bits: " + nonce, nonce.matches("[A-Za-z0-9_-]{43}"));
+
+        Browser.Response start = Browser.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", nonce));
+        assertEquals("the confirmation redirects to the provider: " + start, 302, start.status());
         assertEquals("no-store", start.header("Cache-Control"));
         String providerUrl = start.location();
         assertTrue(providerUrl, providerUrl.startsWith(authUrl() + "?"));
 
-        // the provider signs the mailbox in (mock-oauth2-server: at once) and sends the browser back
-        String callback = Browser.get(providerUrl).location();
+        // prompt=select_account: the provider asks which account (mock-oauth2-server: its login form, which
+        // posts back to the same address); the admin picks the mailbox, and the browser is sent back
+        Browser.Response picker = Browser.get(providerUrl);
+        assertEquals("the provider asks for the account instead of answering at once: " + picker, 200, picker.status());
+        assertThat(picker.body(), containsString("name=\"username\""));
+        String callback = Browser.post(providerUrl, null, Map.of("username", Issuers.MAILBOX)).location();
         assertTrue("back to the token servlet", callback.startsWith(url(TOKEN_PATH) + "?"));
         Map<String, String> answer = Browser.query(callback);
         String code = answer.get("code");
@@ -243,7 +292,7 @@ public class AuthorizationServletIT extends OAuthTestSupport {
 
         Browser.Response page = Browser.get(callback, admin);
         assertEquals("the token servlet: " + page, 200, page.status());
-        return new SignIn(request, callback, code, page);
+        return new SignIn(nonce, request, callback, code, page);
     }
 
     /**
@@ -328,14 +377,19 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
-    /** What a completed sign-in left: the authorization request's parameters, the callback, its code, the page. */
+    /**
+     * What a completed sign-in left: the confirmation's nonce, the authorization request's
+     * parameters, the callback, its code, the page.
+     */
     private static final class SignIn {
+        final String nonce;
         final Map<String, String> authorizationRequest;
         final String callback;
         final String code;
         final Browser.Response page;
 
-        SignIn(Map<String, String> authorizationRequest, String callback, String code, Browser.Response page) {
+        SignIn(String nonce, Map<String, String> authorizationRequest, String callback, String code, Browser.Response page) {
+            this.nonce = nonce;
             this.authorizationRequest = authorizationRequest;
             this.callback = callback;
             this.code = code;

@@ -2,20 +2,25 @@ package dev.mailer.it.web;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * What the admin's browser does in the sign-in, one step at a time: a GET, with or without HTTP
- * Basic credentials, that does not follow redirects, so that the test sees each {@code Location}.
- * Plain JDK; used inside Felix.
+ * What the admin's browser does in the sign-in, one step at a time: a GET, or the POST of a form,
+ * with or without HTTP Basic credentials, that does not follow redirects, so that the test sees
+ * each {@code Location}. Plain JDK; used inside Felix.
  */
 public final class Browser {
 
@@ -29,14 +34,36 @@ public final class Browser {
 
     /** A GET with {@code authorization} as Authorization header (e.g. {@link #basic}), or none when null. */
     public static Response get(String url, String authorization) throws IOException {
+        return send("GET", url, authorization, null);
+    }
+
+    /** A form's POST ({@code application/x-www-form-urlencoded}), with {@code authorization} as for {@link #get}. */
+    public static Response post(String url, String authorization, Map<String, String> form) throws IOException {
+        String body = form.entrySet().stream()
+                .map(field -> URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send("POST", url, authorization, body);
+    }
+
+    /** {@code formBody}: sent as a form, or nothing when null. */
+    private static Response send(String method, String url, String authorization, String formBody) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
         try {
+            connection.setRequestMethod(method);
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout(20_000);
             if (authorization != null) {
                 connection.setRequestProperty("Authorization", authorization);
+            }
+            if (formBody != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(formBody.getBytes(StandardCharsets.UTF_8));
+                }
             }
             int status = connection.getResponseCode();
             Map<String, String> headers = new LinkedHashMap<>();
@@ -108,6 +135,17 @@ public final class Browser {
 
         public String body() {
             return body;
+        }
+
+        /** The value of the page's hidden input {@code name} (as written: no entities expected); fails when there is none. */
+        public String hiddenInput(String name) {
+            Matcher input = Pattern.compile("<input type=\"hidden\" name=\"" + Pattern.quote(name) + "\" value=\"([^\"]*)\"")
+                    .matcher(body);
+            if (!input.find()) {
+                throw new AssertionError("Expected a hidden input " + name + " in the page of " + URI.create(url).getPath()
+                        + ", got " + this);
+            }
+            return input.group(1);
         }
 
         @Override

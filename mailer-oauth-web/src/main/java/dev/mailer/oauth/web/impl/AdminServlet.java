@@ -1,6 +1,7 @@
 package dev.mailer.oauth.web.impl;
 
 import java.io.IOException;
+import java.util.List;
 
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -12,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.oauth.OAuthTokenManager;
 
 /**
- * What both servlets do before their own work: GET only, nothing cached, an allowed and
- * authenticated user ({@link AdminAccess}), and a running token provider. Immutable once
- * constructed, so thread-safe; a change of configuration or token provider makes DS build a new one.
+ * What both servlets do before their own work: only their methods, nothing cached, an allowed and
+ * authenticated user ({@link AdminAccess}), and a running token provider. Thread-safe; a change of
+ * configuration or token provider makes DS build a new one.
  */
 abstract class AdminServlet extends HttpServlet {
 
@@ -37,18 +38,21 @@ abstract class AdminServlet extends HttpServlet {
     private final transient AdminAccess access;
     /** Null while no token provider runs: then every request is answered 503. */
     private final transient OAuthTokenManager tokenManager;
+    private final transient List<String> methods;
 
-    AdminServlet(OAuthAuthorizationServlets config, OAuthTokenManager tokenManager) {
+    /** {@code methods}: those {@link #handle} serves; any other is answered 405. */
+    AdminServlet(OAuthAuthorizationServlets config, OAuthTokenManager tokenManager, String... methods) {
         this.access = new AdminAccess(config.allowed_users());
         this.tokenManager = tokenManager;
+        this.methods = List.of(methods);
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Page.secureHeaders(response);
-        // GET only: HEAD would otherwise run doGet too, and each call starts or consumes an authorization
-        if (!"GET".equals(request.getMethod())) {
-            response.setHeader("Allow", "GET");
+        // no HEAD: HttpServlet would run doGet for it, and each call issues, starts or consumes something
+        if (!methods.contains(request.getMethod())) {
+            response.setHeader("Allow", String.join(", ", methods));
             Page.titled("Method not allowed").paragraph("Open this address in a browser.")
                     .send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED);
             return;
@@ -74,7 +78,7 @@ abstract class AdminServlet extends HttpServlet {
         }
     }
 
-    /** Serves a GET of {@code user}, who is allowed, with the running token provider. */
+    /** Serves a request of {@code user}, who is allowed, with one of the servlet's methods and the running token provider. */
     abstract void handle(String user, OAuthTokenManager tokenManager, HttpServletRequest request, HttpServletResponse response)
             throws IOException;
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * A minimal HTML page for the admin's browser: a title, paragraphs, facts and links, every text
+ * A minimal HTML page for the admin's browser: a title, paragraphs, links, a button, facts, every text
  * escaped (messages quote provider replies and user names). Not thread-safe; one per response.
  */
 final class Page {
@@ -33,6 +33,19 @@ final class Page {
     /** A link relative to the current address, e.g. {@code authorize} from {@code .../token}. */
     Page link(String text, String relativeHref) {
         body.append("<p><a href=\"").append(escape(relativeHref)).append("\">").append(escape(text)).append("</a></p>\n");
+        return this;
+    }
+
+    /**
+     * A button that posts {@code hiddenName=hiddenValue} to {@code relativeAction}, no script needed.
+     * The CSP lets it post: {@code default-src} does not cover {@code form-action}, and a
+     * {@code form-action 'self'} would also block the redirect the answer may be (to the provider).
+     */
+    Page postButton(String relativeAction, String hiddenName, String hiddenValue, String button) {
+        body.append("<form method=\"POST\" action=\"").append(escape(relativeAction)).append("\">\n")
+                .append("<input type=\"hidden\" name=\"").append(escape(hiddenName)).append("\" value=\"")
+                .append(escape(hiddenValue)).append("\">\n")
+                .append("<button type=\"submit\">").append(escape(button)).append("</button>\n</form>\n");
         return this;
     }
 

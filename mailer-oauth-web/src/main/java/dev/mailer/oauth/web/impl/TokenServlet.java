@@ -40,7 +40,7 @@ public class TokenServlet extends AdminServlet {
     public TokenServlet(OAuthAuthorizationServlets config,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             OAuthTokenManager tokenManager) {
-        super(config, tokenManager);
+        super(config, tokenManager, "GET");
     }
 
     @Override

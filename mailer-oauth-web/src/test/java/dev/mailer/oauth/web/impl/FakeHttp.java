@@ -28,6 +28,10 @@ final class FakeHttp {
                         case "getRemoteUser": return remoteUser;
                         case "getRequestURI": return path;
                         case "getParameterMap": return parameters;
+                        case "getParameter": {
+                            String[] values = parameters.get((String) args[0]);
+                            return values == null || values.length == 0 ? null : values[0];
+                        }
                         case "toString": return "FakeRequest[" + method + " " + path + "]";
                         default: throw new UnsupportedOperationException("FakeHttp request: " + m.getName());
                     }

@@ -20,6 +20,7 @@ final class FakeTokenManager implements OAuthTokenManager {
             + "&code_challenge_method=S256");
 
     final List<String> redirectUris = new ArrayList<>();
+    URI providerUrl = PROVIDER_URL;
     final List<Map<String, String>> callbacks = new ArrayList<>();
     MailException failure;
     TokenStatus status = TokenStatus.builder().grantType("refresh_token").clientId("app-123")
@@ -37,7 +38,7 @@ final class FakeTokenManager implements OAuthTokenManager {
         if (failure != null) {
             throw failure;
         }
-        return new AuthorizationRequest(PROVIDER_URL, redirectUri == null ? "https://configured.example.com/cb" : redirectUri, "s1",
+        return new AuthorizationRequest(providerUrl, redirectUri == null ? "https://configured.example.com/cb" : redirectUri, "s1",
                 Instant.parse("2030-01-01T00:10:00Z"));
     }
 
