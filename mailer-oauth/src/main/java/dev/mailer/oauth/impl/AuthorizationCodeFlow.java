@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.MailException;
 import dev.mailer.api.oauth.AuthorizationRequest;
 import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.commons.pending.PendingRequests;
 
 /**
  * The authorization-code flow with PKCE (RFC 7636, S256) and {@code state}, which bootstraps a

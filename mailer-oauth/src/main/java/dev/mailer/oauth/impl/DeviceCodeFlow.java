@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.MailException;
 import dev.mailer.api.oauth.DeviceAuthorization;
 import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.commons.pending.PendingRequests;
 
 /**
  * The device-code flow (RFC 8628), which bootstraps a refresh token where no browser can reach a

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.mailer.api.MailException;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+import dev.mailer.commons.testing.MutableClock;
 
 /** Token lifecycle against a real OAuth2 server over HTTP; time is a test clock. */
 class AccessTokensTest {

@@ -26,6 +26,7 @@ import dev.mailer.api.oauth.AuthorizationRequest;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+import dev.mailer.commons.testing.MutableClock;
 
 /**
  * The authorization-code flow with PKCE against a real OAuth2 server (mock-oauth2-server, which

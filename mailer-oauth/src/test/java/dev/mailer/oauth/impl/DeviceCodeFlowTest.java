@@ -26,6 +26,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.oauth.DeviceAuthorization;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+import dev.mailer.commons.testing.MutableClock;
 
 /**
  * The device-code flow (RFC 8628) against scripted endpoints (mock-oauth2-server has no device

@@ -18,6 +18,7 @@ import javax.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.testing.MutableClock;
 
 /**
  * Both servlets with a fake token provider and fake requests: who gets in (the container's user,
@@ -32,7 +33,7 @@ class AuthorizationServletsTest {
     private static final String WITH_PROMPT = FakeTokenManager.PROVIDER_URL.toASCIIString() + "&prompt=select_account";
 
     private final FakeTokenManager manager = new FakeTokenManager();
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void withoutAContainerUserBothAnswer401AndTouchNothing() throws Exception {

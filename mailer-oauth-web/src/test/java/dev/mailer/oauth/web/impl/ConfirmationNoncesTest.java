@@ -15,10 +15,12 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mailer.commons.testing.MutableClock;
+
 /** The nonce store alone: bound to a user, single use, ten minutes, bounded. */
 class ConfirmationNoncesTest {
 
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void aNonceIsRandomBase64UrlAndAcceptedOnceFromItsUser() {

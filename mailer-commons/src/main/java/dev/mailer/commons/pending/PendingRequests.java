@@ -1,4 +1,4 @@
-package dev.mailer.oauth.impl;
+package dev.mailer.commons.pending;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,9 +13,12 @@ import java.util.LinkedHashMap;
  * most once and is gone after its expiry. Bounded, so that callers who start flows and never
  * finish them cannot fill the memory: when full, the oldest is dropped. Thread-safe.
  *
- * @param <T> what is kept until completion (verifier, device code): secrets, never logged
+ * Used for the OAuth flows (PKCE verifier, device code) and the anti-CSRF nonces of the sign-in
+ * servlets.
+ *
+ * @param <T> what is kept until completion (verifier, device code, user): may be secret, never logged
  */
-final class PendingRequests<T> {
+public final class PendingRequests<T> {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** 256 bits: far beyond guessing, as RFC 6749 10.10 asks of state values. */
@@ -26,20 +29,20 @@ final class PendingRequests<T> {
     // guarded by this; insertion order is age order
     private final LinkedHashMap<String, Entry<T>> entries = new LinkedHashMap<>();
 
-    PendingRequests(int capacity, Clock clock) {
+    public PendingRequests(int capacity, Clock clock) {
         this.capacity = capacity;
         this.clock = clock;
     }
 
     /** Random bytes as unpadded base64url text (safe in URLs and forms). */
-    static String randomBase64Url(int bytes) {
+    public static String randomBase64Url(int bytes) {
         byte[] random = new byte[bytes];
         RANDOM.nextBytes(random);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /** Keeps {@code value} until {@code expiresAt}; returns the fresh key it is kept under. */
-    synchronized String add(T value, Instant expiresAt) {
+    public synchronized String add(T value, Instant expiresAt) {
         purgeExpired();
         Iterator<String> oldest = entries.keySet().iterator();
         while (entries.size() >= capacity && oldest.hasNext()) {
@@ -52,7 +55,7 @@ final class PendingRequests<T> {
     }
 
     /** Removes and returns the value under {@code key}; null when there is none or it expired. */
-    synchronized T take(String key) {
+    public synchronized T take(String key) {
         purgeExpired();
         Entry<T> entry = entries.remove(key);
         return entry == null ? null : entry.value;

@@ -1,4 +1,4 @@
-package dev.mailer.oauth.impl;
+package dev.mailer.commons.pending;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import dev.mailer.commons.testing.MutableClock;
 
 class PendingRequestsTest {
 
