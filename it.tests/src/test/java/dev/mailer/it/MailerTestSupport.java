@@ -2,9 +2,12 @@ package dev.mailer.it;
 
 import static org.junit.Assert.fail;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,9 @@ public abstract class MailerTestSupport {
     /** Values that must never appear in the log; each test may add its own. */
     protected final Set<String> secrets = new LinkedHashSet<>();
 
+    /** What {@link #closeAfterTest} registered, the last first. */
+    private final Deque<Closeable> toClose = new ArrayDeque<>();
+
     @Configuration
     public Option[] configuration() {
         return ContainerSetup.options(getClass());
@@ -72,9 +78,31 @@ public abstract class MailerTestSupport {
         secrets.add(pki().keystorePassword());
     }
 
+    /** First closes what the test registered with {@link #closeAfterTest}. */
     @After
-    public void logContainsNoSecret() {
-        LogFile.assertContainsNone(secrets, List.of(USER, USER + "@localhost"));
+    public void logContainsNoSecret() throws IOException {
+        try {
+            closeRegistered();
+        } finally {
+            LogFile.assertContainsNone(secrets, List.of(USER, USER + "@localhost"));
+        }
+    }
+
+    private void closeRegistered() throws IOException {
+        Closeable next = toClose.poll();
+        if (next != null) {
+            try {
+                next.close();
+            } finally {
+                closeRegistered();
+            }
+        }
+    }
+
+    /** Closes {@code resource} (a test server) when the test ends, before the log is checked. */
+    protected <T extends Closeable> T closeAfterTest(T resource) {
+        toClose.push(resource);
+        return resource;
     }
 
     /** The test PKI (made before the framework started). */

@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -33,23 +32,10 @@ import dev.mailer.it.support.TestPki;
 @ExamReactorStrategy(PerClass.class)
 public class SecretsInLogIT extends MailerTestSupport {
 
-    private TestSmtpServer server;
-    private GreenMailServer greenMail;
-
-    @After
-    public void stopServers() {
-        if (server != null) {
-            server.close();
-        }
-        if (greenMail != null) {
-            greenMail.close();
-        }
-    }
-
     @Test
     public void debugTraceOfAuthPlainOverStartTlsIsLoggedWithoutThePassword() throws Exception {
-        server = TestSmtpServer.builder().startTls(pki().trustedServerContext()).credentials(USER, password())
-                .onlyMechanisms("PLAIN").start();
+        TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().startTls(pki().trustedServerContext())
+                .credentials(USER, password()).onlyMechanisms("PLAIN").start());
         MailService mail = configure(MailConfig.server(server.port()).startTls().truststore(pki())
                 .login(USER, password()).debug(true));
         int before = logLines();
@@ -63,8 +49,8 @@ public class SecretsInLogIT extends MailerTestSupport {
 
     @Test
     public void debugTraceOfAuthLoginOverStartTlsIsLoggedWithoutThePassword() throws Exception {
-        server = TestSmtpServer.builder().startTls(pki().trustedServerContext()).credentials(USER, password())
-                .onlyMechanisms("LOGIN").start();
+        TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().startTls(pki().trustedServerContext())
+                .credentials(USER, password()).onlyMechanisms("LOGIN").start());
         MailService mail = configure(MailConfig.server(server.port()).startTls().truststore(pki())
                 .login(USER, password()).debug(true));
         int before = logLines();
@@ -78,7 +64,7 @@ public class SecretsInLogIT extends MailerTestSupport {
 
     @Test
     public void debugTraceOverSmtpsIsLoggedWithoutThePassword() throws Exception {
-        greenMail = GreenMailServer.smtps(Integer.parseInt(env("SMTP_PORT")), USER, password());
+        GreenMailServer greenMail = closeAfterTest(GreenMailServer.smtps(Integer.parseInt(env("SMTP_PORT")), USER, password()));
         MailService mail = configure(MailConfig.server(greenMail.port()).ssl().truststore(pki())
                 .login(USER, password()).debug(true));
         int before = logLines();
@@ -94,7 +80,8 @@ public class SecretsInLogIT extends MailerTestSupport {
     public void refusedLoginIsTracedWithoutEitherPasswordAndTheErrorHasNoneEither() throws Exception {
         String wrong = TestPki.randomPassword();
         secrets.add(wrong);
-        server = TestSmtpServer.builder().startTls(pki().trustedServerContext()).credentials(USER, password()).start();
+        TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().startTls(pki().trustedServerContext())
+                .credentials(USER, password()).start());
         MailService mail = configure(MailConfig.server(server.port()).startTls().truststore(pki())
                 .login(USER, wrong).debug(true));
         int before = logLines();

@@ -10,7 +10,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
-import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -33,23 +32,10 @@ import dev.mailer.it.support.MailConfig;
 @ExamReactorStrategy(PerClass.class)
 public class StartTlsIT extends MailerTestSupport {
 
-    private TestSmtpServer server;
-    private GreenMailServer greenMail;
-
-    @After
-    public void stopServers() {
-        if (server != null) {
-            server.close();
-        }
-        if (greenMail != null) {
-            greenMail.close();
-        }
-    }
-
     @Test
     public void offeredStartTlsIsUsedBeforeLoginAndMessage() throws Exception {
-        server = TestSmtpServer.builder().startTls(pki().trustedServerContext()).credentials(USER, password())
-                .authRequiresTls(true).start();
+        TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().startTls(pki().trustedServerContext())
+                .credentials(USER, password()).authRequiresTls(true).start());
         MailService mail = configure(MailConfig.server(server.port()).startTls().truststore(pki()).login(USER, password()));
 
         send(mail, simpleMail("over STARTTLS", "jane@example.com"));
@@ -72,7 +58,7 @@ public class StartTlsIT extends MailerTestSupport {
     @Test
     public void serverWithoutStartTlsIsRefusedWhenTlsIsRequiredAndGetsNoCredentialsOrMessage() throws Exception {
         // offers AUTH in the clear, as a misconfigured or downgraded server would
-        server = TestSmtpServer.builder().credentials(USER, password()).start();
+        TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().credentials(USER, password()).start());
         MailService mail = configure(MailConfig.server(server.port()).startTls().login(USER, password()));
 
         MailException e = sendFails(mail, simpleMail("must not be sent", "jane@example.com"));
@@ -88,7 +74,7 @@ public class StartTlsIT extends MailerTestSupport {
 
     @Test
     public void greenMailWithoutStartTlsIsRefusedWhenTlsIsRequired() throws Exception {
-        greenMail = GreenMailServer.smtp(USER, password());
+        GreenMailServer greenMail = closeAfterTest(GreenMailServer.smtp(USER, password()));
         MailService mail = configure(MailConfig.server(greenMail.port()).startTls().login(USER, password()));
 
         MailException e = sendFails(mail, simpleMail("must not be sent", "jane@example.com"));
@@ -100,7 +86,7 @@ public class StartTlsIT extends MailerTestSupport {
 
     @Test
     public void plainRelayIsUsedOnlyWhenRequireTlsIsTurnedOff() throws Exception {
-        greenMail = GreenMailServer.smtp(null, null);
+        GreenMailServer greenMail = closeAfterTest(GreenMailServer.smtp(null, null));
         MailService mail = configure(MailConfig.server(greenMail.port()).plainRelay());
 
         send(mail, simpleMail("through a local relay", "jane@example.com"));

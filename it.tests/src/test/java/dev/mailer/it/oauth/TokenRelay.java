@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -27,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import org.json.JSONObject;
+
+import dev.mailer.it.support.LoopbackServer;
 
 /**
  * The token endpoint the OAuth profiles are configured with ({@code OAUTH_TOKEN_URL}): a small
@@ -49,25 +48,21 @@ import org.json.JSONObject;
  */
 public final class TokenRelay implements Closeable {
 
-    private final ServerSocket serverSocket;
+    private final LoopbackServer server;
     private final String path;
     private final String upstreamBase;
-    private final Thread acceptor;
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
     private final List<Exchange> exchanges = new ArrayList<>();
     private volatile String issuer = Issuers.OFFICE365.id();
-    private volatile boolean closed;
 
     private TokenRelay(URI endpoint, String upstreamBase) throws IOException {
         this.path = endpoint.getPath();
         this.upstreamBase = upstreamBase;
-        this.serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), endpoint.getPort()), 100);
-        this.acceptor = new Thread(this::acceptLoop, "TokenRelay-" + endpoint.getPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new LoopbackServer("TokenRelay", endpoint.getPort(), 100);
+        server.start((socket, id) -> {
+            socket.setSoTimeout(30_000);
+            handle(socket);
+        });
     }
 
     /**
@@ -83,7 +78,7 @@ public final class TokenRelay implements Closeable {
      * actually listens on (a free one when that was 0).
      */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort() + path);
+        return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
     /** From now on, token requests go to this issuer's token endpoint. */
@@ -152,53 +147,12 @@ public final class TokenRelay implements Closeable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket client : clients) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            acceptor.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     @Override
     public String toString() {
-        return "TokenRelay[127.0.0.1:" + serverSocket.getLocalPort() + path + " -> " + upstreamBase + "/" + issuer + "/token]";
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            clients.add(socket);
-            Thread handler = new Thread(() -> {
-                try (Socket s = socket) {
-                    s.setSoTimeout(30_000);
-                    handle(s);
-                } catch (IOException e) {
-                    // client went away
-                } finally {
-                    clients.remove(socket);
-                }
-            }, "TokenRelay-conn");
-            handler.setDaemon(true);
-            handler.start();
-        }
+        return "TokenRelay[127.0.0.1:" + server.port() + path + " -> " + upstreamBase + "/" + issuer + "/token]";
     }
 
     /** One request per connection (the answer says Connection: close). */

@@ -6,9 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+
+import dev.mailer.it.support.LoopbackServer;
 
 /**
  * A small but real SMTP server (RFC 5321) for the tests, on 127.0.0.1 and a free port: what
@@ -55,22 +51,14 @@ public final class TestSmtpServer implements Closeable {
     private static final int MAX_DATA_LINE = 100_000;
 
     private final Builder config;
-    private final ServerSocket serverSocket;
-    private final Thread acceptor;
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connections = new AtomicInteger();
+    private final LoopbackServer server;
     private final List<ReceivedMessage> messages = Collections.synchronizedList(new ArrayList<>());
     private final List<SmtpEvent> events = Collections.synchronizedList(new ArrayList<>());
-    private volatile boolean closed;
 
     private TestSmtpServer(Builder config) throws IOException {
         this.config = config;
-        this.serverSocket = new ServerSocket();
-        serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 50);
-        this.acceptor = new Thread(this::acceptLoop, "TestSmtpServer-accept-" + serverSocket.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new LoopbackServer("TestSmtpServer", config.port, 50);
+        server.start((socket, id) -> new Connection(id, socket).run());
     }
 
     public static Builder builder() {
@@ -78,7 +66,7 @@ public final class TestSmtpServer implements Closeable {
     }
 
     public int port() {
-        return serverSocket.getLocalPort();
+        return server.port();
     }
 
     /** Every message accepted so far, in order. */
@@ -137,24 +125,7 @@ public final class TestSmtpServer implements Closeable {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket client : clients) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            acceptor.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     @Override
@@ -167,28 +138,6 @@ public final class TestSmtpServer implements Closeable {
         synchronized (events) {
             events.add(event);
             events.notifyAll();
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                return; // closed
-            }
-            int id = connections.incrementAndGet();
-            clients.add(socket);
-            Thread handler = new Thread(() -> {
-                try {
-                    new Connection(id, socket).run();
-                } finally {
-                    clients.remove(socket);
-                }
-            }, "TestSmtpServer-" + port() + "-conn-" + id);
-            handler.setDaemon(true);
-            handler.start();
         }
     }
 
@@ -236,7 +185,7 @@ public final class TestSmtpServer implements Closeable {
                 record(SmtpEvent.connection(id, tls, "ERROR " + e));
             } finally {
                 record(SmtpEvent.connection(id, tls, "DISCONNECT"));
-                clients.remove(socket);
+                server.untrack(socket);
                 try {
                     socket.close();
                 } catch (IOException ignored) {
@@ -255,7 +204,7 @@ public final class TestSmtpServer implements Closeable {
             SSLSocket ssl = (SSLSocket) config.tlsContext.getSocketFactory()
                     .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
             ssl.setUseClientMode(false);
-            clients.add(ssl);
+            server.track(ssl);
             try {
                 ssl.startHandshake();
             } catch (IOException e) {
