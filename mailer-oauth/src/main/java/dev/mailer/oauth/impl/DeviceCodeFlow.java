@@ -66,7 +66,8 @@ final class DeviceCodeFlow {
         }
         Instant expiresAt = requestedAt.plusSeconds(response.expiresInSeconds);
         String id = pending.add(new Pending(response.deviceCode, response.userCode, expiresAt, response.intervalSeconds), expiresAt);
-        LOG.info("Started a device authorization: the mailbox owner enters the code {} at {} until {}", response.userCode,
+        // not the user code: whoever reads the log could enter it first, signed in as another account
+        LOG.info("Started a device authorization: the mailbox owner enters the code shown to them at {} until {}",
                 response.verificationUri, expiresAt);
         return new DeviceAuthorization(id, response.userCode, response.verificationUri, response.verificationUriComplete,
                 response.message, expiresAt, response.intervalSeconds);
