@@ -2,19 +2,25 @@ package dev.mailer.oauth.impl;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
 
@@ -27,25 +33,47 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * <p>The stored token is tied by a hash to the settings it belongs to ({@link #keyOf}: client,
  * token endpoint and configured refresh token), and only returned for that key: a newly configured
  * refresh token wins over it, and another app registration never gets it. The file is readable by
- * its owner only and replaced atomically, so a crash leaves the old or the new token, never half of
- * one. Thread-safe; one instance per file, shared by the successive configurations of a component.
+ * its owner only, read again on every {@link #get} (another process may have rotated the token),
+ * written to disk before it atomically replaces the old one, so that a crash or a power loss
+ * leaves the old or the new token, never half of one or none.
+ *
+ * <p>Thread-safe. One instance per file in this JVM ({@link RefreshTokenStores}), shared by every
+ * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
+ * from being sent twice.
  */
 final class RefreshTokenStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenStore.class);
 
     private static final String KEY = "key.sha256";
     private static final String SOURCE = "source";
     private static final String SAVED = "saved";
     private static final String REFRESH_TOKEN = "refresh_token";
 
-    private final Path file;
+    /** Forces what was written to a file or directory onto the storage device. A seam for tests. */
+    @FunctionalInterface
+    interface Sync {
+        Sync DISK = (channel, path) -> channel.force(true);
 
-    // guarded by this: the file's content once read, so that it is read once and a token that could not be written survives
-    private boolean loaded;
-    private Stored stored;
+        void force(FileChannel channel, Path path) throws IOException;
+    }
+
+    private final Path file;
+    private final Sync sync;
+    private final ReentrantLock renewal = new ReentrantLock();
+
+    // guarded by this: the token last read or written, and whether it is newer than the file (a write failed)
+    private Stored latest;
+    private boolean unsaved;
 
     /** @param file where to keep the token; null keeps it in memory only (no persistent storage available) */
     RefreshTokenStore(Path file) {
+        this(file, Sync.DISK);
+    }
+
+    RefreshTokenStore(Path file, Sync sync) {
         this.file = file;
+        this.sync = sync;
     }
 
     /**
@@ -56,12 +84,17 @@ final class RefreshTokenStore {
         return sha256(settings.clientId + '\n' + settings.tokenUrl + '\n' + (settings.refreshToken == null ? "" : settings.refreshToken));
     }
 
+    /**
+     * Held while a token is requested with what this store holds, by every configuration and
+     * component instance that uses it: a refresh token the server rotates is sent once only.
+     */
+    ReentrantLock renewal() {
+        return renewal;
+    }
+
     /** The token stored for {@code key}, or null when none is, or it belongs to other settings. */
     synchronized Stored get(String key) throws IOException {
-        if (!loaded) {
-            stored = read();
-            loaded = true;
-        }
+        Stored stored = current();
         return stored != null && stored.key.equals(key) ? stored : null;
     }
 
@@ -70,11 +103,30 @@ final class RefreshTokenStore {
      * be written the token is still kept in memory, until a restart.
      */
     synchronized void put(String key, String refreshToken, RefreshTokenSource source, Instant savedAt) throws IOException {
-        stored = new Stored(key, refreshToken, source, savedAt);
-        loaded = true;
-        if (file != null) {
-            write(stored);
+        save(new Stored(key, refreshToken, source, savedAt));
+    }
+
+    /**
+     * Stores {@code successor}, which the server issued for {@code sent}, unless a token other than
+     * {@code sent} is stored for {@code key} by now (another process, or a sign-in, was faster): that
+     * one is newer and is kept. A compare-and-swap on the file, so that a newer token is never
+     * replaced by an older line of succession.
+     *
+     * @return false when the stored token was kept
+     * @throws IOException when the successor cannot be written (it is kept in memory, until a restart)
+     */
+    synchronized boolean replace(String key, String sent, String successor, Instant savedAt) throws IOException {
+        Stored stored;
+        try {
+            stored = current();
+        } catch (IOException e) {
+            stored = null; // unreadable: the successor is the one token known to be good
         }
+        if (stored != null && stored.key.equals(key) && !stored.token.equals(sent)) {
+            return false;
+        }
+        save(new Stored(key, successor, RefreshTokenSource.ROTATED, savedAt));
+        return true;
     }
 
     /** The file, for messages; null when nothing is persisted. */
@@ -82,8 +134,32 @@ final class RefreshTokenStore {
         return file;
     }
 
+    /** What the file holds now, unless a token that could not be written is newer; what was read last when it cannot be read. */
+    private Stored current() throws IOException {
+        if (file != null && !unsaved) {
+            try {
+                latest = read();
+            } catch (IOException e) {
+                if (latest == null) {
+                    throw e;
+                }
+                LOG.warn("Cannot read the stored refresh token {} ({}); using the one read from it before", file, e.toString());
+            }
+        }
+        return latest;
+    }
+
+    private void save(Stored entry) throws IOException {
+        latest = entry;
+        if (file != null) {
+            unsaved = true;
+            write(entry);
+            unsaved = false;
+        }
+    }
+
     private Stored read() throws IOException {
-        if (file == null || !Files.exists(file)) {
+        if (!Files.exists(file)) {
             return null;
         }
         Properties properties = new Properties();
@@ -99,7 +175,8 @@ final class RefreshTokenStore {
     }
 
     private void write(Stored entry) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         try {
@@ -112,13 +189,27 @@ final class RefreshTokenStore {
         properties.setProperty(SOURCE, entry.source.name());
         properties.setProperty(SAVED, entry.savedAt.toString());
         properties.setProperty(REFRESH_TOKEN, entry.token);
-        try (OutputStream out = Files.newOutputStream(temp)) {
-            properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source + "). Secret: do not share or copy.");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            properties.store(Channels.newOutputStream(channel), "OAuth2 refresh token of the mailer (" + entry.source
+                    + "). Secret: do not share or copy.");
+            // on disk before the rename: else a power loss may leave the new name on an empty file
+            sync.force(channel, temp);
         }
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(directory);
+    }
+
+    /** Makes the rename durable; some platforms (Windows) cannot open or force a directory, and their file systems need not. */
+    private void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            sync.force(channel, directory);
+        } catch (IOException e) {
+            LOG.debug("Cannot force the directory {} to disk ({}); the new refresh token is there once the system writes it",
+                    directory, e.toString());
         }
     }
 
