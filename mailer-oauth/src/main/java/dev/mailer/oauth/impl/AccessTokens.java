@@ -207,17 +207,17 @@ final class AccessTokens {
     }
 
     private TokenResponse refresh(String refreshToken) throws TokenEndpointException {
-        TokenResponse response = endpoint.refresh(refreshToken);
-        if (response.refreshToken != null && !response.refreshToken.equals(refreshToken)) {
-            // the server rotated it: the old one must never be sent again
-            try {
-                store.put(storeKey, response.refreshToken, RefreshTokenSource.ROTATED, clock.instant());
-            } catch (IOException e) {
-                LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
-                        + " the configured refresh token, if any, is used again", store.file(), e.toString());
-            }
+        // the server rotated it: the old one must never be sent again, whatever else the answer holds
+        return endpoint.refresh(refreshToken, this::keepRotated);
+    }
+
+    private void keepRotated(String successor) {
+        try {
+            store.put(storeKey, successor, RefreshTokenSource.ROTATED, clock.instant());
+        } catch (IOException e) {
+            LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
+                    + " the configured refresh token, if any, is used again", store.file(), e.toString());
         }
-        return response;
     }
 
     private RefreshTokenStore.Stored stored() {

@@ -1,5 +1,9 @@
 package dev.mailer.oauth.impl;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+
 import dev.mailer.api.MailException;
 
 /**
@@ -51,6 +55,20 @@ final class OAuthFailures {
                 .build();
     }
 
+    /**
+     * The stored refresh token exists but cannot be read. The configured one is not sent instead:
+     * the stored one may be its successor, and sending an exchanged token again makes servers with
+     * reuse detection revoke the sign-in.
+     */
+    static MailException storedRefreshTokenUnreadable(Path file, IOException e) {
+        return MailException.permanentFailure("No OAuth2 access token: the stored refresh token " + file + " cannot be read ("
+                + e + "); nothing was sent.")
+                .diagnosis("Make " + file + " readable for the user running the mailer. The configured refresh token is not"
+                        + " used instead, because the stored one may have replaced it.")
+                .cause(e)
+                .build();
+    }
+
     /** The authorization succeeded but the provider issued only an access token: nothing to keep for later sends. */
     static MailException noRefreshTokenIssued() {
         return MailException.permanentFailure("The provider issued no refresh token, so the sign-in cannot be kept for later"
@@ -70,6 +88,14 @@ final class OAuthFailures {
                 .setting(property)
                 .diagnosis("Set " + property + " to " + what + ".")
                 .build();
+    }
+
+    /**
+     * The text of a {@link TokenEndpointException} for an answer that is no usable response: not
+     * JSON, or {@code problem} (a field missing or of the wrong type; never a field's value).
+     */
+    static String invalidResponse(String endpointName, URI endpoint, String problem) {
+        return "The " + endpointName + " " + endpoint + " gave no usable answer: " + problem;
     }
 
     private static MailException.Builder start(boolean transientFailure, String summary) {
@@ -153,6 +179,12 @@ final class OAuthFailures {
             case "authorization_declined": // Microsoft's name for it in the device-code flow
                 return b.diagnosis("The sign-in was declined (by the user, or by a policy of the organization). Authorize again and"
                         + " approve the request, signed in as the mailbox: " + AUTHORIZE + ".").build();
+            case TokenEndpoint.INVALID_RESPONSE:
+                return b.setting(endpointSetting)
+                        .diagnosis("Check that " + endpointSetting + " is the provider's token endpoint (not its sign-in page"
+                                + " or a proxy's error page); if it is, the provider answered outside the OAuth2 standard:"
+                                + " report it to the provider.")
+                        .build();
             case "expired_token":
                 return b.diagnosis("The code expired before the sign-in was finished. Authorize again and complete the sign-in"
                         + " before the new code expires: " + AUTHORIZE + ".").build();

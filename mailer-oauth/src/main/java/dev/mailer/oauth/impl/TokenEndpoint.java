@@ -10,13 +10,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.oltu.oauth2.client.HttpClient;
 import org.apache.oltu.oauth2.client.OAuthClient;
 import org.apache.oltu.oauth2.client.request.OAuthClientRequest;
 import org.apache.oltu.oauth2.client.response.OAuthClientResponse;
 import org.apache.oltu.oauth2.client.response.OAuthClientResponseFactory;
-import org.apache.oltu.oauth2.client.response.OAuthJSONAccessTokenResponse;
 import org.apache.oltu.oauth2.client.validator.OAuthClientValidator;
 import org.apache.oltu.oauth2.common.OAuth;
 import org.apache.oltu.oauth2.common.exception.OAuthProblemException;
@@ -35,6 +35,9 @@ final class TokenEndpoint {
     /** RFC 8628's grant, which Oltu's {@link GrantType} does not know. */
     private static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
+    /** Our error code for an answer that is not a usable response (not JSON, a field missing or of the wrong type). */
+    static final String INVALID_RESPONSE = "invalid_response";
+
     /** Error responses are small; a larger body is not a token endpoint's answer. */
     private static final int MAX_RESPONSE_BYTES = 1 << 20;
     /** RFC 8628 3.2: the polling interval when the provider gives none. */
@@ -50,14 +53,24 @@ final class TokenEndpoint {
         this.client = new OAuthClient(new TimedHttpClient(settings));
     }
 
-    /** Exchanges a refresh token (delegated access: the mailbox's own consent). */
-    TokenResponse refresh(String refreshToken) throws TokenEndpointException {
-        return token(settings.refreshUrl, GrantType.REFRESH_TOKEN.toString(), b -> withScopes(b).setRefreshToken(refreshToken));
+    /**
+     * Exchanges a refresh token (delegated access: the mailbox's own consent). A successor the
+     * server issued goes to {@code rotated} as soon as it is read, before the rest of the response
+     * is checked: the server has consumed {@code refreshToken} by then, so the successor must be
+     * kept even when the answer turns out unusable.
+     */
+    TokenResponse refresh(String refreshToken, Consumer<String> rotated) throws TokenEndpointException {
+        return token(settings.refreshUrl, GrantType.REFRESH_TOKEN.toString(), b -> withScopes(b).setRefreshToken(refreshToken),
+                successor -> {
+                    if (!successor.equals(refreshToken)) {
+                        rotated.accept(successor);
+                    }
+                });
     }
 
     /** Asks for an app-only token with the client's own credentials. */
     TokenResponse clientCredentials() throws TokenEndpointException {
-        return token(settings.tokenUrl, GrantType.CLIENT_CREDENTIALS.toString(), this::withScopes);
+        return token(settings.tokenUrl, GrantType.CLIENT_CREDENTIALS.toString(), this::withScopes, successor -> { });
     }
 
     /** Exchanges an authorization code (bootstrap of a refresh token), with its PKCE verifier when there is one. */
@@ -65,7 +78,7 @@ final class TokenEndpoint {
         return token(settings.tokenUrl, GrantType.AUTHORIZATION_CODE.toString(), b -> {
             withScopes(b).setCode(code).setRedirectURI(redirectUri);
             return codeVerifier == null ? b : b.setParameter("code_verifier", codeVerifier);
-        });
+        }, refreshToken -> { });
     }
 
     /**
@@ -74,7 +87,7 @@ final class TokenEndpoint {
      */
     TokenResponse deviceCode(String deviceCode) throws TokenEndpointException {
         // the scopes were given with the device authorization request; RFC 8628 3.4 sends none here
-        return token(settings.tokenUrl, DEVICE_CODE_GRANT, b -> b.setParameter("device_code", deviceCode));
+        return token(settings.tokenUrl, DEVICE_CODE_GRANT, b -> b.setParameter("device_code", deviceCode), refreshToken -> { });
     }
 
     /** Starts a device authorization (RFC 8628 3.1) at {@code deviceAuthUrl}, which must be set. */
@@ -88,9 +101,9 @@ final class TokenEndpoint {
             verificationUri = response.getParam("verification_url"); // Google's name for it
         }
         if (verificationUri == null) {
-            throw new TokenEndpointException(OAuthSettings.DEVICE_AUTH_URL, "invalid_response", "no verification_uri in the response",
-                    response.getResponseCode(), "The device authorization endpoint " + endpoint
-                            + " answered without a verification_uri, so there is nowhere to send the user.", null);
+            throw new TokenEndpointException(OAuthSettings.DEVICE_AUTH_URL, INVALID_RESPONSE, "no verification_uri",
+                    response.getResponseCode(), OAuthFailures.invalidResponse("device authorization endpoint", endpoint,
+                            "no verification_uri, so there is nowhere to send the user"), null);
         }
         return new DeviceCodeResponse(response.getParam("device_code"), response.getParam("user_code"), verificationUri,
                 response.getParam("verification_uri_complete"), response.getParam("message"),
@@ -98,18 +111,28 @@ final class TokenEndpoint {
                 positive(response.getParam("interval"), DEFAULT_DEVICE_POLL_INTERVAL_SECONDS));
     }
 
-    private TokenResponse token(URI endpoint, String grant, Customizer customizer) throws TokenEndpointException {
+    private TokenResponse token(URI endpoint, String grant, Customizer customizer, Consumer<String> refreshTokenFirst)
+            throws TokenEndpointException {
         // a refresh goes to refreshUrl when one is set: a failure there must name that setting, not tokenUrl
         String endpointSetting = endpoint.equals(settings.tokenUrl) ? OAuthSettings.TOKEN_URL : OAuthSettings.REFRESH_URL;
-        OAuthJSONAccessTokenResponse response = post("token endpoint", endpoint, endpointSetting, "the " + grant + " request",
+        JsonResponse response = post("token endpoint", endpoint, endpointSetting, "the " + grant + " request",
                 customizer.apply(form(endpoint).setParameter(OAuth.OAUTH_GRANT_TYPE, grant)),
-                request -> client.accessToken(request, OAuth.HttpMethod.POST, OAuthJSONAccessTokenResponse.class));
-        if (response.getAccessToken() == null || response.getAccessToken().isBlank()) {
-            throw new TokenEndpointException(endpointSetting, "invalid_response", "no access_token in the response", 200,
-                    "The token endpoint " + endpoint + " answered without an access_token.", null);
+                request -> client.resource(request, OAuth.HttpMethod.POST, JsonResponse.class));
+        try {
+            String refreshToken = response.string(OAuth.OAUTH_REFRESH_TOKEN);
+            if (refreshToken != null) {
+                refreshTokenFirst.accept(refreshToken);
+            }
+            String accessToken = response.string(OAuth.OAUTH_ACCESS_TOKEN);
+            if (accessToken == null) {
+                throw new IllegalArgumentException("no access_token");
+            }
+            return new TokenResponse(accessToken, TokenResponse.lifetime(response.value(OAuth.OAUTH_EXPIRES_IN)), refreshToken,
+                    response.scope());
+        } catch (IllegalArgumentException e) {
+            throw new TokenEndpointException(endpointSetting, INVALID_RESPONSE, e.getMessage(), response.getResponseCode(),
+                    OAuthFailures.invalidResponse("token endpoint", endpoint, e.getMessage()), null);
         }
-        return new TokenResponse(response.getAccessToken(), response.getExpiresIn(), response.getRefreshToken(),
-                response.getScope());
     }
 
     /** A form with the client's identity, which every request to these endpoints carries. */
@@ -132,13 +155,19 @@ final class TokenEndpoint {
             return exchange.send(form.buildBodyMessage());
         } catch (OAuthProblemException e) {
             throw new TokenEndpointException(endpointSetting, e.getError(), e.getDescription(), e.getResponseStatus(),
-                    "The " + endpointName + " " + endpoint + " refused " + requestName + ": " + e.getError()
-                            + (e.getDescription() == null ? "" : " (" + e.getDescription() + ")"), null);
+                    INVALID_RESPONSE.equals(e.getError()) ? OAuthFailures.invalidResponse(endpointName, endpoint, e.getDescription())
+                            : "The " + endpointName + " " + endpoint + " refused " + requestName + ": " + e.getError()
+                                    + (e.getDescription() == null ? "" : " (" + e.getDescription() + ")"), null);
         } catch (OAuthSystemException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new TokenEndpointException(endpointSetting, null, null, 0, "The " + endpointName + " " + endpoint
                     + " cannot be reached: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
                     cause instanceof IOException ? cause : null);
+        } catch (RuntimeException e) {
+            // Oltu choking on an answer it could not make sense of; its message may quote the body, so it is left out
+            throw new TokenEndpointException(endpointSetting, INVALID_RESPONSE, "unreadable response", 0,
+                    OAuthFailures.invalidResponse(endpointName, endpoint, "the answer could not be read ("
+                            + e.getClass().getSimpleName() + ")"), null);
         }
     }
 
@@ -162,19 +191,46 @@ final class TokenEndpoint {
     }
 
     /**
-     * A device authorization response as Oltu parses it: JSON, with an {@code error} turned into an
-     * {@link OAuthProblemException} as for token responses. Public with a public constructor only
-     * because Oltu instantiates it reflectively; the package is private to the bundle.
+     * A JSON object response as Oltu parses it, with an {@code error} turned into an
+     * {@link OAuthProblemException}; the fields are read with their JSON types, so that a token
+     * response is checked by us rather than by Oltu (which fails on {@code "expires_in": 3599.0}).
+     * Public with a public constructor only because Oltu instantiates it reflectively; the package
+     * is private to the bundle.
      */
-    public static final class DeviceAuthorizationJsonResponse extends OAuthClientResponse {
+    public static class JsonResponse extends OAuthClientResponse {
 
-        public DeviceAuthorizationJsonResponse() {
+        public JsonResponse() {
             validator = new OAuthClientValidator() {
-                {
-                    requiredParams.put("device_code", new String[0]);
-                    requiredParams.put("user_code", new String[0]);
-                }
             };
+        }
+
+        /** The value of {@code name} as parsed (String, Number, Boolean, array, object), or null when absent or JSON null. */
+        Object value(String name) {
+            Object value = parameters.get(name);
+            // org.json's JSONObject.NULL is the one object that equals null
+            return value == null || value.equals(null) ? null : value;
+        }
+
+        /** The value of {@code name}, which must be a string when present; null when absent or blank. */
+        String string(String name) {
+            Object value = value(name);
+            if (value != null && !(value instanceof String)) {
+                throw new IllegalArgumentException(name + " is not a string");
+            }
+            return value == null || ((String) value).isBlank() ? null : (String) value;
+        }
+
+        /** The granted scopes, space-separated (some servers send an array); null when absent or of another type: they are only reported. */
+        String scope() {
+            Object value = value(OAuth.OAUTH_SCOPE);
+            if (value instanceof Object[]) {
+                StringBuilder scopes = new StringBuilder();
+                for (Object scope : (Object[]) value) {
+                    scopes.append(scopes.length() == 0 ? "" : " ").append(scope);
+                }
+                return scopes.toString();
+            }
+            return value instanceof String ? (String) value : null;
         }
 
         @Override
@@ -183,7 +239,7 @@ final class TokenEndpoint {
             try {
                 this.parameters = JSONUtils.parseJSON(body);
             } catch (RuntimeException e) {
-                throw OAuthProblemException.error("invalid_response", "the response body is not a JSON object");
+                throw OAuthProblemException.error(INVALID_RESPONSE, "the response body is not a JSON object");
             }
         }
 
@@ -195,6 +251,19 @@ final class TokenEndpoint {
         @Override
         protected void setResponseCode(int responseCode) {
             this.responseCode = responseCode;
+        }
+    }
+
+    /** A device authorization response: a {@link JsonResponse} that must have a device code and a user code. */
+    public static final class DeviceAuthorizationJsonResponse extends JsonResponse {
+
+        public DeviceAuthorizationJsonResponse() {
+            validator = new OAuthClientValidator() {
+                {
+                    requiredParams.put("device_code", new String[0]);
+                    requiredParams.put("user_code", new String[0]);
+                }
+            };
         }
     }
 
@@ -234,7 +303,7 @@ final class TokenEndpoint {
                 Map<String, List<String>> responseHeaders = connection.getHeaderFields();
                 String contentType = connection.getContentType();
                 if (responseBody.isBlank() || contentType == null || !contentType.toLowerCase().contains("json")) {
-                    throw OAuthProblemException.error(status >= 500 ? "server_error" : "invalid_response")
+                    throw OAuthProblemException.error(status >= 500 ? "server_error" : INVALID_RESPONSE)
                             .description("HTTP " + status + " with " + (contentType == null ? "no content type" : contentType)
                                     + " instead of a JSON token response")
                             .responseStatus(status);

@@ -49,7 +49,7 @@ class OAuthFailuresTest {
         config.put("refreshToken", "refresh-s3cret");
         OAuthSettings settings = OAuthSettings.from(config);
         TokenEndpointException refused = org.junit.jupiter.api.Assertions.assertThrows(TokenEndpointException.class,
-                () -> new TokenEndpoint(settings).refresh("refresh-s3cret"));
+                () -> new TokenEndpoint(settings).refresh("refresh-s3cret", rotated -> { }));
         assertEquals("refreshUrl", refused.endpointSetting);
         MailException e = OAuthFailures.toMailException(refused, settings);
         assertEquals("refreshUrl", e.getSetting().orElseThrow());
