@@ -19,6 +19,11 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * a time however many threads ask, a rotated or authorized refresh token kept, and after a failed
  * request a back-off during which a still-valid token keeps being used and callers get the last
  * error.
+ *
+ * <p>Token requests are serialized by the lock of the {@link RefreshTokenStore}, which every
+ * configuration and component instance on the same file shares: a new configuration's instance
+ * never sends a refresh token that an older one is exchanging. While one caller renews a token that
+ * is due but still valid, the others go on with it; only callers without a valid token wait.
  */
 final class AccessTokens {
 
@@ -36,7 +41,7 @@ final class AccessTokens {
     private final boolean usesRefreshToken;
     private final Clock clock;
 
-    private final ReentrantLock renewal = new ReentrantLock();
+    private final ReentrantLock renewal;
     private final AtomicReference<Token> current = new AtomicReference<>();
     // written under renewal, read without it by status(): a status never waits for a token request
     private volatile Token lastObtained;
@@ -53,32 +58,45 @@ final class AccessTokens {
         this.storeKey = RefreshTokenStore.keyOf(settings);
         this.usesRefreshToken = OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType);
         this.clock = clock;
+        this.renewal = store.renewal();
     }
 
     /** The current token, renewed first when it is due. */
     String get() throws MailException {
         Token token = current.get();
-        if (token != null && clock.instant().isBefore(token.renewAt)) {
+        Instant now = clock.instant();
+        if (token != null && now.isBefore(token.renewAt)) {
             return token.value;
         }
-        renewal.lock();
-        try {
-            // another thread may have renewed it while this one waited
-            token = current.get();
-            Instant now = clock.instant();
-            if (token != null && now.isBefore(token.renewAt)) {
+        if (token != null && now.isBefore(token.expiresAt)) {
+            // due but still valid: whoever gets the lock renews it, everybody else goes on with it
+            if (!renewal.tryLock()) {
                 return token.value;
             }
-            if (now.isBefore(nextAttempt)) {
-                if (token != null && now.isBefore(token.expiresAt)) {
-                    return token.value;
-                }
-                throw lastFailure.exception;
-            }
-            return renew(token, now);
+        } else {
+            renewal.lock();
+        }
+        try {
+            return renewIfDue();
         } finally {
             renewal.unlock();
         }
+    }
+
+    /** Under the lock: renews the token unless another thread has just done so, or a back-off holds. */
+    private String renewIfDue() throws MailException {
+        Token token = current.get();
+        Instant now = clock.instant();
+        if (token != null && now.isBefore(token.renewAt)) {
+            return token.value;
+        }
+        if (now.isBefore(nextAttempt)) {
+            if (token != null && now.isBefore(token.expiresAt)) {
+                return token.value;
+            }
+            throw lastFailure.exception;
+        }
+        return renew(token, now);
     }
 
     /** Forgets {@code rejected} if it is still the current token. */
@@ -154,9 +172,16 @@ final class AccessTokens {
     }
 
     private String renew(Token previous, Instant requestedAt) throws MailException {
-        String refreshToken = usesRefreshToken ? refreshToken() : null;
-        if (usesRefreshToken && refreshToken == null) {
-            return failed(OAuthFailures.noRefreshToken(), previous, requestedAt);
+        String refreshToken = null;
+        if (usesRefreshToken) {
+            try {
+                refreshToken = refreshToken();
+            } catch (IOException e) {
+                return failed(OAuthFailures.storedRefreshTokenUnreadable(store.file(), e), previous, requestedAt);
+            }
+            if (refreshToken == null) {
+                return failed(OAuthFailures.noRefreshToken(), previous, requestedAt);
+            }
         }
         try {
             return accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt, settings.grantType + " grant").value;
@@ -198,22 +223,30 @@ final class AccessTokens {
 
     /**
      * The refresh token to send: the one stored for these settings, else the configured one; null
-     * when there is neither. Asked for on every refresh rather than kept here, because the store is
-     * shared with the authorization flows and with later configurations of the component.
+     * when there is neither. Read from the store on every refresh, under its lock, rather than kept
+     * here: the store is shared with the authorization flows, with other configurations and
+     * instances of the component, and its file with other processes, and any of them may have
+     * rotated the token since.
+     *
+     * @throws IOException when a stored token exists but cannot be read: the configured one may
+     *         have been exchanged already, so it must not be sent instead
      */
-    private String refreshToken() {
-        RefreshTokenStore.Stored stored = stored();
+    private String refreshToken() throws IOException {
+        RefreshTokenStore.Stored stored = store.get(storeKey);
         return stored != null ? stored.token : settings.refreshToken;
     }
 
     private TokenResponse refresh(String refreshToken) throws TokenEndpointException {
         // the server rotated it: the old one must never be sent again, whatever else the answer holds
-        return endpoint.refresh(refreshToken, this::keepRotated);
+        return endpoint.refresh(refreshToken, successor -> keepRotated(refreshToken, successor));
     }
 
-    private void keepRotated(String successor) {
+    private void keepRotated(String sent, String successor) {
         try {
-            store.put(storeKey, successor, RefreshTokenSource.ROTATED, clock.instant());
+            if (!store.replace(storeKey, sent, successor, clock.instant())) {
+                LOG.warn("The token endpoint rotated the refresh token, but {} holds a newer one by now (from another process or"
+                        + " a sign-in); keeping that one", store.file());
+            }
         } catch (IOException e) {
             LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
                     + " the configured refresh token, if any, is used again", store.file(), e.toString());

@@ -36,7 +36,9 @@ import dev.mailer.commons.config.PublishedService;
  * services are registered by the component itself ({@link PublishedService}) so that the client
  * secret and refresh token are not published as service properties. A new configuration replaces
  * the whole state, dropping authorizations that were started but not completed; the stored refresh
- * token is shared by all configurations (it is keyed to the settings it belongs to).
+ * token, and the lock that serializes its use, are shared by all configurations and instances (the
+ * token is keyed to the settings it belongs to), so a refresh in flight during a reconfiguration is
+ * never repeated with the same refresh token.
  */
 // registered by hand (see above), so the bundle declares the service capability itself
 @Capability(namespace = "osgi.service",
@@ -70,7 +72,8 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         if (dataArea == null) {
             LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
         }
-        this.store = new RefreshTokenStore(dataArea == null ? null : dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
+        // shared with every other instance on the same data area: one refresh at a time per stored token
+        this.store = dataArea == null ? new RefreshTokenStore(null) : RefreshTokenStores.of(dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
         this.clock = clock;
         this.sleeper = sleeper;
         this.state = newState(properties);

@@ -1,5 +1,6 @@
 package dev.mailer.oauth.impl;
 
+import static dev.mailer.oauth.impl.ScriptedOAuthServer.TOKEN_PATH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -263,24 +264,106 @@ class AccessTokensTest {
         }
     }
 
+    private AccessTokens clientCredentials(ScriptedOAuthServer scripted) throws Exception {
+        Map<String, Object> config = scripted.config();
+        config.put("grantType", "client_credentials");
+        config.put("clientSecret", "client-s3cret");
+        return tokens(OAuthSettings.from(config));
+    }
+
+    private static String token(String accessToken, long expiresIn) {
+        return "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}";
+    }
+
     @Test
     void failedRenewalKeepsUsingTheValidTokenThenBacksOff() throws Exception {
-        Map<String, Object> config = server.config("client_credentials");
-        AccessTokens tokens = tokens(OAuthSettings.from(config));
-        server.nextTokenExpiresIn(600);
-        String token = tokens.get();
-        server.drainRequests();
-        server.close(); // the endpoint goes away
+        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
+            // the endpoint answers once, then is down for maintenance
+            scripted.then(TOKEN_PATH, 200, token("access-1", 600))
+                    .then(TOKEN_PATH, 503, ScriptedOAuthServer.error("temporarily_unavailable", "maintenance"));
+            AccessTokens tokens = clientCredentials(scripted);
+            assertEquals("access-1", tokens.get());
 
-        clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
-        assertEquals(token, tokens.get());
-        assertEquals(token, tokens.get(), "within the back-off no new request is made");
+            clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
+            assertEquals("access-1", tokens.get());
+            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "one renewal attempt");
+            assertEquals("access-1", tokens.get());
+            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "within the back-off (1 s) no new request is made");
 
-        clock.advance(Duration.ofSeconds(300)); // expired
-        MailException e = assertThrows(MailException.class, tokens::get);
-        assertTrue(e.isTransient());
-        assertTrue(e.getMessage().contains("cannot be reached"), e.getMessage());
-        assertEquals("tokenUrl", e.getSetting().orElseThrow());
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals("access-1", tokens.get());
+            assertEquals(3, scripted.requests(TOKEN_PATH).size(), "after the back-off the renewal is tried again");
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals("access-1", tokens.get());
+            assertEquals(3, scripted.requests(TOKEN_PATH).size(), "the back-off doubled to 2 s");
+
+            clock.advance(Duration.ofSeconds(300)); // expired
+            MailException e = assertThrows(MailException.class, tokens::get);
+            assertTrue(e.isTransient());
+            assertTrue(e.getMessage().contains("temporarily_unavailable (maintenance)"), e.getMessage());
+            assertEquals("tokenUrl", e.getSetting().orElseThrow());
+            assertEquals(4, scripted.requests(TOKEN_PATH).size());
+        }
+    }
+
+    @Test
+    void whileOneCallerRenewsADueButValidTokenTheOthersGetTheCurrentOneWithoutWaiting() throws Exception {
+        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
+            scripted.then(TOKEN_PATH, 200, token("access-1", 600)).then(TOKEN_PATH, 200, token("access-2", 600));
+            AccessTokens tokens = clientCredentials(scripted);
+            assertEquals("access-1", tokens.get());
+            clock.advance(Duration.ofSeconds(400)); // inside the 300 s renewal window, valid for 200 s more
+
+            CountDownLatch release = new CountDownLatch(1);
+            scripted.beforeEachAnswer(() -> {
+                try {
+                    release.await(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                Waiting.Caller<String> renewing = new Waiting.Caller<>("renewing sender", tokens::get);
+                assertTrue(scripted.awaitRequests(TOKEN_PATH, 2, Waiting.DEADLINE), "the renewal reached the server");
+                Waiting.Caller<String> other = new Waiting.Caller<>("other sender", tokens::get);
+
+                assertEquals("access-1", other.get(10, TimeUnit.SECONDS), "the current token, while the renewal is held");
+                assertEquals(1, release.getCount(), "the renewal was still held");
+                release.countDown();
+                assertEquals("access-2", renewing.get(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            } finally {
+                release.countDown();
+            }
+            assertEquals("access-2", tokens.get());
+            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "one renewal");
+        }
+    }
+
+    @Test
+    void aRotatedRefreshTokenIsKeptWhateverTheRestOfTheAnswerHolds() throws Exception {
+        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
+            scripted.then(TOKEN_PATH, 200, "{\"access_token\":\"access-1\",\"expires_in\":3599.0,\"refresh_token\":\"refresh-1\"}")
+                    .then(TOKEN_PATH, 200, "{\"refresh_token\":\"refresh-2\",\"expires_in\":3600}")
+                    .then(TOKEN_PATH, 200, "{\"access_token\":\"access-3\",\"expires_in\":\"3600\",\"refresh_token\":\"refresh-3\"}");
+            Map<String, Object> config = scripted.config();
+            config.put("refreshToken", "refresh-0");
+            OAuthSettings settings = OAuthSettings.from(config);
+            AccessTokens tokens = tokens(settings);
+
+            assertEquals("access-1", tokens.get(), "a decimal expires_in is read");
+            assertEquals(clock.instant().plusSeconds(3599), tokens.status().getExpiresAt().orElseThrow());
+
+            clock.advance(Duration.ofSeconds(3600));
+            MailException e = assertThrows(MailException.class, tokens::get, "an answer without access_token");
+            assertEquals("tokenUrl", e.getSetting().orElseThrow());
+            assertTrue(e.getMessage().contains("gave no usable answer: no access_token"), e.getMessage());
+
+            clock.advance(Duration.ofSeconds(1)); // the back-off
+            assertEquals("access-3", tokens.get());
+            assertEquals(List.of("refresh-0", "refresh-1", "refresh-2"), scripted.refreshTokensReceived(),
+                    "the successor in the unusable answer was kept and sent next");
+            assertEquals("refresh-3", new RefreshTokenStore(data.resolve("rt.properties")).get(RefreshTokenStore.keyOf(settings)).token);
+        }
     }
 
     @Test
