@@ -63,6 +63,7 @@ public final class DeviceAuthorization {
 
     @Override
     public String toString() {
-        return "DeviceAuthorization[userCode=" + userCode + ", verificationUri=" + verificationUri + ", expiresAt=" + expiresAt + "]";
+        // not the user code: whoever reads a log could enter it before the mailbox owner
+        return "DeviceAuthorization[verificationUri=" + verificationUri + ", expiresAt=" + expiresAt + "]";
     }
 }

@@ -2,7 +2,8 @@ package dev.mailer.oauth.impl;
 
 /**
  * A device authorization response (RFC 8628, section 3.2). {@link #toString()} never shows the
- * device code, which is a credential until it expires.
+ * device code, which is a credential until it expires, nor the user code (nor the verification URI
+ * with it), which whoever reads it could enter before the mailbox owner.
  */
 final class DeviceCodeResponse {
 
@@ -29,7 +30,7 @@ final class DeviceCodeResponse {
 
     @Override
     public String toString() {
-        return "DeviceCodeResponse[userCode=" + userCode + ", verificationUri=" + verificationUri + ", expiresIn="
+        return "DeviceCodeResponse[verificationUri=" + verificationUri + ", expiresIn="
                 + expiresInSeconds + ", interval=" + intervalSeconds + "]";
     }
 }

@@ -332,4 +332,16 @@ class DeviceCodeFlowTest {
         assertEquals("grantType", e.getSetting().orElseThrow());
         assertTrue(e.getMessage().contains("needs no authorization"), e.getMessage());
     }
+
+    @Test
+    void aDeviceCodeResponseShowsNeitherTheDeviceCodeNorTheUserCode() {
+        DeviceCodeResponse response = new DeviceCodeResponse("device-s3cret", "ABCD-EFGH", "https://microsoft.com/devicelogin",
+                "https://microsoft.com/devicelogin?otc=ABCD-EFGH", "Enter the code ABCD-EFGH", 900, 5);
+
+        String text = response.toString();
+
+        assertFalse(text.contains("ABCD-EFGH"), text);
+        assertFalse(text.contains("device-s3cret"), text);
+        assertTrue(text.contains("https://microsoft.com/devicelogin"), text);
+    }
 }
