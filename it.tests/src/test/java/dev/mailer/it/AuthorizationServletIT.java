@@ -40,16 +40,16 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.Services;
-import dev.mailer.it.support.TestPki;
 import dev.mailer.it.support.WebContainer;
 import dev.mailer.it.web.BasicLoginContext;
-import dev.mailer.it.web.Browser;
+import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 
 /**
  * The browser sign-in of mailer-oauth-web, as an admin of AEM does it, on a real HTTP Whiteboard
@@ -93,8 +93,8 @@ public class AuthorizationServletIT extends OAuthTestSupport {
     public void registerLogin() {
         String adminPassword = TestPki.randomPassword();
         String editorPassword = TestPki.randomPassword();
-        admin = Browser.basic(ADMIN, adminPassword);
-        editor = Browser.basic(EDITOR, editorPassword);
+        admin = Http.basic(ADMIN, adminPassword);
+        editor = Http.basic(EDITOR, editorPassword);
         secrets.addAll(List.of(adminPassword, editorPassword, admin, editor));
         login = BasicLoginContext.register(context, LOGIN_CONTEXT, Map.of(ADMIN, adminPassword, EDITOR, editorPassword));
     }
@@ -118,7 +118,7 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         assertEquals("mailer-oauth-web resolved and started", Bundle.ACTIVE, webBundle().getState());
 
         for (String path : List.of(AUTHORIZE_PATH, TOKEN_PATH)) {
-            assertEquals("disabled by default: " + path, 404, Browser.get(url(path), admin).status());
+            assertEquals("disabled by default: " + path, 404, Http.get(url(path), admin).status());
         }
     }
 
@@ -128,24 +128,24 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         enableServlets();
 
         for (String path : List.of(AUTHORIZE_PATH, TOKEN_PATH)) {
-            Browser.Response anonymous = Browser.get(url(path) + "?user=" + ADMIN);
+            Http.Response anonymous = Http.get(url(path) + "?user=" + ADMIN);
             assertEquals("no container user (a query parameter is no identity): " + anonymous, 401, anonymous.status());
             assertThat(anonymous.body(), containsString("Sign in to this instance"));
             assertEquals("no-store", anonymous.header("Cache-Control"));
 
-            Browser.Response wrongPassword = Browser.get(url(path), Browser.basic(ADMIN, "wrong"));
+            Http.Response wrongPassword = Http.get(url(path), Http.basic(ADMIN, "wrong"));
             assertEquals("the container's login refuses: " + wrongPassword, 401, wrongPassword.status());
             assertNotNull(wrongPassword.header("WWW-Authenticate"));
 
-            Browser.Response notAllowed = Browser.get(url(path), editor);
+            Http.Response notAllowed = Http.get(url(path), editor);
             assertEquals("a user not in allowed.users: " + notAllowed, 403, notAllowed.status());
             assertThat(notAllowed.body(), containsString("allowed.users"));
             assertThat(notAllowed.body(), containsString("User editor may not"));
         }
         // the confirmation's POST is checked the same way, before its nonce
         Map<String, String> form = Map.of("nonce", "any");
-        assertEquals("POST without a container user", 401, Browser.post(url(AUTHORIZE_PATH), null, form).status());
-        Browser.Response notAllowed = Browser.post(url(AUTHORIZE_PATH), editor, form);
+        assertEquals("POST without a container user", 401, Http.post(url(AUTHORIZE_PATH), null, form).status());
+        Http.Response notAllowed = Http.post(url(AUTHORIZE_PATH), editor, form);
         assertEquals("POST of a user not in allowed.users: " + notAllowed, 403, notAllowed.status());
         assertThat(notAllowed.body(), containsString("User editor may not"));
         assertEquals("no token request: " + tokenEndpoint.exchanges(), 0, tokenEndpoint.count());
@@ -157,12 +157,12 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         enableServlets();
 
         // what an img, iframe or link on another site makes the signed-in admin's browser send
-        Browser.Response get = Browser.get(url(AUTHORIZE_PATH), admin);
+        Http.Response get = Http.get(url(AUTHORIZE_PATH), admin);
         assertEquals("a GET only shows the confirmation: " + get, 200, get.status());
         assertNull("no redirect to the provider", get.header("Location"));
         // what a form on another site can post: it cannot read the page, so it has no nonce
         for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("nonce", "A".repeat(43)))) {
-            Browser.Response forged = Browser.post(url(AUTHORIZE_PATH), admin, form);
+            Http.Response forged = Http.post(url(AUTHORIZE_PATH), admin, form);
             assertEquals("a POST without the page's nonce: " + forged, 403, forged.status());
             assertNull("no redirect to the provider", forged.header("Location"));
             assertThat(forged.body(), containsString("Open the authorize page again"));
@@ -189,7 +189,7 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         assertEquals("the provider shows its account picker", "select_account", request.get("prompt"));
 
         // the page
-        Browser.Response page = signIn.page;
+        Http.Response page = signIn.page;
         assertThat(page.body(), containsString("Signed in: the refresh token is stored"));
         assertThat(page.body(), containsString(clientId()));
         assertThat(page.body(), containsString("AUTHORIZED"));
@@ -246,14 +246,14 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         enableServlets();
         SignIn signIn = signIn();
 
-        Browser.Response replay = Browser.get(signIn.callback, admin);
+        Http.Response replay = Http.get(signIn.callback, admin);
 
         assertEquals("the same state again: " + replay, 400, replay.status());
         assertThat(replay.body(), containsString("unknown or expired"));
         assertEquals("no-store", replay.header("Cache-Control"));
         assertEquals("only the first callback reached the token endpoint: " + tokenEndpoint.exchanges(), 1, tokenEndpoint.count());
 
-        Browser.Response again = Browser.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", signIn.nonce));
+        Http.Response again = Http.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", signIn.nonce));
         assertEquals("the same confirmation again: " + again, 403, again.status());
         assertNull("no second sign-in started", again.header("Location"));
     }
@@ -263,14 +263,14 @@ public class AuthorizationServletIT extends OAuthTestSupport {
      * picker, the callback (as admin).
      */
     private SignIn signIn() throws IOException {
-        Browser.Response confirmation = Browser.get(url(AUTHORIZE_PATH), admin);
+        Http.Response confirmation = Http.get(url(AUTHORIZE_PATH), admin);
         assertEquals("authorize shows the confirmation: " + confirmation, 200, confirmation.status());
         assertEquals("no-store", confirmation.header("Cache-Control"));
         assertThat(confirmation.body(), containsString("the mailbox that sends"));
         String nonce = confirmation.hiddenInput("nonce");
         assertTrue("a base64url nonce of 256 bits: " + nonce, nonce.matches("[A-Za-z0-9_-]{43}"));
 
-        Browser.Response start = Browser.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", nonce));
+        Http.Response start = Http.post(url(AUTHORIZE_PATH), admin, Map.of("nonce", nonce));
         assertEquals("the confirmation redirects to the provider: " + start, 302, start.status());
         assertEquals("no-store", start.header("Cache-Control"));
         String providerUrl = start.location();
@@ -278,19 +278,19 @@ public class AuthorizationServletIT extends OAuthTestSupport {
 
         // prompt=select_account: the provider asks which account (mock-oauth2-server: its login form, which
         // posts back to the same address); the admin picks the mailbox, and the browser is sent back
-        Browser.Response picker = Browser.get(providerUrl);
+        Http.Response picker = Http.get(providerUrl);
         assertEquals("the provider asks for the account instead of answering at once: " + picker, 200, picker.status());
         assertThat(picker.body(), containsString("name=\"username\""));
-        String callback = Browser.post(providerUrl, null, Map.of("username", Issuers.MAILBOX)).location();
+        String callback = Http.post(providerUrl, null, Map.of("username", Issuers.MAILBOX)).location();
         assertTrue("back to the token servlet", callback.startsWith(url(TOKEN_PATH) + "?"));
-        Map<String, String> answer = Browser.query(callback);
+        Map<String, String> answer = Http.query(callback);
         String code = answer.get("code");
         assertNotNull("a code in the redirect", code);
         secrets.add(code);
-        Map<String, String> request = Browser.query(providerUrl);
+        Map<String, String> request = Http.query(providerUrl);
         assertEquals("the state comes back", request.get("state"), answer.get("state"));
 
-        Browser.Response page = Browser.get(callback, admin);
+        Http.Response page = Http.get(callback, admin);
         assertEquals("the token servlet: " + page, 200, page.status());
         return new SignIn(nonce, request, callback, code, page);
     }
@@ -335,7 +335,7 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         for (String path : List.of(AUTHORIZE_PATH, TOKEN_PATH)) {
             Await.until(() -> {
                 try {
-                    return Browser.get(url(path)).status() == status;
+                    return Http.get(url(path)).status() == status;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -386,9 +386,9 @@ public class AuthorizationServletIT extends OAuthTestSupport {
         final Map<String, String> authorizationRequest;
         final String callback;
         final String code;
-        final Browser.Response page;
+        final Http.Response page;
 
-        SignIn(String nonce, Map<String, String> authorizationRequest, String callback, String code, Browser.Response page) {
+        SignIn(String nonce, Map<String, String> authorizationRequest, String callback, String code, Http.Response page) {
             this.nonce = nonce;
             this.authorizationRequest = authorizationRequest;
             this.callback = callback;

@@ -15,8 +15,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
-import dev.mailer.it.smtp.TestSmtpServer;
 import dev.mailer.it.support.MailConfig;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * A configuration the service cannot work with still registers the service, and every send fails

@@ -14,11 +14,11 @@ import org.junit.Before;
 import org.junit.Test;
 
 import dev.mailer.it.oauth.DeviceFlowServer;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.it.smtp.Xoauth2Mechanism;
 import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 
 /**
  * {@code authorize --device} (RFC 8628) against a real authorization server with the device grant

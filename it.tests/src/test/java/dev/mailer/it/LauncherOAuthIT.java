@@ -24,13 +24,13 @@ import dev.mailer.it.oauth.OAuthFlows;
 import dev.mailer.it.oauth.OAuthServerHost;
 import dev.mailer.it.oauth.TokenRelay;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.TestSmtpServer;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
-import dev.mailer.it.smtp.TestSmtpServer.SmtpEvent;
 import dev.mailer.it.smtp.Xoauth2Mechanism;
 import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
+import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 
 /**
  * The main command with OAuth2, as the README shows it: {@code java -jar launcher/target/mailer.jar

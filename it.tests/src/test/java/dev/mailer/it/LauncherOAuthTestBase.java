@@ -31,11 +31,11 @@ import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.OAuthServerHost;
 import dev.mailer.it.oauth.TokenRelay;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.TestSmtpServer;
 import dev.mailer.it.smtp.Xoauth2Mechanism;
 import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * What the tests of the launcher with OAuth2 share: {@code java -jar launcher/target/mailer.jar}

@@ -32,9 +32,9 @@ import dev.mailer.it.support.ContainerSetup;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.MailConfig;
-import dev.mailer.it.support.Services;
 import dev.mailer.it.support.Secrets;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.it.support.Services;
+import dev.mailer.testsupport.pki.TestPki;
 
 /**
  * What every Pax Exam test class here shares: the container ({@link ContainerSetup}), access to

@@ -22,9 +22,9 @@ import dev.mailer.api.MailService;
 import dev.mailer.api.SendResult;
 import dev.mailer.it.mail.ReceivedMail;
 import dev.mailer.it.mail.ReceivedMail.MailPart;
-import dev.mailer.it.smtp.TestSmtpServer;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.it.support.MailConfig;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 
 /**
  * What arrives is what was sent: envelope, headers, bodies and attachments, byte for byte, through a

@@ -31,11 +31,11 @@ import dev.mailer.api.MailService;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.OAuthFlows;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
-import dev.mailer.it.smtp.TestSmtpServer.SmtpEvent;
 import dev.mailer.it.smtp.Xoauth2Client;
 import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
+import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 
 /**
  * Mail delivered with XOAUTH2 through the real provider profiles: a token from the

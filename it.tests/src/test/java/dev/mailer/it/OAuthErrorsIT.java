@@ -17,9 +17,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
-import dev.mailer.it.support.LogFile;
-import dev.mailer.it.support.TestPki;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
+import dev.mailer.it.support.LogFile;
+import dev.mailer.testsupport.pki.TestPki;
 
 /**
  * Token endpoint errors: {@code invalid_grant} (a refresh token the server does not know: revoked,

@@ -30,13 +30,13 @@ import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.OAuthFlows;
 import dev.mailer.it.oauth.OAuthServerHost;
 import dev.mailer.it.oauth.TokenRelay;
-import dev.mailer.it.smtp.TestSmtpServer;
 import dev.mailer.it.smtp.Xoauth2Mechanism;
 import dev.mailer.it.support.ContainerSetup;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.Secrets;
 import dev.mailer.it.support.Services;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * What the OAuth2 / XOAUTH2 tests share. Outside Felix, the real OAuth2 server

@@ -17,10 +17,10 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.it.smtp.GreenMailServer;
-import dev.mailer.it.smtp.TestSmtpServer;
 import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.MailConfig;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * With {@code debug.email=true} the SMTP dialogue is logged, and still no password reaches the log,

@@ -18,7 +18,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.it.smtp.GreenMailServer;
 import dev.mailer.it.support.MailConfig;
-import dev.mailer.it.support.TestPki;
+import dev.mailer.testsupport.pki.TestPki;
 
 /**
  * Basic authentication over SMTPS (TLS from the first byte, as on port 465) against GreenMail.

@@ -19,10 +19,10 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.it.smtp.GreenMailServer;
-import dev.mailer.it.smtp.TestSmtpServer;
-import dev.mailer.it.smtp.TestSmtpServer.ReceivedMessage;
-import dev.mailer.it.smtp.TestSmtpServer.SmtpEvent;
 import dev.mailer.it.support.MailConfig;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
+import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 
 /**
  * STARTTLS (RFC 3207): used when the server offers it, before any credential or message; and a

@@ -17,8 +17,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
-import dev.mailer.it.smtp.TestSmtpServer;
 import dev.mailer.it.support.MailConfig;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * Certificate checks stay on: a server whose certificate the client cannot trust is refused with a

@@ -1,15 +1,12 @@
 package dev.mailer.it.oauth;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import org.json.JSONObject;
+
+import dev.mailer.it.support.Http;
 
 /**
  * What a user does once, before the mailer can use the {@code refresh_token} grant: consent in the
@@ -28,27 +25,10 @@ public final class OAuthFlows {
     public static String obtainRefreshToken(String serverBase, Issuers issuer, String clientId, String clientSecret)
             throws IOException {
         String base = serverBase + "/" + issuer.id();
-        URI authorize = URI.create(base + "/authorize?client_id=" + enc(clientId) + "&response_type=code"
-                + "&scope=" + enc("openid offline_access " + Issuers.SMTP_SCOPE) + "&state=it&redirect_uri=" + enc(REDIRECT_URI));
-        HttpURLConnection connection = (HttpURLConnection) authorize.toURL().openConnection();
-        String location;
-        try {
-            connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout(5_000);
-            connection.setReadTimeout(10_000);
-            location = connection.getHeaderField("Location");
-            if (connection.getResponseCode() / 100 != 3 || location == null) {
-                throw new IOException("authorize at " + base + " answered HTTP " + connection.getResponseCode() + " without a redirect");
-            }
-        } finally {
-            connection.disconnect();
-        }
-        String code = null;
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            if (pair.startsWith("code=")) {
-                code = URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
-            }
-        }
+        String location = Http.get(base + "/authorize?client_id=" + enc(clientId) + "&response_type=code"
+                + "&scope=" + enc("openid offline_access " + Issuers.SMTP_SCOPE) + "&state=it&redirect_uri=" + enc(REDIRECT_URI))
+                .location();
+        String code = Http.query(location).get("code");
         if (code == null) {
             throw new IOException("no code in the redirect of " + base + "/authorize");
         }
@@ -85,33 +65,17 @@ public final class OAuthFlows {
     }
 
     private static JSONObject post(String url, String form) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        try {
-            connection.setConnectTimeout(5_000);
-            connection.setReadTimeout(10_000);
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(form.getBytes(StandardCharsets.UTF_8));
+        Http.Response answer = Http.post(url, null, form);
+        if (answer.status() != 200) {
+            String error = null;
+            try {
+                error = new JSONObject(answer.body()).optString("error", null);
+            } catch (RuntimeException notJson) {
+                // reported below
             }
-            int status = connection.getResponseCode();
-            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-                String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (status != 200) {
-                    String error = null;
-                    try {
-                        error = new JSONObject(body).optString("error", null);
-                    } catch (RuntimeException notJson) {
-                        // reported below
-                    }
-                    throw new OAuthErrorAnswer(url + " answered HTTP " + status + ": " + body, error);
-                }
-                return new JSONObject(body);
-            }
-        } finally {
-            connection.disconnect();
+            throw new OAuthErrorAnswer(url + " answered HTTP " + answer.status() + ": " + answer.body(), error);
         }
+        return new JSONObject(answer.body());
     }
 
     private static String enc(String value) {

@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -25,7 +24,8 @@ import java.util.function.Predicate;
 
 import org.json.JSONObject;
 
-import dev.mailer.it.support.LoopbackServer;
+import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.net.LoopbackServer;
 
 /**
  * The token endpoint the OAuth profiles are configured with ({@code OAUTH_TOKEN_URL}): a small
@@ -194,26 +194,9 @@ public final class TokenRelay implements Closeable {
                     .put("error_codes", new int[] {7000215})
                     .toString();
         } else {
-            HttpURLConnection upstream = (HttpURLConnection) URI.create(upstreamBase + "/" + issuer + "/token").toURL().openConnection();
-            try {
-                upstream.setConnectTimeout(5_000);
-                upstream.setReadTimeout(20_000);
-                upstream.setRequestMethod("POST");
-                upstream.setDoOutput(true);
-                upstream.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-                upstream.setRequestProperty("Accept", "application/json");
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                upstream.setFixedLengthStreamingMode(bytes.length);
-                try (OutputStream o = upstream.getOutputStream()) {
-                    o.write(bytes);
-                }
-                status = upstream.getResponseCode();
-                try (InputStream i = status >= 400 ? upstream.getErrorStream() : upstream.getInputStream()) {
-                    answer = i == null ? "" : new String(i.readAllBytes(), StandardCharsets.UTF_8);
-                }
-            } finally {
-                upstream.disconnect();
-            }
+            Http.Response upstream = Http.post(upstreamBase + "/" + issuer + "/token", null, body);
+            status = upstream.status();
+            answer = upstream.body();
         }
         exchange.answer(status, answer);
         synchronized (exchanges) {

@@ -20,6 +20,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+
+
 /**
  * A bare SMTP client for checking {@link TestSmtpServer}'s XOAUTH2 itself, independent of the
  * mailer: EHLO, STARTTLS (trusting the test CA), EHLO, {@code AUTH XOAUTH2}, the response after the

@@ -1,10 +1,6 @@
 package dev.mailer.it.smtp;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,6 +13,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.json.JSONObject;
+
+import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.smtp.AuthMechanism;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * SASL XOAUTH2 (as Gmail and Exchange Online run it) for {@link TestSmtpServer}, checking every
@@ -94,7 +94,7 @@ public final class Xoauth2Mechanism implements AuthMechanism {
     public Result authenticate(String initialResponse, Exchange exchange) throws IOException {
         boolean twoStep = initialResponse == null;
         String response = twoStep ? exchange.challenge("") : initialResponse;
-        String decoded = PlainAndLogin.decode(response);
+        String decoded = AuthMechanism.decodeBase64(response);
         String user = null;
         String token = null;
         if (decoded != null && decoded.endsWith("\u0001\u0001")) {
@@ -165,33 +165,13 @@ public final class Xoauth2Mechanism implements AuthMechanism {
     }
 
     private static JSONObject introspect(String issuer, String token) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(issuer + "/introspect").toURL().openConnection();
-        try {
-            connection.setConnectTimeout(5_000);
-            connection.setReadTimeout(10_000);
-            connection.setRequestMethod("POST");
-            connection.setDoOutput(true);
-            connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
-            connection.setRequestProperty("Accept", "application/json");
-            // the SMTP server's own client credentials (the test server wants some)
-            connection.setRequestProperty("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString("test-smtp-server:introspection".getBytes(StandardCharsets.UTF_8)));
-            byte[] body = ("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-            connection.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
-            }
-            int status = connection.getResponseCode();
-            try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-                String json = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (status != 200) {
-                    throw new IOException("introspection at " + issuer + " answered HTTP " + status + ": " + json);
-                }
-                return new JSONObject(json);
-            }
-        } finally {
-            connection.disconnect();
+        // the SMTP server's own client credentials (the test server wants some)
+        Http.Response answer = Http.post(issuer + "/introspect", Http.basic("test-smtp-server", "introspection"),
+                "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        if (answer.status() != 200) {
+            throw new IOException("introspection at " + issuer + " answered HTTP " + answer.status() + ": " + answer.body());
         }
+        return new JSONObject(answer.body());
     }
 
     /** One XOAUTH2 exchange. */

@@ -21,6 +21,9 @@ import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 
+import dev.mailer.testsupport.pki.TestPki;
+
+
 /**
  * The Felix every test class boots (runs in the test JVM, before the framework exists):
  * <ul>

@@ -5,6 +5,9 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.mailer.testsupport.pki.TestPki;
+
+
 /**
  * A configuration of the mail service (PID {@code dev.mailer.core.impl.DefaultMailService}) that a
  * test applies through ConfigAdmin, with the AEM property names. Starts from what every scenario

@@ -1,4 +1,4 @@
-package dev.mailer.it.web;
+package dev.mailer.it.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +18,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What the admin's browser does in the sign-in, one step at a time: a GET, or the POST of a form,
- * with or without HTTP Basic credentials, that does not follow redirects, so that the test sees
- * each {@code Location}. Plain JDK; used inside Felix.
+ * The one HTTP client of the tests: a GET, or the POST of a form, with or without an Authorization
+ * header, one request at a time and without following redirects, so that a test acting as the
+ * admin's browser sees each {@code Location}. The token requests of the test OAuth flows, the
+ * relay's forwarding and the SMTP server's token introspection use it too. Plain JDK: it runs
+ * inside Felix and in the test JVM.
  */
-public final class Browser {
+public final class Http {
 
-    private Browser() {
+    private Http() {
     }
 
     /** A GET without credentials. */
@@ -39,11 +41,15 @@ public final class Browser {
 
     /** A form's POST ({@code application/x-www-form-urlencoded}), with {@code authorization} as for {@link #get}. */
     public static Response post(String url, String authorization, Map<String, String> form) throws IOException {
-        String body = form.entrySet().stream()
+        return post(url, authorization, form.entrySet().stream()
                 .map(field -> URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return send("POST", url, authorization, body);
+                .collect(Collectors.joining("&")));
+    }
+
+    /** As {@link #post(String, String, Map)}, with the form already encoded ({@code a=1&b=2}). */
+    public static Response post(String url, String authorization, String encodedForm) throws IOException {
+        return send("POST", url, authorization, encodedForm);
     }
 
     /** {@code formBody}: sent as a form, or nothing when null. */

@@ -1,4 +1,4 @@
-package dev.mailer.it.smtp;
+package dev.mailer.testsupport.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -56,12 +56,8 @@ final class PlainAndLogin {
         return AuthMechanism.Result.invalidCredentials();
     }
 
-    static String decode(String base64) {
-        try {
-            return new String(Base64.getDecoder().decode(base64.strip()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    private static String decode(String base64) {
+        return AuthMechanism.decodeBase64(base64);
     }
 
     static String encode(String text) {

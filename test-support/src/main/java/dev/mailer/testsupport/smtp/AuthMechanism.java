@@ -1,6 +1,8 @@
-package dev.mailer.it.smtp;
+package dev.mailer.testsupport.smtp;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * One SASL mechanism of {@link TestSmtpServer}'s AUTH command (RFC 4954). The server has PLAIN and
@@ -19,6 +21,15 @@ public interface AuthMechanism {
      * @return the outcome; the server sends its reply line
      */
     Result authenticate(String initialResponse, Exchange exchange) throws IOException;
+
+    /** The UTF-8 text of a client's base64 answer, or null when it is not base64. */
+    static String decodeBase64(String base64) {
+        try {
+            return new String(Base64.getDecoder().decode(base64.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     /** The client side of the exchange, as the mechanism sees it. */
     interface Exchange {

@@ -1,4 +1,4 @@
-package dev.mailer.it.smtp;
+package dev.mailer.testsupport.smtp;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import dev.mailer.it.support.LoopbackServer;
+import dev.mailer.testsupport.net.LoopbackServer;
 
 /**
  * A small but real SMTP server (RFC 5321) for the tests, on 127.0.0.1 and a free port: what

@@ -1,0 +1,9 @@
+/**
+ * The test SMTP server (RFC 5321, STARTTLS, implicit TLS, SASL PLAIN and LOGIN plus pluggable mechanisms) for every module's tests.
+ */
+@Version("1.0.0")
+@Export
+package dev.mailer.testsupport.smtp;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
