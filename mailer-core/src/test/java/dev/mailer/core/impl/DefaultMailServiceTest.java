@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
@@ -22,6 +25,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.SendResult;
+import dev.mailer.api.check.CheckReport;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -212,5 +216,54 @@ class DefaultMailServiceTest {
         service.send(Email.builder().to("jane@example.com").text("t").build());
 
         assertEquals(1, server.getReceivedMessages().length);
+    }
+
+    // ---- a connection that fails at QUIT (MiniSmtpServer) ----------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = MiniSmtpServer.Quit.class, names = {"RESET", "SILENT"})
+    void messageTheServerAcceptedIsSentOnceAlthoughQuitFails(MiniSmtpServer.Quit quit) throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(quit)) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            SendResult result = service.send(Email.builder().to("jane@example.com").subject("once").text("t").build());
+
+            assertEquals("250 2.0.0 Ok: queued", result.getServerReply());
+            smtp.awaitEvent("DISCONNECT", Duration.ofSeconds(10));
+            assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
+            assertEquals(1, smtp.connections());
+        }
+    }
+
+    @Test
+    void refusedMessageStillFailsWithTheRefusalWhenQuitFailsToo() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)
+                .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender")) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            MailException e = assertThrows(MailException.class,
+                    () -> service.send(Email.builder().to("jane@example.com").text("t").build()));
+
+            assertEquals(550, e.getReplyCode());
+            assertFalse(smtp.events().contains("MESSAGE"), smtp.events().toString());
+        }
+    }
+
+    @Test
+    void connectionCheckWhoseSenderWasAcceptedPassesAlthoughQuitFails() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            CheckReport report = service.run(null);
+
+            assertTrue(report.isPassed(), report.toString());
+            assertTrue(smtp.events().contains("QUIT"), smtp.events().toString());
+        }
+    }
+
+    /** A read timeout short enough for the server that never answers QUIT. */
+    private static Map<String, Object> quickTimeouts(Map<String, Object> config) {
+        config.put("smtp.timeout.read", 1_000);
+        return config;
     }
 }

@@ -27,12 +27,22 @@ import javax.net.ssl.SSLSocket;
  * first byte (smtps) or after {@code STARTTLS}, then EHLO, AUTH (accepts anything unless told
  * otherwise; XOAUTH2 and other mechanisms without an initial response get a {@code 334} first),
  * MAIL, RCPT, DATA, QUIT. What it offers and answers can be changed before a client connects
- * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}).
+ * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}, {@link #onQuit}).
  * One connection at a time, on one daemon thread. Records what happened as events:
  * {@code CONNECT}, {@code TLS}, {@code TLS-FAILED}, each command's verb, {@code MESSAGE},
  * {@code DISCONNECT}.
  */
 final class MiniSmtpServer implements AutoCloseable {
+
+    /** What the server does when it receives QUIT. */
+    enum Quit {
+        /** Answers 221 and closes. */
+        REPLY,
+        /** Resets the connection (TCP RST) without answering. */
+        RESET,
+        /** Never answers; closes once the client has given up and closed its side. */
+        SILENT
+    }
 
     private static final int SOCKET_TIMEOUT_MS = 15_000;
 
@@ -48,6 +58,7 @@ final class MiniSmtpServer implements AutoCloseable {
     private volatile String authMechanisms = "PLAIN";
     private volatile String authReply = "235 2.7.0 Authentication successful";
     private volatile String mailFromReply = "250 2.1.0 Sender OK";
+    private volatile Quit quit = Quit.REPLY;
     private volatile Socket current;
 
     private MiniSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
@@ -63,6 +74,11 @@ final class MiniSmtpServer implements AutoCloseable {
     /** TLS from the first byte, like port 465. */
     static MiniSmtpServer smtps(SSLContext tls) throws IOException {
         return new MiniSmtpServer(tls, true);
+    }
+
+    /** Plain text only: offers no STARTTLS, and AUTH in plain text. */
+    static MiniSmtpServer plain() throws IOException {
+        return new MiniSmtpServer(null, false).offerStartTls(false);
     }
 
     /** Plain text until STARTTLS, like port 587. */
@@ -91,6 +107,12 @@ final class MiniSmtpServer implements AutoCloseable {
     /** The answer to MAIL FROM (default 250), e.g. "550 5.7.60 SMTP; Client does not have permissions to send as this sender". */
     MiniSmtpServer mailFromReply(String reply) {
         this.mailFromReply = reply;
+        return this;
+    }
+
+    /** What to do on QUIT (default {@link Quit#REPLY}). */
+    MiniSmtpServer onQuit(Quit behaviour) {
+        this.quit = behaviour;
         return this;
     }
 
@@ -202,12 +224,29 @@ final class MiniSmtpServer implements AutoCloseable {
                     reply(out, "250 2.0.0 Ok: queued");
                     break;
                 case "QUIT":
-                    reply(out, "221 2.0.0 Bye");
+                    quit(plain, in, out);
                     return;
                 default:
                     reply(out, "250 2.0.0 Ok");
                     break;
             }
+        }
+    }
+
+    private void quit(Socket plain, BufferedReader in, OutputStream out) throws IOException {
+        switch (quit) {
+            case RESET:
+                plain.setSoLinger(true, 0); // close() then sends RST instead of FIN
+                plain.close();
+                break;
+            case SILENT:
+                while (in.readLine() != null) {
+                    // until the client closes the connection
+                }
+                break;
+            default:
+                reply(out, "221 2.0.0 Bye");
+                break;
         }
     }
 
