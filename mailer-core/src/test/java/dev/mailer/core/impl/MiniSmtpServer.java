@@ -24,8 +24,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Just enough of an SMTP server on 127.0.0.1 for the TLS and connection-check tests: TLS from the
- * first byte (smtps) or after {@code STARTTLS}, then EHLO, AUTH (accepts anything unless told
- * otherwise; XOAUTH2 and other mechanisms without an initial response get a {@code 334} first),
+ * first byte (smtps) or after {@code STARTTLS}, or none, then EHLO, AUTH (accepts anything unless told
+ * otherwise; a mechanism without an initial response gets a {@code 334} first, LOGIN two),
  * MAIL, RCPT, DATA, QUIT. What it offers and answers can be changed before a client connects
  * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}, {@link #onQuit}).
  * One connection at a time, on one daemon thread. Records what happened as events:
@@ -52,6 +52,7 @@ final class MiniSmtpServer implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> history = new CopyOnWriteArrayList<>();
+    private final List<String> authResponses = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private volatile boolean offerStartTls = true;
@@ -127,6 +128,11 @@ final class MiniSmtpServer implements AutoCloseable {
 
     List<String> events() {
         return new ArrayList<>(history);
+    }
+
+    /** What clients sent in AUTH exchanges (initial responses and the lines after each 334), as sent. */
+    List<String> authResponses() {
+        return new ArrayList<>(authResponses);
     }
 
     /** Waits until the event happens (or has happened), at most {@code timeout}. */
@@ -206,11 +212,7 @@ final class MiniSmtpServer implements AutoCloseable {
                     out = socket.getOutputStream();
                     break;
                 case "AUTH":
-                    if (line.trim().split(" +").length < 3) {
-                        reply(out, "334 ");
-                        in.readLine();
-                    }
-                    reply(out, authReply);
+                    auth(line, in, out);
                     break;
                 case "MAIL":
                     reply(out, mailFromReply);
@@ -231,6 +233,23 @@ final class MiniSmtpServer implements AutoCloseable {
                     break;
             }
         }
+    }
+
+    /** Takes the responses of the mechanism (LOGIN: user name, then password), then answers {@link #authReply}. */
+    private void auth(String line, BufferedReader in, OutputStream out) throws IOException {
+        String[] words = line.trim().split(" +");
+        boolean login = words.length > 1 && "LOGIN".equalsIgnoreCase(words[1]);
+        if (words.length > 2) {
+            authResponses.add(words[2]);
+        } else {
+            reply(out, login ? "334 VXNlcm5hbWU6" : "334 ");
+            authResponses.add(in.readLine());
+        }
+        if (login) {
+            reply(out, "334 UGFzc3dvcmQ6");
+            authResponses.add(in.readLine());
+        }
+        reply(out, authReply);
     }
 
     private void quit(Socket plain, BufferedReader in, OutputStream out) throws IOException {
