@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
 import jakarta.mail.Message;
@@ -201,6 +207,52 @@ class DefaultMailServiceTest {
         assertEquals("oauth.flow", e.getSetting().orElseThrow());
         assertTrue(e.getMessage().contains("no OAuthConfigurationProvider service appeared within 200 ms"), e.getMessage());
         assertTrue(e.getMessage().contains("Install the mailer-oauth bundle"), e.getMessage());
+    }
+
+    @Test
+    void oauthSendWaitingForTheTokenProviderGoesOnOnceOneIsBound() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().authMechanisms("XOAUTH2")) {
+            Map<String, Object> config = plainConfig(smtp.port());
+            config.remove("smtp.password");
+            config.put("oauth.flow", true);
+            DefaultMailService service = new DefaultMailService(config);
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try {
+                AtomicReference<Thread> sending = new AtomicReference<>();
+                Future<SendResult> result = sender.submit(() -> {
+                    sending.set(Thread.currentThread());
+                    return service.send(Email.builder().to("jane@example.com").text("t").build());
+                });
+                awaitWaiting(sending, Duration.ofSeconds(10));
+
+                service.bindOAuthProvider(new OAuthConfigurationProvider() {
+                    @Override
+                    public String getAccessToken() {
+                        return "token-of-the-late-provider";
+                    }
+
+                    @Override
+                    public void invalidateAccessToken(String rejectedToken) {
+                    }
+                });
+
+                assertTrue(result.get(10, TimeUnit.SECONDS).getServerReply().startsWith("250"));
+                assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
+            } finally {
+                sender.shutdownNow();
+            }
+        }
+    }
+
+    /** Until the thread (once set) waits with a timeout, as a send waiting for the provider does; at most {@code timeout}. */
+    private static void awaitWaiting(AtomicReference<Thread> thread, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (thread.get() == null || thread.get().getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the send did not wait for the provider within " + timeout);
+            }
+            Thread.onSpinWait();
+        }
     }
 
     @Test
