@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +18,9 @@ import org.slf4j.Logger;
  * credentials removed: the argument of every AUTH command, bare base64 lines (the LOGIN and
  * XOAUTH2 exchanges), and any known secret wherever it appears, plain or base64-encoded (alone or
  * inside the base64 of a longer text).
- * Angus itself already suppresses the AUTH exchange ({@code mail.debug.auth=false}); this is the
- * second line of defence, for traces Angus does not know are sensitive.
+ * The credentials never reach the trace (Angus suppresses its own AUTH exchanges with
+ * {@code mail.debug.auth=false}, {@link UntracedCommand} the XOAUTH2 response); this is the
+ * second line of defence, for traces nobody knew were sensitive.
  */
 final class RedactingDebugLog extends OutputStream {
 
