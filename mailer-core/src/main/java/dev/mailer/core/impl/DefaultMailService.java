@@ -68,13 +68,17 @@ public class DefaultMailService implements MailService, ConnectionCheck {
     /** Either a ready sender or the reason there is none; replaced as a whole on reconfiguration. */
     private volatile State state;
 
-    /** Guards {@link #oauthProvider}, so that a send can wait for one to be bound. */
+    /**
+     * Guards {@link #oauthProvider} and is notified when one is bound, so that a send can wait for it
+     * (why this reference has bind methods and {@link #tokenManager} does not).
+     */
     private final Object oauthMonitor = new Object();
     private OAuthConfigurationProvider oauthProvider;
 
-    /** For the token step's details only (grant, expiry, scopes); the check works without it. */
-    private volatile OAuthTokenManager tokenManager;
-    private final Object tokenManagerMonitor = new Object();
+    /** For the token step's details only (grant, expiry, scopes); the check works without it. Set by DS (tests: directly). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile OAuthTokenManager tokenManager;
 
     private PublishedService registration;
 
@@ -83,7 +87,10 @@ public class DefaultMailService implements MailService, ConnectionCheck {
         this.state = State.of(properties);
     }
 
-    /** Registers the service once the references are bound. */
+    /**
+     * Registers the services at the end of activation, once DS has bound the references (not in
+     * the constructor, which would publish the component before it is complete).
+     */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         registration = new PublishedService(context, this, properties, MailService.class, ConnectionCheck.class);
@@ -127,22 +134,6 @@ public class DefaultMailService implements MailService, ConnectionCheck {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindTokenManager(OAuthTokenManager manager) {
-        synchronized (tokenManagerMonitor) {
-            tokenManager = manager;
-        }
-    }
-
-    void unbindTokenManager(OAuthTokenManager manager) {
-        synchronized (tokenManagerMonitor) {
-            if (tokenManager == manager) {
-                tokenManager = null;
-            }
-        }
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     void bindOAuthProvider(OAuthConfigurationProvider provider) {
         synchronized (oauthMonitor) {
             oauthProvider = provider;
@@ -151,6 +142,7 @@ public class DefaultMailService implements MailService, ConnectionCheck {
     }
 
     void unbindOAuthProvider(OAuthConfigurationProvider provider) {
+        // greedy: a better provider is bound before the one it replaces is unbound
         synchronized (oauthMonitor) {
             if (oauthProvider == provider) {
                 oauthProvider = null;

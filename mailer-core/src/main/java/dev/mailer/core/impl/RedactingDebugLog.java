@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -14,9 +16,11 @@ import org.slf4j.Logger;
 /**
  * Receives Angus Mail's protocol trace ({@code debug.email=true}) and logs it line by line, with
  * credentials removed: the argument of every AUTH command, bare base64 lines (the LOGIN and
- * XOAUTH2 exchanges), and any known secret wherever it appears, plain or base64-encoded.
- * Angus itself already suppresses the AUTH exchange ({@code mail.debug.auth=false}); this is the
- * second line of defence, for traces Angus does not know are sensitive.
+ * XOAUTH2 exchanges), and any known secret wherever it appears, plain or base64-encoded (alone or
+ * inside the base64 of a longer text).
+ * The credentials never reach the trace (Angus suppresses its own AUTH exchanges with
+ * {@code mail.debug.auth=false}, {@link UntracedCommand} the XOAUTH2 response); this is the
+ * second line of defence, for traces nobody knew were sensitive.
  */
 final class RedactingDebugLog extends OutputStream {
 
@@ -28,6 +32,9 @@ final class RedactingDebugLog extends OutputStream {
      * not a protocol keyword such as STARTTLS (all capitals).
      */
     private static final Pattern BASE64_LINE = Pattern.compile("^(?![A-Z]+$)[A-Za-z0-9+/]{8,}={0,2}$");
+
+    /** Shorter parts of a secret's base64 could be any text: not redacted. */
+    private static final int MIN_EMBEDDED_FORM = 8;
 
     private final Logger log;
     private final String prefix;
@@ -46,8 +53,29 @@ final class RedactingDebugLog extends OutputStream {
             if (secret != null && !secret.isBlank()) {
                 this.secrets.add(secret);
                 this.secrets.add(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+                this.secrets.addAll(embeddedBase64(secret));
             }
         }
+    }
+
+    /**
+     * How {@code secret} looks inside the base64 of a longer text (an XOAUTH2 or PLAIN response):
+     * at each of the three byte alignments, the characters that depend on the secret alone.
+     */
+    static List<String> embeddedBase64(String secret) {
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        List<String> forms = new ArrayList<>(3);
+        for (int before = 0; before < 3; before++) {
+            byte[] aligned = new byte[before + bytes.length];
+            System.arraycopy(bytes, 0, aligned, before, bytes.length);
+            String encoded = Base64.getEncoder().encodeToString(aligned);
+            int first = (8 * before + 5) / 6;
+            int end = 8 * (before + bytes.length) / 6;
+            if (end - first >= MIN_EMBEDDED_FORM) {
+                forms.add(encoded.substring(first, end));
+            }
+        }
+        return forms;
     }
 
     PrintStream printStream() {

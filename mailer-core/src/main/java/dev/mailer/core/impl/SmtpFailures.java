@@ -330,4 +330,14 @@ final class SmtpFailures {
         return b.replyCode(code).enhancedStatus(status).serverReply(String.valueOf(text).strip())
                 .diagnosis(KnownReplies.diagnose(code, status, text, settings)).cause(e).build();
     }
+
+    /** The Angus Mail in use gives no way to keep a credential out of its protocol trace: the credential is not sent. */
+    static MailException credentialTraceNotSuppressible(Exception e) {
+        return MailException.permanentFailure("This Angus Mail version cannot keep the XOAUTH2 access token out of its"
+                + " protocol trace; nothing was sent.")
+                .setting(SmtpSettings.OAUTH)
+                .diagnosis("Use org.eclipse.angus:jakarta.mail 2.0.x (tested with 2.0.5), or set oauth.flow=false to log in"
+                        + " with smtp.password.")
+                .cause(e).build();
+    }
 }

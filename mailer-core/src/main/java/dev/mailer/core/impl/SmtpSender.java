@@ -14,7 +14,6 @@ import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
@@ -23,6 +22,8 @@ import jakarta.mail.internet.MimeMessage;
  * each send opens its own connection, so concurrent sends do not share protocol state.
  */
 final class SmtpSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSender.class);
 
     /** The protocol trace of debug.email=true goes to this logger. */
     private static final Logger TRACE = LoggerFactory.getLogger("dev.mailer.core.smtp");
@@ -47,7 +48,10 @@ final class SmtpSender {
         default void prepare(Session session) throws MessagingException {
         }
 
-        /** On the connected and (as configured) authenticated transport; it is closed (QUIT) afterwards. */
+        /**
+         * On the connected and (as configured) authenticated transport; it is closed (QUIT) afterwards.
+         * Once this returned, its result stands: a failure while closing is only logged.
+         */
         T converse(SMTPTransport transport) throws MessagingException, MailException;
     }
 
@@ -112,17 +116,45 @@ final class SmtpSender {
         }
         try {
             conversation.prepare(sessionForThisConnection);
-            try (Transport transport = sessionForThisConnection.getTransport(protocol)) {
-                SMTPTransport smtp = (SMTPTransport) transport;
-                connect(smtp, token);
-                return conversation.converse(smtp);
+            SMTPTransport transport = (SMTPTransport) sessionForThisConnection.getTransport(protocol);
+            T result;
+            try {
+                connect(transport, token);
+                result = conversation.converse(transport);
+            } catch (Exception e) {
+                closeAfterFailure(transport, e);
+                throw e;
             }
+            quit(transport);
+            return result;
         } catch (MessagingException e) {
             throw SmtpFailures.fromMessaging(e, settings);
         } finally {
             if (trace != null) {
                 trace.close();
             }
+        }
+    }
+
+    /**
+     * Ends a conversation that completed: QUIT, then close. What the server accepted stands (a
+     * message it answered 250 to is on its way), so a reset or timeout here is no failure: reported
+     * as one, the caller's retry would send the message a second time.
+     */
+    private void quit(SMTPTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            LOG.debug("Closing the connection to {} failed after the conversation completed; its result stands", settings.server(), e);
+        }
+    }
+
+    /** Closes the connection of a conversation that failed; a failure to close goes with the first failure. */
+    private static void closeAfterFailure(SMTPTransport transport, Exception failure) {
+        try {
+            transport.close();
+        } catch (MessagingException e) {
+            failure.addSuppressed(e);
         }
     }
 

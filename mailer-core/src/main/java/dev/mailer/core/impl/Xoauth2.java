@@ -14,7 +14,8 @@ import jakarta.mail.MessagingException;
  * the server's {@code 334}, never inline with {@code AUTH XOAUTH2}: access tokens of 1-2.5 KB make
  * that line too long for servers that limit command lines to about 1000 bytes. A failure that the
  * server first answers with {@code 334 <base64 JSON>} is acknowledged with an empty line, and the
- * decoded JSON goes into the diagnosis. (Angus's own XOAUTH2 does neither.)
+ * decoded JSON goes into the diagnosis. (Angus's own XOAUTH2 does neither.) The response never
+ * reaches Angus's protocol trace ({@link UntracedCommand}).
  */
 final class Xoauth2 {
 
@@ -52,7 +53,7 @@ final class Xoauth2 {
             rejected(transport, code, null);
         }
         String response = "user=" + settings.user + "\u0001auth=Bearer " + token + "\u0001\u0001";
-        code = transport.simpleCommand(Base64.getEncoder().encodeToString(response.getBytes(StandardCharsets.UTF_8)));
+        code = UntracedCommand.simpleCommand(transport, Base64.getEncoder().encodeToString(response.getBytes(StandardCharsets.UTF_8)));
         if (code == 235) {
             return;
         }

@@ -284,8 +284,8 @@ class ConnectionCheckTest {
                 .diagnosis("The token endpoint does not accept this client: check clientId and the secret behind clientSecret.")
                 .build();
         service.bindOAuthProvider(provider);
-        service.bindTokenManager(new FakeTokenManager(TokenStatus.builder().grantType("client_credentials").clientId("app-1")
-                .tokenUrl("https://login.example.com/token").build()));
+        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("client_credentials").clientId("app-1")
+                .tokenUrl("https://login.example.com/token").build());
 
         CheckReport report = service.run("jane@example.com");
 
@@ -477,9 +477,9 @@ class ConnectionCheckTest {
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
         Instant expiry = Instant.now().plusSeconds(3600);
-        service.bindTokenManager(new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
+        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
                 .grantedScopes("https://outlook.office.com/SMTP.Send").expiresAt(expiry)
-                .refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED).build()));
+                .refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED).build());
 
         CheckReport report = service.run("jane@example.com");
 

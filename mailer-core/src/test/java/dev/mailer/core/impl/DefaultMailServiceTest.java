@@ -9,11 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
@@ -21,7 +29,9 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
+import dev.mailer.api.check.CheckReport;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -200,6 +210,52 @@ class DefaultMailServiceTest {
     }
 
     @Test
+    void oauthSendWaitingForTheTokenProviderGoesOnOnceOneIsBound() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().authMechanisms("XOAUTH2")) {
+            Map<String, Object> config = plainConfig(smtp.port());
+            config.remove("smtp.password");
+            config.put("oauth.flow", true);
+            DefaultMailService service = new DefaultMailService(config);
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try {
+                AtomicReference<Thread> sending = new AtomicReference<>();
+                Future<SendResult> result = sender.submit(() -> {
+                    sending.set(Thread.currentThread());
+                    return service.send(Email.builder().to("jane@example.com").text("t").build());
+                });
+                awaitWaiting(sending, Duration.ofSeconds(10));
+
+                service.bindOAuthProvider(new OAuthConfigurationProvider() {
+                    @Override
+                    public String getAccessToken() {
+                        return "token-of-the-late-provider";
+                    }
+
+                    @Override
+                    public void invalidateAccessToken(String rejectedToken) {
+                    }
+                });
+
+                assertTrue(result.get(10, TimeUnit.SECONDS).getServerReply().startsWith("250"));
+                assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
+            } finally {
+                sender.shutdownNow();
+            }
+        }
+    }
+
+    /** Until the thread (once set) waits with a timeout, as a send waiting for the provider does; at most {@code timeout}. */
+    private static void awaitWaiting(AtomicReference<Thread> thread, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (thread.get() == null || thread.get().getState() != Thread.State.TIMED_WAITING) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the send did not wait for the provider within " + timeout);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void reconfigurationReplacesAnInvalidConfiguration() throws Exception {
         int port = startServer("smtp");
         Map<String, Object> config = plainConfig(port);
@@ -212,5 +268,54 @@ class DefaultMailServiceTest {
         service.send(Email.builder().to("jane@example.com").text("t").build());
 
         assertEquals(1, server.getReceivedMessages().length);
+    }
+
+    // ---- a connection that fails at QUIT (MiniSmtpServer) ----------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(value = MiniSmtpServer.Quit.class, names = {"RESET", "SILENT"})
+    void messageTheServerAcceptedIsSentOnceAlthoughQuitFails(MiniSmtpServer.Quit quit) throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(quit)) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            SendResult result = service.send(Email.builder().to("jane@example.com").subject("once").text("t").build());
+
+            assertEquals("250 2.0.0 Ok: queued", result.getServerReply());
+            smtp.awaitEvent("DISCONNECT", Duration.ofSeconds(10));
+            assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
+            assertEquals(1, smtp.connections());
+        }
+    }
+
+    @Test
+    void refusedMessageStillFailsWithTheRefusalWhenQuitFailsToo() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)
+                .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender")) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            MailException e = assertThrows(MailException.class,
+                    () -> service.send(Email.builder().to("jane@example.com").text("t").build()));
+
+            assertEquals(550, e.getReplyCode());
+            assertFalse(smtp.events().contains("MESSAGE"), smtp.events().toString());
+        }
+    }
+
+    @Test
+    void connectionCheckWhoseSenderWasAcceptedPassesAlthoughQuitFails() throws Exception {
+        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)) {
+            DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
+
+            CheckReport report = service.run(null);
+
+            assertTrue(report.isPassed(), report.toString());
+            assertTrue(smtp.events().contains("QUIT"), smtp.events().toString());
+        }
+    }
+
+    /** A read timeout short enough for the server that never answers QUIT. */
+    private static Map<String, Object> quickTimeouts(Map<String, Object> config) {
+        config.put("smtp.timeout.read", 1_000);
+        return config;
     }
 }

@@ -24,15 +24,25 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Just enough of an SMTP server on 127.0.0.1 for the TLS and connection-check tests: TLS from the
- * first byte (smtps) or after {@code STARTTLS}, then EHLO, AUTH (accepts anything unless told
- * otherwise; XOAUTH2 and other mechanisms without an initial response get a {@code 334} first),
+ * first byte (smtps) or after {@code STARTTLS}, or none, then EHLO, AUTH (accepts anything unless told
+ * otherwise; a mechanism without an initial response gets a {@code 334} first, LOGIN two),
  * MAIL, RCPT, DATA, QUIT. What it offers and answers can be changed before a client connects
- * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}).
+ * ({@link #offerStartTls}, {@link #authMechanisms}, {@link #authReply}, {@link #mailFromReply}, {@link #onQuit}).
  * One connection at a time, on one daemon thread. Records what happened as events:
  * {@code CONNECT}, {@code TLS}, {@code TLS-FAILED}, each command's verb, {@code MESSAGE},
  * {@code DISCONNECT}.
  */
 final class MiniSmtpServer implements AutoCloseable {
+
+    /** What the server does when it receives QUIT. */
+    enum Quit {
+        /** Answers 221 and closes. */
+        REPLY,
+        /** Resets the connection (TCP RST) without answering. */
+        RESET,
+        /** Never answers; closes once the client has given up and closed its side. */
+        SILENT
+    }
 
     private static final int SOCKET_TIMEOUT_MS = 15_000;
 
@@ -42,12 +52,14 @@ final class MiniSmtpServer implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> history = new CopyOnWriteArrayList<>();
+    private final List<String> authResponses = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private volatile boolean closed;
     private volatile boolean offerStartTls = true;
     private volatile String authMechanisms = "PLAIN";
     private volatile String authReply = "235 2.7.0 Authentication successful";
     private volatile String mailFromReply = "250 2.1.0 Sender OK";
+    private volatile Quit quit = Quit.REPLY;
     private volatile Socket current;
 
     private MiniSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
@@ -63,6 +75,11 @@ final class MiniSmtpServer implements AutoCloseable {
     /** TLS from the first byte, like port 465. */
     static MiniSmtpServer smtps(SSLContext tls) throws IOException {
         return new MiniSmtpServer(tls, true);
+    }
+
+    /** Plain text only: offers no STARTTLS, and AUTH in plain text. */
+    static MiniSmtpServer plain() throws IOException {
+        return new MiniSmtpServer(null, false).offerStartTls(false);
     }
 
     /** Plain text until STARTTLS, like port 587. */
@@ -94,6 +111,12 @@ final class MiniSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** What to do on QUIT (default {@link Quit#REPLY}). */
+    MiniSmtpServer onQuit(Quit behaviour) {
+        this.quit = behaviour;
+        return this;
+    }
+
     int port() {
         return serverSocket.getLocalPort();
     }
@@ -105,6 +128,11 @@ final class MiniSmtpServer implements AutoCloseable {
 
     List<String> events() {
         return new ArrayList<>(history);
+    }
+
+    /** What clients sent in AUTH exchanges (initial responses and the lines after each 334), as sent. */
+    List<String> authResponses() {
+        return new ArrayList<>(authResponses);
     }
 
     /** Waits until the event happens (or has happened), at most {@code timeout}. */
@@ -184,11 +212,7 @@ final class MiniSmtpServer implements AutoCloseable {
                     out = socket.getOutputStream();
                     break;
                 case "AUTH":
-                    if (line.trim().split(" +").length < 3) {
-                        reply(out, "334 ");
-                        in.readLine();
-                    }
-                    reply(out, authReply);
+                    auth(line, in, out);
                     break;
                 case "MAIL":
                     reply(out, mailFromReply);
@@ -202,12 +226,46 @@ final class MiniSmtpServer implements AutoCloseable {
                     reply(out, "250 2.0.0 Ok: queued");
                     break;
                 case "QUIT":
-                    reply(out, "221 2.0.0 Bye");
+                    quit(plain, in, out);
                     return;
                 default:
                     reply(out, "250 2.0.0 Ok");
                     break;
             }
+        }
+    }
+
+    /** Takes the responses of the mechanism (LOGIN: user name, then password), then answers {@link #authReply}. */
+    private void auth(String line, BufferedReader in, OutputStream out) throws IOException {
+        String[] words = line.trim().split(" +");
+        boolean login = words.length > 1 && "LOGIN".equalsIgnoreCase(words[1]);
+        if (words.length > 2) {
+            authResponses.add(words[2]);
+        } else {
+            reply(out, login ? "334 VXNlcm5hbWU6" : "334 ");
+            authResponses.add(in.readLine());
+        }
+        if (login) {
+            reply(out, "334 UGFzc3dvcmQ6");
+            authResponses.add(in.readLine());
+        }
+        reply(out, authReply);
+    }
+
+    private void quit(Socket plain, BufferedReader in, OutputStream out) throws IOException {
+        switch (quit) {
+            case RESET:
+                plain.setSoLinger(true, 0); // close() then sends RST instead of FIN
+                plain.close();
+                break;
+            case SILENT:
+                while (in.readLine() != null) {
+                    // until the client closes the connection
+                }
+                break;
+            default:
+                reply(out, "221 2.0.0 Bye");
+                break;
         }
     }
 

@@ -31,6 +31,19 @@ class RedactingDebugLogTest {
     }
 
     @Test
+    void removesKnownSecretsInsideTheBase64OfALongerTextAtEveryAlignment() {
+        // base64 of "user=jan^Aauth=Bearer s3cret-Pa55^A^A", and with user names one and two bytes longer
+        assertEquals("334 dXNlcj1qYW4BYXV0aD1CZWFyZXIg<redacted>UBAQ==", log.redact("334 " + xoauth2("jan")));
+        assertEquals("334 dXNlcj1qYW5lAWF1dGg9QmVhcmVyIH<redacted>AQE=", log.redact("334 " + xoauth2("jane")));
+        assertEquals("334 dXNlcj1qbwFhdXRoPUJlYXJlciB<redacted>QEB", log.redact("334 " + xoauth2("jo")));
+    }
+
+    private static String xoauth2(String user) {
+        return Base64.getEncoder().encodeToString(("user=" + user + "\u0001auth=Bearer s3cret-Pa55\u0001\u0001")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void keepsOrdinaryProtocolLines() {
         assertEquals("MAIL FROM:<workflow@example.com>", log.redact("MAIL FROM:<workflow@example.com>"));
         assertEquals("250 2.0.0 OK", log.redact("250 2.0.0 OK"));

@@ -65,7 +65,6 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
         this(context.getDataFile(""), properties, Clock.systemUTC(), DeviceCodeFlow.Sleeper.THREAD);
-        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class, OAuthTokenManager.class);
     }
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper) {
@@ -77,6 +76,12 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         this.clock = clock;
         this.sleeper = sleeper;
         this.state = newState(properties);
+    }
+
+    /** Registers the services at the end of activation, once the component is complete. */
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class, OAuthTokenManager.class);
     }
 
     @Modified
