@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -224,6 +225,22 @@ class ConnectionCheckTest {
         assertEquals(List.of("configuration", "dns"), names(report));
         assertTrue(failure.getSummary().contains("mailer-check.invalid cannot be resolved"), failure.getSummary());
         assertTrue(failure.getFix().contains("smtp.host"), failure.getFix());
+    }
+
+    @Test
+    void port465WithoutSslIsAConfigurationWarningWithTheAdviceSendingGives() throws Exception {
+        Map<String, Object> config = plainConfig(465);
+        config.put("smtp.host", "mailer-check.invalid");
+        DefaultMailService service = new DefaultMailService(config);
+
+        CheckReport report = service.run(null);
+
+        CheckStep configuration = step(report, "configuration");
+        assertEquals(Outcome.WARN, configuration.getOutcome(), report.toString());
+        assertEquals("smtp.port is 465 but smtp.ssl is false, and port 465 expects TLS from the first byte: for port 465 set"
+                + " smtp.ssl=true and smtp.starttls=false, or use port 587 with smtp.starttls=true.", configuration.getFix());
+        MailException timeout = SmtpFailures.fromNetwork(new SocketTimeoutException("Read timed out"), SmtpSettings.from(config));
+        assertEquals(configuration.getFix(), timeout.getDiagnosis().orElseThrow(), "a send that times out there says the same");
     }
 
     @Test
