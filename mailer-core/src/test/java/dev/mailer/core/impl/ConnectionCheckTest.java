@@ -25,12 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import javax.net.ssl.SSLContext;
-
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,6 +44,7 @@ import dev.mailer.api.oauth.AuthorizationRequest;
 import dev.mailer.api.oauth.DeviceAuthorization;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.core.impl.TlsServerExtension.Mode;
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -56,34 +54,20 @@ import jakarta.mail.internet.MimeMessage;
  */
 class ConnectionCheckTest {
 
-    private static final String PASSWORD = "s3cret-Pa55";
+    private static final String PASSWORD = TlsServerExtension.PASSWORD;
     private static final String TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-access-token-4711";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    enum Mode {
-        SMTPS, STARTTLS
-    }
-
-    @TempDir
-    static Path pkiDir;
-
-    private static TestCertificates pki;
+    @RegisterExtension
+    static final TlsServerExtension TLS = new TlsServerExtension();
 
     private GreenMail greenMail;
     private MiniSmtpServer mini;
 
-    @BeforeAll
-    static void createCertificates() throws Exception {
-        pki = TestCertificates.create(pkiDir);
-    }
-
     @AfterEach
-    void stopServers() throws Exception {
+    void stopGreenMail() {
         if (greenMail != null) {
             greenMail.stop();
-        }
-        if (mini != null) {
-            mini.close();
         }
     }
 
@@ -362,8 +346,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void trustedCertificatePassesTlsAndListsTheChainProtocolAndCipher(Mode mode) throws Exception {
-        mini = start(mode, pki.localhostServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().localhostServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -376,7 +360,7 @@ class ConnectionCheckTest {
         assertTrue(tls.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=localhost; issuer CN=mailer-core test CA;"
                 + " not after 20"), tls.getDetails().toString());
         assertTrue(tls.getDetails().get(1).startsWith("certificate 2: subject CN=mailer-core test CA"), tls.getDetails().toString());
-        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + pki.caTruststore() + " (PKCS12)"),
+        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + TLS.pki().caTruststore() + " (PKCS12)"),
                 tls.getDetails().toString());
         assertTrue(step(report, "ehlo").getSummary().contains("over TLS; AUTH PLAIN"), step(report, "ehlo").getSummary());
         assertTrue(step(report, "ehlo").getDetails().contains("SIZE 10485760"), step(report, "ehlo").getDetails().toString());
@@ -389,8 +373,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void untrustedCertificateFailsTlsWithTheTruststoreFixAndListsThePresentedChain(Mode mode) throws Exception {
-        mini = start(mode, pki.selfSignedServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().selfSignedServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run("jane@example.com");
 
@@ -412,8 +396,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostFailsTlsNamingSmtpHost(Mode mode) throws Exception {
-        mini = start(mode, pki.otherHostServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().otherHostServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -427,9 +411,9 @@ class ConnectionCheckTest {
 
     @Test
     void refusedSenderFailsSenderWithTheSendAsDiagnosisNamingFromAddress() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer())
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer())
                 .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run("jane@example.com");
 
@@ -445,8 +429,8 @@ class ConnectionCheckTest {
 
     @Test
     void invalidSenderFailsSenderWithTheInvalidSenderDiagnosis() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).mailFromReply("501 5.1.7 Invalid address");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).mailFromReply("501 5.1.7 Invalid address");
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -457,7 +441,7 @@ class ConnectionCheckTest {
 
     @Test
     void oauthServerWithoutXoauth2FailsEhloBeforeAnyTokenIsRequested() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("PLAIN LOGIN");
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("PLAIN LOGIN");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
         service.bindOAuthProvider(provider);
@@ -476,8 +460,8 @@ class ConnectionCheckTest {
 
     @Test
     void passwordWithoutPlainOrLoginOfferedFailsEhlo() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("XOAUTH2");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2");
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -490,7 +474,7 @@ class ConnectionCheckTest {
 
     @Test
     void oauthPassesOverStarttlsWithTokenDetailsButNeverTheToken() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("LOGIN XOAUTH2");
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("LOGIN XOAUTH2");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
         Instant expiry = Instant.now().plusSeconds(3600);
@@ -516,7 +500,7 @@ class ConnectionCheckTest {
 
     @Test
     void tokenTheServerRefusesFailsAuthWithTheSmtpAuthDiagnosisAfterOneFreshTry() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("XOAUTH2")
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2")
                 .authReply("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
@@ -547,10 +531,6 @@ class ConnectionCheckTest {
         return greenMail.getSmtp().getPort();
     }
 
-    private static MiniSmtpServer start(Mode mode, SSLContext tls) throws Exception {
-        return mode == Mode.SMTPS ? MiniSmtpServer.smtps(tls) : MiniSmtpServer.startTls(tls);
-    }
-
     private static Map<String, Object> plainConfig(int port) {
         Map<String, Object> config = new HashMap<>();
         config.put("smtp.host", "127.0.0.1");
@@ -572,26 +552,8 @@ class ConnectionCheckTest {
         return config;
     }
 
-    private Map<String, Object> tlsConfig(Mode mode, Path truststore) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("smtp.host", "localhost");
-        config.put("smtp.port", mini.port());
-        config.put("smtp.ssl", mode == Mode.SMTPS);
-        config.put("smtp.starttls", mode == Mode.STARTTLS);
-        config.put("smtp.requiretls", true);
-        config.put("smtp.user", "workflow");
-        config.put("smtp.password", PASSWORD);
-        config.put("from.address", "workflow@example.com");
-        config.put("smtp.timeout.connect", 10_000);
-        config.put("smtp.timeout.read", 10_000);
-        config.put("smtp.truststore.path", truststore.toString());
-        config.put("smtp.truststore.type", "PKCS12");
-        config.put("smtp.truststore.password", TestCertificates.PASSWORD);
-        return config;
-    }
-
-    private Map<String, Object> oauthTlsConfig() {
-        Map<String, Object> config = tlsConfig(Mode.STARTTLS, pki.caTruststore());
+    private static Map<String, Object> oauthTlsConfig() {
+        Map<String, Object> config = TLS.config(Mode.STARTTLS, TLS.pki().caTruststore());
         config.remove("smtp.password");
         config.put("smtp.user", "workflow@example.com");
         config.put("oauth.flow", true);
