@@ -10,14 +10,15 @@ import java.util.Optional;
  * <li>permanent: a 5xx reply, a refused login, an invalid configuration or address. Sending again
  * without changing something fails the same way.</li>
  * </ul>
- * The message text combines a summary, the server's reply when there is one, and a diagnosis that
- * names the setting to look at and what to do. It never contains passwords or tokens.
+ * The message text combines a summary, the server's reply when there is one ({@link #getSummary()}
+ * has these two), and a diagnosis that names the setting to look at and what to do. It never contains passwords or tokens.
  */
 public class MailException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
     private final boolean transientFailure;
+    private final String summary;
     private final int replyCode;
     private final String enhancedStatus;
     private final String serverReply;
@@ -25,8 +26,9 @@ public class MailException extends Exception {
     private final String setting;
 
     private MailException(Builder b) {
-        super(compose(b), b.cause);
+        super(compose(summary(b), b.diagnosis), b.cause);
         this.transientFailure = b.transientFailure;
+        this.summary = summary(b);
         this.replyCode = b.replyCode;
         this.enhancedStatus = b.enhancedStatus;
         this.serverReply = b.serverReply;
@@ -47,6 +49,16 @@ public class MailException extends Exception {
     /** True when trying again later may succeed (4xx reply, timeout, connection lost). */
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    /**
+     * What failed, with the server's reply when there is one: the message without the diagnosis, for
+     * showing the two apart.
+     *
+     * @since 1.1
+     */
+    public String getSummary() {
+        return summary;
     }
 
     /** The SMTP reply code (e.g. 535), or 0 when the failure was not an SMTP reply. */
@@ -74,15 +86,12 @@ public class MailException extends Exception {
         return Optional.ofNullable(setting);
     }
 
-    private static String compose(Builder b) {
-        StringBuilder text = new StringBuilder(b.summary);
-        if (b.serverReply != null) {
-            text.append(" Server replied: ").append(b.serverReply.strip());
-        }
-        if (b.diagnosis != null) {
-            text.append(' ').append(b.diagnosis);
-        }
-        return text.toString();
+    private static String summary(Builder b) {
+        return b.serverReply == null ? b.summary : b.summary + " Server replied: " + b.serverReply.strip();
+    }
+
+    private static String compose(String summary, String diagnosis) {
+        return diagnosis == null ? summary : summary + ' ' + diagnosis;
     }
 
     /** Builds a {@link MailException}. */

@@ -195,8 +195,9 @@ public class DefaultMailService implements MailService, ConnectionCheck {
                 X509TrustManager trust = TrustStores.trustManager(settings);
                 State state = new State(settings, trust, new SmtpSender(settings, TrustStores.socketFactory(trust)), null);
                 LOG.info("Mail service ready: {}", settings);
-                if (settings.port == 465 && !settings.ssl) {
-                    LOG.warn("smtp.port is 465 but smtp.ssl is false: port 465 usually expects TLS from the first byte (smtp.ssl=true)");
+                String port465 = SmtpFailures.port465WithoutSsl(settings);
+                if (port465 != null) {
+                    LOG.warn(port465);
                 }
                 return state;
             } catch (InvalidConfigurationException e) {

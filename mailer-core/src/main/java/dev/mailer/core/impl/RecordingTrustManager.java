@@ -1,8 +1,11 @@
 package dev.mailer.core.impl;
 
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.net.ssl.SSLEngine;
@@ -27,6 +30,33 @@ final class RecordingTrustManager {
         /** The chain the server presented, leaf first; empty when it presented none (yet). */
         List<X509Certificate> certificates() {
             return certificates;
+        }
+
+        /** One line per certificate, leaf first: subject, issuer, end of validity. */
+        List<String> describe() {
+            List<X509Certificate> chain = certificates;
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < chain.size(); i++) {
+                X509Certificate c = chain.get(i);
+                lines.add("certificate " + (i + 1) + ": subject " + c.getSubjectX500Principal().getName() + "; issuer "
+                        + c.getIssuerX500Principal().getName() + "; not after "
+                        + c.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS));
+            }
+            return lines;
+        }
+
+        /** Whether the server presented one certificate that signed itself (then that one is what to trust). */
+        boolean isSingleSelfSigned() {
+            List<X509Certificate> chain = certificates;
+            if (chain.size() != 1 || !chain.get(0).getSubjectX500Principal().equals(chain.get(0).getIssuerX500Principal())) {
+                return false;
+            }
+            try {
+                chain.get(0).verify(chain.get(0).getPublicKey());
+                return true;
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
         }
     }
 

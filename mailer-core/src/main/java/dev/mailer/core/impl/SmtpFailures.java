@@ -42,8 +42,19 @@ final class SmtpFailures {
     private static final String FIREWALL_HINT = "Check smtp.host and smtp.port, and that a firewall or proxy lets this"
             + " machine reach them (many clouds block outbound port 25; use 587 or 465).";
 
+    /** What port 465 needs; every text that advises on it says it in these words. */
+    private static final String FOR_PORT_465 = "for port 465 set smtp.ssl=true and smtp.starttls=false";
+
     private static final String STARTTLS_PORT_HINT = "Check smtp.host and smtp.port: port 587 offers STARTTLS at most"
-            + " providers (e.g. smtp.office365.com:587); for port 465 set smtp.ssl=true and smtp.starttls=false.";
+            + " providers (e.g. smtp.office365.com:587); " + FOR_PORT_465 + ".";
+
+    private static final String CHECK_PORT_HINT = "Check smtp.host and smtp.port; " + FOR_PORT_465 + ".";
+
+    private static final String SSL_PORT_HINT = "For port 587 set smtp.ssl=false and smtp.starttls=true; smtp.ssl=true is"
+            + " for port 465.";
+
+    private static final String TLS_HINT = "Check that the server supports TLS 1.2 or newer and that its certificate is"
+            + " trusted (smtp.truststore.path).";
 
     private SmtpFailures() {
     }
@@ -148,6 +159,12 @@ final class SmtpFailures {
         return finding == null ? null : finding.toMailException(t);
     }
 
+    /** {@link #network}, or {@code otherwise} when {@code t} is no failure below SMTP. */
+    static Finding network(Throwable t, SmtpSettings settings, Finding otherwise) {
+        Finding finding = network(t, settings);
+        return finding != null ? finding : otherwise;
+    }
+
     /**
      * What a failure below SMTP (DNS, TCP, TLS) means and what to do, for sending ({@link #fromNetwork})
      * and for the connection check alike. Null when {@code t} is none of these.
@@ -186,21 +203,16 @@ final class SmtpFailures {
             }
             if (c instanceof SSLException && isPlainTextAnswer(c)) {
                 return Finding.permanent("smtp.ssl=true, but " + settings.server() + " does not speak TLS from the first byte.",
-                        SmtpSettings.SSL,
-                        "For port 587 set smtp.ssl=false and smtp.starttls=true; smtp.ssl=true is for port 465.");
+                        SmtpSettings.SSL, SSL_PORT_HINT);
             }
             if (c instanceof InterruptedIOException) {
-                String hint = settings.port == 465 && !settings.ssl
-                        ? " Port 465 expects TLS from the first byte: set smtp.ssl=true and smtp.starttls=false."
-                        : " Check smtp.timeout.connect / smtp.timeout.read, and the server's health.";
+                String port465 = port465WithoutSsl(settings);
                 return Finding.transientFailure("The server " + settings.server() + " did not answer in time ("
-                        + c.getMessage() + ").", SmtpSettings.TIMEOUT_READ, hint.strip());
+                        + c.getMessage() + ").", SmtpSettings.TIMEOUT_READ, port465 != null ? port465
+                                : "Check smtp.timeout.connect / smtp.timeout.read, and the server's health.");
             }
             if (c instanceof SSLHandshakeException) {
-                return Finding.permanent("The TLS handshake with " + settings.server() + " failed (" + c.getMessage() + ").",
-                        SmtpSettings.TRUSTSTORE_PATH,
-                        "Check that the server supports TLS 1.2 or newer and that its certificate is trusted"
-                                + " (smtp.truststore.path).");
+                return handshakeFailed(c.getMessage(), settings);
             }
             if (c instanceof SocketException) {
                 return Finding.transientFailure("The connection to " + settings.server() + " was lost (" + c.getMessage() + ").",
@@ -223,6 +235,36 @@ final class SmtpFailures {
                 + " encrypted.", SmtpSettings.REQUIRE_TLS,
                 STARTTLS_PORT_HINT + " Never set smtp.requiretls=false for a server on the internet: the login and the mail"
                         + " would travel unencrypted; it is only for a trusted local relay.");
+    }
+
+    /**
+     * smtp.port=465 with smtp.ssl=false: a server there waits for the TLS handshake and never greets
+     * in plain text. The advice, or null when the settings are not so.
+     */
+    static String port465WithoutSsl(SmtpSettings settings) {
+        return settings.port == 465 && !settings.ssl
+                ? "smtp.port is 465 but smtp.ssl is false, and port 465 expects TLS from the first byte: " + FOR_PORT_465
+                        + ", or use port 587 with smtp.starttls=true."
+                : null;
+    }
+
+    /** The server answered STARTTLS with {@code reply}, not 220. */
+    static Finding startTlsRefused(String reply, SmtpSettings settings) {
+        return Finding.permanent("The server " + settings.server() + " offers STARTTLS but refused it: " + reply,
+                SmtpSettings.STARTTLS, CHECK_PORT_HINT);
+    }
+
+    /** The TLS handshake failed for a reason other than trust or host name ({@code detail}). */
+    static Finding handshakeFailed(String detail, SmtpSettings settings) {
+        return Finding.permanent("The TLS handshake with " + settings.server() + " failed (" + detail + ").",
+                SmtpSettings.TRUSTSTORE_PATH, TLS_HINT);
+    }
+
+    /** The peer at smtp.host:smtp.port answered something that is not SMTP ({@code detail}). */
+    static Finding notSmtp(String detail, SmtpSettings settings) {
+        return Finding.permanent("The server at " + settings.server() + " does not answer like an SMTP server (" + detail
+                + ").", SmtpSettings.PORT, settings.ssl ? "Check smtp.host and smtp.port. " + SSL_PORT_HINT
+                        : CHECK_PORT_HINT);
     }
 
     /** oauth.flow=true, but the server's EHLO reply does not offer AUTH XOAUTH2 ({@code mechanisms} null: no AUTH at all). */

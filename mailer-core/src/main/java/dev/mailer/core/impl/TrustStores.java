@@ -68,6 +68,12 @@ final class TrustStores {
         }
     }
 
+    /** What {@code trust} (from {@link #trustManager}) is, in words: the configured truststore or the JVM's. */
+    static String describe(X509TrustManager trust, SmtpSettings settings) {
+        return trust == null ? "the JVM's default truststore (javax.net.ssl.trustStore or the JDK's cacerts)"
+                : "smtp.truststore.path=" + settings.truststorePath + " (" + settings.truststoreType + ")";
+    }
+
     /**
      * The trust manager of the JVM's default truststore ({@code javax.net.ssl.trustStore}, else the
      * JDK's {@code cacerts}): what {@code SSLContext.getDefault()}, and so Angus without

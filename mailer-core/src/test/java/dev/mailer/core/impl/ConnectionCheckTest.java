@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import javax.net.ssl.SSLContext;
-
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,6 +44,7 @@ import dev.mailer.api.oauth.AuthorizationRequest;
 import dev.mailer.api.oauth.DeviceAuthorization;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.core.impl.TlsServerExtension.Mode;
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -55,34 +54,20 @@ import jakarta.mail.internet.MimeMessage;
  */
 class ConnectionCheckTest {
 
-    private static final String PASSWORD = "s3cret-Pa55";
+    private static final String PASSWORD = TlsServerExtension.PASSWORD;
     private static final String TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.test-access-token-4711";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    enum Mode {
-        SMTPS, STARTTLS
-    }
-
-    @TempDir
-    static Path pkiDir;
-
-    private static TestCertificates pki;
+    @RegisterExtension
+    static final TlsServerExtension TLS = new TlsServerExtension();
 
     private GreenMail greenMail;
     private MiniSmtpServer mini;
 
-    @BeforeAll
-    static void createCertificates() throws Exception {
-        pki = TestCertificates.create(pkiDir);
-    }
-
     @AfterEach
-    void stopServers() throws Exception {
+    void stopGreenMail() {
         if (greenMail != null) {
             greenMail.stop();
-        }
-        if (mini != null) {
-            mini.close();
         }
     }
 
@@ -227,6 +212,22 @@ class ConnectionCheckTest {
     }
 
     @Test
+    void port465WithoutSslIsAConfigurationWarningWithTheAdviceSendingGives() throws Exception {
+        Map<String, Object> config = plainConfig(465);
+        config.put("smtp.host", "mailer-check.invalid");
+        DefaultMailService service = new DefaultMailService(config);
+
+        CheckReport report = service.run(null);
+
+        CheckStep configuration = step(report, "configuration");
+        assertEquals(Outcome.WARN, configuration.getOutcome(), report.toString());
+        assertEquals("smtp.port is 465 but smtp.ssl is false, and port 465 expects TLS from the first byte: for port 465 set"
+                + " smtp.ssl=true and smtp.starttls=false, or use port 587 with smtp.starttls=true.", configuration.getFix());
+        MailException timeout = SmtpFailures.fromNetwork(new SocketTimeoutException("Read timed out"), SmtpSettings.from(config));
+        assertEquals(configuration.getFix(), timeout.getDiagnosis().orElseThrow(), "a send that times out there says the same");
+    }
+
+    @Test
     void closedPortFailsConnectWithThePortAndFirewallFix() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -345,8 +346,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void trustedCertificatePassesTlsAndListsTheChainProtocolAndCipher(Mode mode) throws Exception {
-        mini = start(mode, pki.localhostServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().localhostServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -359,7 +360,7 @@ class ConnectionCheckTest {
         assertTrue(tls.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=localhost; issuer CN=mailer-core test CA;"
                 + " not after 20"), tls.getDetails().toString());
         assertTrue(tls.getDetails().get(1).startsWith("certificate 2: subject CN=mailer-core test CA"), tls.getDetails().toString());
-        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + pki.caTruststore() + " (PKCS12)"),
+        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + TLS.pki().caTruststore() + " (PKCS12)"),
                 tls.getDetails().toString());
         assertTrue(step(report, "ehlo").getSummary().contains("over TLS; AUTH PLAIN"), step(report, "ehlo").getSummary());
         assertTrue(step(report, "ehlo").getDetails().contains("SIZE 10485760"), step(report, "ehlo").getDetails().toString());
@@ -372,8 +373,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void untrustedCertificateFailsTlsWithTheTruststoreFixAndListsThePresentedChain(Mode mode) throws Exception {
-        mini = start(mode, pki.selfSignedServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().selfSignedServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run("jane@example.com");
 
@@ -395,8 +396,8 @@ class ConnectionCheckTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostFailsTlsNamingSmtpHost(Mode mode) throws Exception {
-        mini = start(mode, pki.otherHostServer());
-        DefaultMailService service = new DefaultMailService(tlsConfig(mode, pki.caTruststore()));
+        mini = TLS.start(mode, TLS.pki().otherHostServer());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -410,9 +411,9 @@ class ConnectionCheckTest {
 
     @Test
     void refusedSenderFailsSenderWithTheSendAsDiagnosisNamingFromAddress() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer())
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer())
                 .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run("jane@example.com");
 
@@ -428,8 +429,8 @@ class ConnectionCheckTest {
 
     @Test
     void invalidSenderFailsSenderWithTheInvalidSenderDiagnosis() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).mailFromReply("501 5.1.7 Invalid address");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).mailFromReply("501 5.1.7 Invalid address");
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -440,7 +441,7 @@ class ConnectionCheckTest {
 
     @Test
     void oauthServerWithoutXoauth2FailsEhloBeforeAnyTokenIsRequested() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("PLAIN LOGIN");
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("PLAIN LOGIN");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
         service.bindOAuthProvider(provider);
@@ -459,8 +460,8 @@ class ConnectionCheckTest {
 
     @Test
     void passwordWithoutPlainOrLoginOfferedFailsEhlo() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("XOAUTH2");
-        DefaultMailService service = new DefaultMailService(tlsConfig(Mode.STARTTLS, pki.caTruststore()));
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2");
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
 
         CheckReport report = service.run(null);
 
@@ -473,7 +474,7 @@ class ConnectionCheckTest {
 
     @Test
     void oauthPassesOverStarttlsWithTokenDetailsButNeverTheToken() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("LOGIN XOAUTH2");
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("LOGIN XOAUTH2");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
         Instant expiry = Instant.now().plusSeconds(3600);
@@ -499,7 +500,7 @@ class ConnectionCheckTest {
 
     @Test
     void tokenTheServerRefusesFailsAuthWithTheSmtpAuthDiagnosisAfterOneFreshTry() throws Exception {
-        mini = start(Mode.STARTTLS, pki.localhostServer()).authMechanisms("XOAUTH2")
+        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2")
                 .authReply("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
@@ -530,10 +531,6 @@ class ConnectionCheckTest {
         return greenMail.getSmtp().getPort();
     }
 
-    private static MiniSmtpServer start(Mode mode, SSLContext tls) throws Exception {
-        return mode == Mode.SMTPS ? MiniSmtpServer.smtps(tls) : MiniSmtpServer.startTls(tls);
-    }
-
     private static Map<String, Object> plainConfig(int port) {
         Map<String, Object> config = new HashMap<>();
         config.put("smtp.host", "127.0.0.1");
@@ -555,26 +552,8 @@ class ConnectionCheckTest {
         return config;
     }
 
-    private Map<String, Object> tlsConfig(Mode mode, Path truststore) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("smtp.host", "localhost");
-        config.put("smtp.port", mini.port());
-        config.put("smtp.ssl", mode == Mode.SMTPS);
-        config.put("smtp.starttls", mode == Mode.STARTTLS);
-        config.put("smtp.requiretls", true);
-        config.put("smtp.user", "workflow");
-        config.put("smtp.password", PASSWORD);
-        config.put("from.address", "workflow@example.com");
-        config.put("smtp.timeout.connect", 10_000);
-        config.put("smtp.timeout.read", 10_000);
-        config.put("smtp.truststore.path", truststore.toString());
-        config.put("smtp.truststore.type", "PKCS12");
-        config.put("smtp.truststore.password", TestCertificates.PASSWORD);
-        return config;
-    }
-
-    private Map<String, Object> oauthTlsConfig() {
-        Map<String, Object> config = tlsConfig(Mode.STARTTLS, pki.caTruststore());
+    private static Map<String, Object> oauthTlsConfig() {
+        Map<String, Object> config = TLS.config(Mode.STARTTLS, TLS.pki().caTruststore());
         config.remove("smtp.password");
         config.put("smtp.user", "workflow@example.com");
         config.put("oauth.flow", true);

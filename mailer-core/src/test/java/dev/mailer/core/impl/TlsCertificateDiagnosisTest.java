@@ -7,20 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import javax.net.ssl.SSLContext;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.core.impl.TlsServerExtension.Mode;
 
 /**
  * Which certificate problem the client reports, for smtps and STARTTLS, with and without
@@ -32,95 +29,57 @@ class TlsCertificateDiagnosisTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    enum Mode {
-        SMTPS, STARTTLS
-    }
-
-    @TempDir
-    static Path pkiDir;
-
-    private static TestCertificates pki;
+    @RegisterExtension
+    static final TlsServerExtension TLS = new TlsServerExtension();
 
     private MiniSmtpServer server;
-
-    @BeforeAll
-    static void createCertificates() throws Exception {
-        pki = TestCertificates.create(pkiDir);
-    }
-
-    @AfterEach
-    void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostNamesSmtpHostThoughItsCaIsInTheTruststore(Mode mode) throws Exception {
-        server = start(mode, pki.otherHostServer());
-        DefaultMailService mail = service(mode, pki.caTruststore());
-
-        MailException e = sendFails(mail);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), TLS.pki().caTruststore(), null);
 
         assertHostNameMismatch(e);
-        assertRefusedOnFirstConnectionBeforeLogin();
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostNamesSmtpHostWhenTheJvmTrustsItsCa(Mode mode) throws Exception {
-        server = start(mode, pki.otherHostServer());
-        DefaultMailService mail = service(mode, null);
-
-        MailException e = withJvmDefaultTrust(pki.clientTrustingCa(), () -> sendFails(mail));
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), null, TLS.pki().clientTrustingCa());
 
         assertHostNameMismatch(e);
-        assertRefusedOnFirstConnectionBeforeLogin();
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void untrustedCertificateNamesTheTruststoreThoughAConfiguredTruststoreExists(Mode mode) throws Exception {
-        server = start(mode, pki.selfSignedServer());
-        DefaultMailService mail = service(mode, pki.caTruststore());
-
-        MailException e = sendFails(mail);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().selfSignedServer(), TLS.pki().caTruststore(), null);
 
         assertNotTrusted(e);
-        assertRefusedOnFirstConnectionBeforeLogin();
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateFromAPrivateCaNamesTheTruststoreWithoutAConfiguredTruststore(Mode mode) throws Exception {
         // signed for another host too: trust is checked first, and trust is what the user must fix first
-        server = start(mode, pki.otherHostServer());
-        DefaultMailService mail = service(mode, null);
-
-        MailException e = sendFails(mail);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), null, null);
 
         assertNotTrusted(e);
-        assertRefusedOnFirstConnectionBeforeLogin();
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theConfiguredTruststoreReplacesTheJvmsTrustWithoutFallback(Mode mode) throws Exception {
-        server = start(mode, pki.localhostServer());
-        DefaultMailService mail = service(mode, pki.unrelatedTruststore());
-
-        MailException e = withJvmDefaultTrust(pki.clientTrustingCa(), () -> sendFails(mail));
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().localhostServer(), TLS.pki().unrelatedTruststore(), TLS.pki().clientTrustingCa());
 
         assertNotTrusted(e);
-        assertRefusedOnFirstConnectionBeforeLogin();
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateOfTheRightHostFromTheConfiguredCaIsAccepted(Mode mode) throws Exception {
-        server = start(mode, pki.localhostServer());
-        DefaultMailService mail = service(mode, pki.caTruststore());
+        server = TLS.start(mode, TLS.pki().localhostServer());
+        DefaultMailService mail = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
 
         String reply = mail.send(email()).getServerReply();
 
@@ -155,33 +114,19 @@ class TlsCertificateDiagnosisTest {
         assertFalse(server.events().contains("MESSAGE"), server.events().toString());
     }
 
-    private static MiniSmtpServer start(Mode mode, SSLContext tls) throws Exception {
-        return mode == Mode.SMTPS ? MiniSmtpServer.smtps(tls) : MiniSmtpServer.startTls(tls);
-    }
-
-    private DefaultMailService service(Mode mode, Path truststore) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("smtp.host", "localhost");
-        config.put("smtp.port", server.port());
-        config.put("smtp.ssl", mode == Mode.SMTPS);
-        config.put("smtp.starttls", mode == Mode.STARTTLS);
-        config.put("smtp.requiretls", true);
-        config.put("smtp.user", "workflow");
-        config.put("smtp.password", "s3cret-Pa55");
-        config.put("from.address", "workflow@example.com");
-        config.put("smtp.timeout.connect", 10_000);
-        config.put("smtp.timeout.read", 10_000);
-        config.put("smtp.timeout.write", 10_000);
-        if (truststore != null) {
-            config.put("smtp.truststore.path", truststore.toString());
-            config.put("smtp.truststore.type", "PKCS12");
-            config.put("smtp.truststore.password", TestCertificates.PASSWORD);
-        }
-        return new DefaultMailService(config);
-    }
-
-    private static MailException sendFails(DefaultMailService mail) {
-        return assertThrows(MailException.class, () -> mail.send(email()));
+    /**
+     * Sends through a new server with the certificate of {@code serverTls}, trusting {@code truststore}
+     * (null: the JVM's default trust, which is {@code jvmTrust} unless that is null too); asserts that
+     * the send failed at the handshake of its one connection, and returns the failure.
+     */
+    private MailException refusedAtTheHandshake(Mode mode, SSLContext serverTls, Path truststore, SSLContext jvmTrust)
+            throws Exception {
+        server = TLS.start(mode, serverTls);
+        DefaultMailService mail = new DefaultMailService(TLS.config(mode, truststore));
+        Callable<MailException> send = () -> assertThrows(MailException.class, () -> mail.send(email()));
+        MailException e = jvmTrust == null ? send.call() : withJvmDefaultTrust(jvmTrust, send);
+        assertRefusedOnFirstConnectionBeforeLogin();
+        return e;
     }
 
     private static Email email() {
