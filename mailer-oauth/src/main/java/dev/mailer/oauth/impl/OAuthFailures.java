@@ -12,7 +12,9 @@ import dev.mailer.api.MailException;
  * Turns OAuth failures into {@link MailException}s that quote the OAuth {@code error} and
  * {@code error_description} and say what to do, for the errors Microsoft Entra ID and Google are
  * known to return: failures to obtain a token for sending, and failures of the authorization flows
- * that bootstrap a refresh token.
+ * that bootstrap a refresh token. The one source of the module's failure texts: also those of a
+ * {@link TokenEndpointException} (an endpoint refused, cannot be reached, or gave no usable answer),
+ * which the {@link MailException}s quote.
  */
 final class OAuthFailures {
 
