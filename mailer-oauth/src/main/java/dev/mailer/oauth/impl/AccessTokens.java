@@ -125,11 +125,7 @@ final class AccessTokens {
             try {
                 store.put(storeKey, response.refreshToken, RefreshTokenSource.AUTHORIZED, requestedAt);
             } catch (IOException e) {
-                throw MailException.permanentFailure("The refresh token was authorized but cannot be stored in " + store.file()
-                        + " (" + e + "); it is used until a restart only.")
-                        .diagnosis("Make the bundle data area writable for the user running the mailer, then authorize again.")
-                        .cause(e)
-                        .build();
+                throw OAuthFailures.authorizedButNotStored(store.file(), e);
             }
             LOG.info("Stored the authorized refresh token in {}; it is used from now on{}", store.file() == null
                     ? "memory (no persistent data area: until a restart)" : store.file(),

@@ -3,8 +3,6 @@ package dev.mailer.oauth.impl;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,13 +53,11 @@ final class AuthorizationCodeFlow {
     /** @param redirectUri null or empty for the configured authCodeRedirectUrl */
     AuthorizationRequest begin(String redirectUri) throws MailException {
         if (settings.authUrl == null) {
-            throw OAuthFailures.notConfigured(settings, OAuthSettings.AUTH_URL, "the provider's authorization endpoint, e.g."
-                    + " https://login.microsoftonline.com/TENANT/oauth2/v2.0/authorize or https://accounts.google.com/o/oauth2/v2/auth");
+            throw OAuthFailures.authUrlMissing(settings);
         }
         String redirect = redirectUri == null || redirectUri.isBlank() ? settings.redirectUrl : redirectUri.strip();
         if (redirect == null) {
-            throw OAuthFailures.notConfigured(settings, OAuthSettings.REDIRECT_URL, "the redirect URI registered with the provider, e.g."
-                    + " http://localhost:8765/oauth2/callback");
+            throw OAuthFailures.redirectUrlMissing(settings);
         }
         String verifier = PendingRequests.randomBase64Url(VERIFIER_BYTES);
         Instant expiresAt = clock.instant().plus(EXPIRY);
@@ -82,18 +78,11 @@ final class AuthorizationCodeFlow {
             throw OAuthFailures.authorizationError(error, callback.get("error_description"), settings);
         }
         if (request == null) {
-            throw MailException.permanentFailure("This authorization response is unknown or expired: its state matches no"
-                    + " authorization this process started in the last " + EXPIRY.toMinutes() + " minutes; nothing was stored.")
-                    .diagnosis("It was started by another process, is older than " + EXPIRY.toMinutes() + " minutes, or was"
-                            + " already used. Start again: " + OAuthFailures.AUTHORIZE + ", and finish the sign-in within "
-                            + EXPIRY.toMinutes() + " minutes.")
-                    .build();
+            throw OAuthFailures.unknownAuthorizationResponse(EXPIRY);
         }
         String code = callback.get("code");
         if (code == null || code.isBlank()) {
-            throw MailException.permanentFailure("The redirect carried neither a code nor an error; nothing was stored.")
-                    .diagnosis("Pass all query parameters the provider sent to the redirect URI; then authorize again.")
-                    .build();
+            throw OAuthFailures.noCodeInRedirect();
         }
         Instant requestedAt = clock.instant();
         TokenResponse response;
@@ -136,12 +125,7 @@ final class AuthorizationCodeFlow {
 
     /** RFC 7636 4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
     static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.of(verifier.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** What the redirect must match. Immutable; {@link #toString()} hides the verifier. */

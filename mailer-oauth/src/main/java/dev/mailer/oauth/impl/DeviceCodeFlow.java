@@ -53,9 +53,7 @@ final class DeviceCodeFlow {
 
     DeviceAuthorization begin() throws MailException {
         if (settings.deviceAuthUrl == null) {
-            throw OAuthFailures.notConfigured(settings, OAuthSettings.DEVICE_AUTH_URL, "the provider's device authorization"
-                    + " endpoint, e.g. https://login.microsoftonline.com/TENANT/oauth2/v2.0/devicecode or"
-                    + " https://oauth2.googleapis.com/device/code");
+            throw OAuthFailures.deviceAuthUrlMissing(settings);
         }
         Instant requestedAt = clock.instant();
         DeviceCodeResponse response;
@@ -77,11 +75,7 @@ final class DeviceCodeFlow {
         // taken, not read: one caller polls for a device code, and a finished one cannot be completed twice
         Pending request = pending.take(authorization.getId());
         if (request == null) {
-            throw MailException.permanentFailure("This device authorization is unknown or expired: it matches no device"
-                    + " authorization this process started and still waits for; nothing was stored.")
-                    .diagnosis("It was started by another process, expired, or was already completed. Start again: "
-                            + OAuthFailures.AUTHORIZE + ".")
-                    .build();
+            throw OAuthFailures.unknownDeviceAuthorization();
         }
         long interval = request.intervalSeconds;
         while (true) {
@@ -91,21 +85,18 @@ final class DeviceCodeFlow {
             Duration wait = Duration.ofSeconds(interval);
             sleeper.sleep(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry.compareTo(wait) < 0 ? untilExpiry : wait);
             if (Thread.interrupted()) {
-                throw new InterruptedException("device authorization abandoned; nothing was stored");
+                throw OAuthFailures.deviceAuthorizationAbandoned();
             }
             Instant polledAt = clock.instant();
             if (!polledAt.isBefore(request.expiresAt)) {
-                throw MailException.permanentFailure("The code " + request.userCode + " expired at " + request.expiresAt
-                        + " before the sign-in was finished; nothing was stored.")
-                        .diagnosis("Authorize again and enter the new code before it expires: " + OAuthFailures.AUTHORIZE + ".")
-                        .build();
+                throw OAuthFailures.deviceCodeExpired(request.userCode, request.expiresAt);
             }
             try {
                 TokenResponse approved = endpoint.deviceCode(request.deviceCode);
                 // the HTTP request cannot be interrupted: a caller that gave up meanwhile (authorize --timeout)
                 // was told nothing is stored, so the tokens are dropped rather than taken
                 if (Thread.interrupted()) {
-                    throw new InterruptedException("device authorization abandoned; nothing was stored");
+                    throw OAuthFailures.deviceAuthorizationAbandoned();
                 }
                 return tokens.authorized(approved, polledAt);
             } catch (TokenEndpointException e) {

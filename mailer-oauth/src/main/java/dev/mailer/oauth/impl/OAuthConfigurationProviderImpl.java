@@ -192,7 +192,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         AuthorizationCodeFlow codeFlow() throws MailException {
             tokens();
             if (codeFlow == null) {
-                throw nothingToAuthorize();
+                throw OAuthFailures.nothingToAuthorize();
             }
             return codeFlow;
         }
@@ -200,18 +200,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         DeviceCodeFlow deviceFlow() throws MailException {
             tokens();
             if (deviceFlow == null) {
-                throw nothingToAuthorize();
+                throw OAuthFailures.nothingToAuthorize();
             }
             return deviceFlow;
-        }
-
-        private static MailException nothingToAuthorize() {
-            return MailException.permanentFailure("grantType=client_credentials needs no authorization: the application signs"
-                    + " in with its own client secret, not as a mailbox.")
-                    .setting(OAuthSettings.GRANT_TYPE)
-                    .diagnosis("To send as a mailbox with its owner's consent, set grantType=refresh_token (with authUrl or"
-                            + " deviceAuthUrl), then authorize.")
-                    .build();
         }
     }
 }

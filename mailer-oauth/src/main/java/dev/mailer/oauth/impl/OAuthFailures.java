@@ -3,6 +3,8 @@ package dev.mailer.oauth.impl;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 
 import dev.mailer.api.MailException;
 
@@ -10,7 +12,9 @@ import dev.mailer.api.MailException;
  * Turns OAuth failures into {@link MailException}s that quote the OAuth {@code error} and
  * {@code error_description} and say what to do, for the errors Microsoft Entra ID and Google are
  * known to return: failures to obtain a token for sending, and failures of the authorization flows
- * that bootstrap a refresh token.
+ * that bootstrap a refresh token. The one source of the module's failure texts: also those of a
+ * {@link TokenEndpointException} (an endpoint refused, cannot be reached, or gave no usable answer),
+ * which the {@link MailException}s quote.
  */
 final class OAuthFailures {
 
@@ -80,8 +84,83 @@ final class OAuthFailures {
                 .build();
     }
 
+    /** Exchanging the code or polling succeeded, but the refresh token cannot be written to {@code file}. */
+    static MailException authorizedButNotStored(Path file, IOException e) {
+        return MailException.permanentFailure("The refresh token was authorized but cannot be stored in " + file + " (" + e
+                + "); it is used until a restart only.")
+                .diagnosis("Make the bundle data area writable for the user running the mailer, then authorize again.")
+                .cause(e)
+                .build();
+    }
+
+    /** The authorization-code flow cannot start: authUrl is not set or not valid. */
+    static MailException authUrlMissing(OAuthSettings settings) {
+        return notConfigured(settings, OAuthSettings.AUTH_URL, "the provider's authorization endpoint, e.g."
+                + " https://login.microsoftonline.com/TENANT/oauth2/v2.0/authorize or https://accounts.google.com/o/oauth2/v2/auth");
+    }
+
+    /** The authorization-code flow cannot start: neither the caller nor authCodeRedirectUrl gives a redirect URI. */
+    static MailException redirectUrlMissing(OAuthSettings settings) {
+        return notConfigured(settings, OAuthSettings.REDIRECT_URL, "the redirect URI registered with the provider, e.g."
+                + " http://localhost:8765/oauth2/callback");
+    }
+
+    /** The device-code flow cannot start: deviceAuthUrl is not set or not valid. */
+    static MailException deviceAuthUrlMissing(OAuthSettings settings) {
+        return notConfigured(settings, OAuthSettings.DEVICE_AUTH_URL, "the provider's device authorization endpoint, e.g."
+                + " https://login.microsoftonline.com/TENANT/oauth2/v2.0/devicecode or https://oauth2.googleapis.com/device/code");
+    }
+
+    /** The grant is client_credentials, so no flow has a refresh token to bootstrap. */
+    static MailException nothingToAuthorize() {
+        return MailException.permanentFailure("grantType=client_credentials needs no authorization: the application signs"
+                + " in with its own client secret, not as a mailbox.")
+                .setting(OAuthSettings.GRANT_TYPE)
+                .diagnosis("To send as a mailbox with its owner's consent, set grantType=refresh_token (with authUrl or"
+                        + " deviceAuthUrl), then authorize.")
+                .build();
+    }
+
+    /** A redirect whose state matches no pending authorization: replayed, too old, or of another process. */
+    static MailException unknownAuthorizationResponse(Duration expiry) {
+        long minutes = expiry.toMinutes();
+        return MailException.permanentFailure("This authorization response is unknown or expired: its state matches no"
+                + " authorization this process started in the last " + minutes + " minutes; nothing was stored.")
+                .diagnosis("It was started by another process, is older than " + minutes + " minutes, or was already used."
+                        + " Start again: " + AUTHORIZE + ", and finish the sign-in within " + minutes + " minutes.")
+                .build();
+    }
+
+    /** A redirect with a known state but neither {@code code} nor {@code error}. */
+    static MailException noCodeInRedirect() {
+        return MailException.permanentFailure("The redirect carried neither a code nor an error; nothing was stored.")
+                .diagnosis("Pass all query parameters the provider sent to the redirect URI; then authorize again.")
+                .build();
+    }
+
+    /** A device authorization that matches none this process started and still waits for. */
+    static MailException unknownDeviceAuthorization() {
+        return MailException.permanentFailure("This device authorization is unknown or expired: it matches no device"
+                + " authorization this process started and still waits for; nothing was stored.")
+                .diagnosis("It was started by another process, expired, or was already completed. Start again: " + AUTHORIZE + ".")
+                .build();
+    }
+
+    /** The user did not finish the sign-in before the device code expired (found by us, not by the provider). */
+    static MailException deviceCodeExpired(String userCode, Instant expiresAt) {
+        return MailException.permanentFailure("The code " + userCode + " expired at " + expiresAt
+                + " before the sign-in was finished; nothing was stored.")
+                .diagnosis("Authorize again and enter the new code before it expires: " + AUTHORIZE + ".")
+                .build();
+    }
+
+    /** The caller gave up on a device authorization (it was interrupted); whatever comes later is dropped. */
+    static InterruptedException deviceAuthorizationAbandoned() {
+        return new InterruptedException("device authorization abandoned; nothing was stored");
+    }
+
     /** An authorization cannot start because {@code property}, which only authorizing needs, is not set or not valid. */
-    static MailException notConfigured(OAuthSettings settings, String property, String what) {
+    private static MailException notConfigured(OAuthSettings settings, String property, String what) {
         String warning = settings.warningAbout(property);
         return MailException.permanentFailure("Cannot start the authorization: " + (warning != null ? warning : property
                 + " is not set") + ".")
@@ -90,12 +169,67 @@ final class OAuthFailures {
                 .build();
     }
 
+    // The texts of TokenEndpointException: what an endpoint answered, or that it did not. Never a token or a field's value.
+
+    /** The endpoint answered with an OAuth {@code error} (and maybe an {@code error_description}). */
+    static String refused(String endpointName, URI endpoint, String requestName, String error, String description) {
+        return "The " + endpointName + " " + endpoint + " refused " + requestName + ": " + error
+                + (description == null ? "" : " (" + description + ")");
+    }
+
+    /** No answer: the connection failed, timed out or broke off. */
+    static String unreachable(String endpointName, URI endpoint, Throwable cause) {
+        return "The " + endpointName + " " + endpoint + " cannot be reached: " + cause.getClass().getSimpleName() + ": "
+                + cause.getMessage();
+    }
+
     /**
      * The text of a {@link TokenEndpointException} for an answer that is no usable response: not
      * JSON, or {@code problem} (a field missing or of the wrong type; never a field's value).
      */
     static String invalidResponse(String endpointName, URI endpoint, String problem) {
         return "The " + endpointName + " " + endpoint + " gave no usable answer: " + problem;
+    }
+
+    /** A problem of an answer: a required field is absent or blank. */
+    static String missing(String field) {
+        return "no " + field;
+    }
+
+    /** A problem of an answer: a field that must be a string is not one. */
+    static String notAString(String field) {
+        return field + " is not a string";
+    }
+
+    /** A problem of an answer: expires_in is neither a number nor a string holding one. */
+    static String notSeconds(String field) {
+        return field + " is not a number of seconds";
+    }
+
+    /** A problem of an answer: the device authorization has no verification URI. */
+    static String noVerificationUri() {
+        return missing("verification_uri") + ", so there is nowhere to send the user";
+    }
+
+    /** A problem of an answer: the body is not a JSON object (a sign-in page, a proxy's error page, an array). */
+    static String notAJsonObject() {
+        return "the response body is not a JSON object";
+    }
+
+    /** A problem of an answer: it is empty or not JSON at all; the HTTP status says what happened instead. */
+    static String notJson(int status, String contentType) {
+        return "HTTP " + status + " with " + (contentType == null ? "no content type" : contentType)
+                + " instead of a JSON token response";
+    }
+
+    /** A problem of an answer: Oltu could not make sense of it; its message may quote the body, so only the type is named. */
+    static String unreadable(RuntimeException e) {
+        return "the answer could not be read (" + e.getClass().getSimpleName() + ")";
+    }
+
+    /** Why an answer was not read to its end: a token endpoint's answers are small. */
+    static String tooLarge(int maxBytes) {
+        return "the response is larger than " + maxBytes + " bytes";
     }
 
     private static MailException.Builder start(boolean transientFailure, String summary) {
@@ -179,7 +313,7 @@ final class OAuthFailures {
             case "authorization_declined": // Microsoft's name for it in the device-code flow
                 return b.diagnosis("The sign-in was declined (by the user, or by a policy of the organization). Authorize again and"
                         + " approve the request, signed in as the mailbox: " + AUTHORIZE + ".").build();
-            case TokenEndpoint.INVALID_RESPONSE:
+            case JsonResponse.INVALID_RESPONSE:
                 return b.setting(endpointSetting)
                         .diagnosis("Check that " + endpointSetting + " is the provider's token endpoint (not its sign-in page"
                                 + " or a proxy's error page); if it is, the provider answered outside the OAuth2 standard:"

@@ -3,17 +3,9 @@ package dev.mailer.oauth.impl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Properties;
@@ -34,8 +26,8 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * token endpoint and configured refresh token), and only returned for that key: a newly configured
  * refresh token wins over it, and another app registration never gets it. The file is readable by
  * its owner only, read again on every {@link #get} (another process may have rotated the token),
- * written to disk before it atomically replaces the old one, so that a crash or a power loss
- * leaves the old or the new token, never half of one or none.
+ * and replaced as a {@link DurableFile}, so that a crash or a power loss leaves the old or the new
+ * token, never half of one or none.
  *
  * <p>Thread-safe. One instance per file in this JVM ({@link RefreshTokenStores}), shared by every
  * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
@@ -50,16 +42,8 @@ final class RefreshTokenStore {
     private static final String SAVED = "saved";
     private static final String REFRESH_TOKEN = "refresh_token";
 
-    /** Forces what was written to a file or directory onto the storage device. A seam for tests. */
-    @FunctionalInterface
-    interface Sync {
-        Sync DISK = (channel, path) -> channel.force(true);
-
-        void force(FileChannel channel, Path path) throws IOException;
-    }
-
     private final Path file;
-    private final Sync sync;
+    private final DurableFile durable;
     private final ReentrantLock renewal = new ReentrantLock();
 
     // guarded by this: the token last read or written, and whether it is newer than the file (a write failed)
@@ -68,12 +52,12 @@ final class RefreshTokenStore {
 
     /** @param file where to keep the token; null keeps it in memory only (no persistent storage available) */
     RefreshTokenStore(Path file) {
-        this(file, Sync.DISK);
+        this(file, DurableFile.Sync.DISK);
     }
 
-    RefreshTokenStore(Path file, Sync sync) {
+    RefreshTokenStore(Path file, DurableFile.Sync sync) {
         this.file = file;
-        this.sync = sync;
+        this.durable = file == null ? null : new DurableFile(file, sync);
     }
 
     /**
@@ -175,42 +159,13 @@ final class RefreshTokenStore {
     }
 
     private void write(Stored entry) throws IOException {
-        Path directory = file.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        try {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(temp); // not a POSIX file system: the data area's own permissions apply
-        }
         Properties properties = new Properties();
         properties.setProperty(KEY, entry.key);
         properties.setProperty(SOURCE, entry.source.name());
         properties.setProperty(SAVED, entry.savedAt.toString());
         properties.setProperty(REFRESH_TOKEN, entry.token);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            properties.store(Channels.newOutputStream(channel), "OAuth2 refresh token of the mailer (" + entry.source
-                    + "). Secret: do not share or copy.");
-            // on disk before the rename: else a power loss may leave the new name on an empty file
-            sync.force(channel, temp);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory(directory);
-    }
-
-    /** Makes the rename durable; some platforms (Windows) cannot open or force a directory, and their file systems need not. */
-    private void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            sync.force(channel, directory);
-        } catch (IOException e) {
-            LOG.debug("Cannot force the directory {} to disk ({}); the new refresh token is there once the system writes it",
-                    directory, e.toString());
-        }
+        durable.replace(out -> properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source
+                + "). Secret: do not share or copy."));
     }
 
     /** Only a successor or an authorized token is ever stored; anything else read back is taken as a successor. */
@@ -227,12 +182,7 @@ final class RefreshTokenStore {
     }
 
     private static String sha256(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return String.format("%064x", new BigInteger(1, digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return String.format("%064x", new BigInteger(1, Sha256.of(value.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A stored refresh token with where it came from. Immutable; {@link #toString()} hides the token. */

@@ -48,7 +48,7 @@ final class TokenResponse {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expires_in is not a number of seconds");
+            throw new IllegalArgumentException(OAuthFailures.notSeconds("expires_in"));
         }
         seconds = seconds.setScale(0, RoundingMode.FLOOR);
         if (seconds.signum() <= 0) {

@@ -1,6 +1,8 @@
 package dev.mailer.oauth.impl;
 
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.TOKEN_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.TOKEN_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.error;
+import static dev.mailer.oauth.impl.OAuthTestServer.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,8 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.MailException;
@@ -33,19 +35,18 @@ import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
 import dev.mailer.commons.testing.MutableClock;
 
-/** Token lifecycle against a real OAuth2 server over HTTP; time is a test clock. */
+/**
+ * Token lifecycle against a real OAuth2 server over HTTP, and against scripted answers where a
+ * test needs answers that server does not give; time is a test clock.
+ */
 class AccessTokensTest {
 
-    private final OAuthTestServer server = new OAuthTestServer(true);
+    @RegisterExtension
+    final OAuthTestServer server = new OAuthTestServer();
     private final MutableClock clock = new MutableClock();
 
     @TempDir
     Path data;
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     private AccessTokens tokens(OAuthSettings settings) {
         return new AccessTokens(settings, new TokenEndpoint(settings), new RefreshTokenStore(data.resolve("rt.properties")), clock);
@@ -245,125 +246,109 @@ class AccessTokensTest {
 
     @Test
     void invalidClientWithStatus401QuotesTheServersDescription() throws Exception {
-        // Entra ID's answer to a wrong client secret, replayed by a plain HTTP server
-        try (okhttp3.mockwebserver.MockWebServer entra = new okhttp3.mockwebserver.MockWebServer()) {
-            entra.enqueue(new okhttp3.mockwebserver.MockResponse().setResponseCode(401)
-                    .setHeader("Content-Type", "application/json;charset=UTF-8")
-                    .setBody("{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided.\"}"));
-            entra.start(InetAddress.getLoopbackAddress(), 0);
-            Map<String, Object> config = server.config("client_credentials");
-            config.put("tokenUrl", entra.url("/contoso/oauth2/v2.0/token").toString());
-            AccessTokens tokens = tokens(OAuthSettings.from(config));
+        // Entra ID's answer to a wrong client secret
+        server.then(TOKEN_PATH, 401, error("invalid_client", "AADSTS7000215: Invalid client secret provided."));
+        AccessTokens tokens = clientCredentials();
 
-            MailException e = assertThrows(MailException.class, tokens::get);
+        MailException e = assertThrows(MailException.class, tokens::get);
 
         assertFalse(e.isTransient());
         assertEquals("clientSecret", e.getSetting().orElseThrow());
-            assertTrue(e.getMessage().contains("invalid_client (AADSTS7000215: Invalid client secret provided.)"), e.getMessage());
-            assertFalse(e.getMessage().contains("client-s3cret"), e.getMessage());
-        }
+        assertTrue(e.getMessage().contains("invalid_client (AADSTS7000215: Invalid client secret provided.)"), e.getMessage());
+        assertFalse(e.getMessage().contains("client-s3cret"), e.getMessage());
     }
 
-    private AccessTokens clientCredentials(ScriptedOAuthServer scripted) throws Exception {
-        Map<String, Object> config = scripted.config();
+    /** The client_credentials grant against the scripted token endpoint. */
+    private AccessTokens clientCredentials() throws Exception {
+        Map<String, Object> config = server.scriptedConfig();
         config.put("grantType", "client_credentials");
         config.put("clientSecret", "client-s3cret");
         return tokens(OAuthSettings.from(config));
     }
 
-    private static String token(String accessToken, long expiresIn) {
-        return "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}";
-    }
-
     @Test
     void failedRenewalKeepsUsingTheValidTokenThenBacksOff() throws Exception {
-        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
-            // the endpoint answers once, then is down for maintenance
-            scripted.then(TOKEN_PATH, 200, token("access-1", 600))
-                    .then(TOKEN_PATH, 503, ScriptedOAuthServer.error("temporarily_unavailable", "maintenance"));
-            AccessTokens tokens = clientCredentials(scripted);
-            assertEquals("access-1", tokens.get());
+        // the endpoint answers once, then is down for maintenance
+        server.then(TOKEN_PATH, 200, token("access-1", 600))
+                .then(TOKEN_PATH, 503, error("temporarily_unavailable", "maintenance"));
+        AccessTokens tokens = clientCredentials();
+        assertEquals("access-1", tokens.get());
 
-            clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
-            assertEquals("access-1", tokens.get());
-            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "one renewal attempt");
-            assertEquals("access-1", tokens.get());
-            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "within the back-off (1 s) no new request is made");
+        clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
+        assertEquals("access-1", tokens.get());
+        assertEquals(2, server.requests(TOKEN_PATH).size(), "one renewal attempt");
+        assertEquals("access-1", tokens.get());
+        assertEquals(2, server.requests(TOKEN_PATH).size(), "within the back-off (1 s) no new request is made");
 
-            clock.advance(Duration.ofSeconds(1));
-            assertEquals("access-1", tokens.get());
-            assertEquals(3, scripted.requests(TOKEN_PATH).size(), "after the back-off the renewal is tried again");
-            clock.advance(Duration.ofSeconds(1));
-            assertEquals("access-1", tokens.get());
-            assertEquals(3, scripted.requests(TOKEN_PATH).size(), "the back-off doubled to 2 s");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("access-1", tokens.get());
+        assertEquals(3, server.requests(TOKEN_PATH).size(), "after the back-off the renewal is tried again");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("access-1", tokens.get());
+        assertEquals(3, server.requests(TOKEN_PATH).size(), "the back-off doubled to 2 s");
 
-            clock.advance(Duration.ofSeconds(300)); // expired
-            MailException e = assertThrows(MailException.class, tokens::get);
-            assertTrue(e.isTransient());
-            assertTrue(e.getMessage().contains("temporarily_unavailable (maintenance)"), e.getMessage());
-            assertEquals("tokenUrl", e.getSetting().orElseThrow());
-            assertEquals(4, scripted.requests(TOKEN_PATH).size());
-        }
+        clock.advance(Duration.ofSeconds(300)); // expired
+        MailException e = assertThrows(MailException.class, tokens::get);
+        assertTrue(e.isTransient());
+        assertTrue(e.getMessage().contains("temporarily_unavailable (maintenance)"), e.getMessage());
+        assertEquals("tokenUrl", e.getSetting().orElseThrow());
+        assertEquals(4, server.requests(TOKEN_PATH).size());
     }
 
     @Test
     void whileOneCallerRenewsADueButValidTokenTheOthersGetTheCurrentOneWithoutWaiting() throws Exception {
-        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
-            scripted.then(TOKEN_PATH, 200, token("access-1", 600)).then(TOKEN_PATH, 200, token("access-2", 600));
-            AccessTokens tokens = clientCredentials(scripted);
-            assertEquals("access-1", tokens.get());
-            clock.advance(Duration.ofSeconds(400)); // inside the 300 s renewal window, valid for 200 s more
+        server.then(TOKEN_PATH, 200, token("access-1", 600)).then(TOKEN_PATH, 200, token("access-2", 600));
+        AccessTokens tokens = clientCredentials();
+        assertEquals("access-1", tokens.get());
+        clock.advance(Duration.ofSeconds(400)); // inside the 300 s renewal window, valid for 200 s more
 
-            CountDownLatch release = new CountDownLatch(1);
-            scripted.beforeEachAnswer(() -> {
-                try {
-                    release.await(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+        CountDownLatch release = new CountDownLatch(1);
+        server.beforeEachAnswer(() -> {
             try {
-                Waiting.Caller<String> renewing = new Waiting.Caller<>("renewing sender", tokens::get);
-                assertTrue(scripted.awaitRequests(TOKEN_PATH, 2, Waiting.DEADLINE), "the renewal reached the server");
-                Waiting.Caller<String> other = new Waiting.Caller<>("other sender", tokens::get);
-
-                assertEquals("access-1", other.get(10, TimeUnit.SECONDS), "the current token, while the renewal is held");
-                assertEquals(1, release.getCount(), "the renewal was still held");
-                release.countDown();
-                assertEquals("access-2", renewing.get(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
-            } finally {
-                release.countDown();
+                release.await(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            assertEquals("access-2", tokens.get());
-            assertEquals(2, scripted.requests(TOKEN_PATH).size(), "one renewal");
+        });
+        try {
+            Waiting.Caller<String> renewing = new Waiting.Caller<>("renewing sender", tokens::get);
+            assertTrue(server.awaitRequests(TOKEN_PATH, 2, Waiting.DEADLINE), "the renewal reached the server");
+            Waiting.Caller<String> other = new Waiting.Caller<>("other sender", tokens::get);
+
+            assertEquals("access-1", other.get(10, TimeUnit.SECONDS), "the current token, while the renewal is held");
+            assertEquals(1, release.getCount(), "the renewal was still held");
+            release.countDown();
+            assertEquals("access-2", renewing.get(Waiting.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            release.countDown();
         }
+        assertEquals("access-2", tokens.get());
+        assertEquals(2, server.requests(TOKEN_PATH).size(), "one renewal");
     }
 
     @Test
     void aRotatedRefreshTokenIsKeptWhateverTheRestOfTheAnswerHolds() throws Exception {
-        try (ScriptedOAuthServer scripted = new ScriptedOAuthServer()) {
-            scripted.then(TOKEN_PATH, 200, "{\"access_token\":\"access-1\",\"expires_in\":3599.0,\"refresh_token\":\"refresh-1\"}")
-                    .then(TOKEN_PATH, 200, "{\"refresh_token\":\"refresh-2\",\"expires_in\":3600}")
-                    .then(TOKEN_PATH, 200, "{\"access_token\":\"access-3\",\"expires_in\":\"3600\",\"refresh_token\":\"refresh-3\"}");
-            Map<String, Object> config = scripted.config();
-            config.put("refreshToken", "refresh-0");
-            OAuthSettings settings = OAuthSettings.from(config);
-            AccessTokens tokens = tokens(settings);
+        server.then(TOKEN_PATH, 200, "{\"access_token\":\"access-1\",\"expires_in\":3599.0,\"refresh_token\":\"refresh-1\"}")
+                .then(TOKEN_PATH, 200, "{\"refresh_token\":\"refresh-2\",\"expires_in\":3600}")
+                .then(TOKEN_PATH, 200, "{\"access_token\":\"access-3\",\"expires_in\":\"3600\",\"refresh_token\":\"refresh-3\"}");
+        Map<String, Object> config = server.scriptedConfig();
+        config.put("refreshToken", "refresh-0");
+        OAuthSettings settings = OAuthSettings.from(config);
+        AccessTokens tokens = tokens(settings);
 
-            assertEquals("access-1", tokens.get(), "a decimal expires_in is read");
-            assertEquals(clock.instant().plusSeconds(3599), tokens.status().getExpiresAt().orElseThrow());
+        assertEquals("access-1", tokens.get(), "a decimal expires_in is read");
+        assertEquals(clock.instant().plusSeconds(3599), tokens.status().getExpiresAt().orElseThrow());
 
-            clock.advance(Duration.ofSeconds(3600));
-            MailException e = assertThrows(MailException.class, tokens::get, "an answer without access_token");
-            assertEquals("tokenUrl", e.getSetting().orElseThrow());
-            assertTrue(e.getMessage().contains("gave no usable answer: no access_token"), e.getMessage());
+        clock.advance(Duration.ofSeconds(3600));
+        MailException e = assertThrows(MailException.class, tokens::get, "an answer without access_token");
+        assertEquals("tokenUrl", e.getSetting().orElseThrow());
+        assertTrue(e.getMessage().contains("gave no usable answer: no access_token"), e.getMessage());
 
-            clock.advance(Duration.ofSeconds(1)); // the back-off
-            assertEquals("access-3", tokens.get());
-            assertEquals(List.of("refresh-0", "refresh-1", "refresh-2"), scripted.refreshTokensReceived(),
-                    "the successor in the unusable answer was kept and sent next");
-            assertEquals("refresh-3", new RefreshTokenStore(data.resolve("rt.properties")).get(RefreshTokenStore.keyOf(settings)).token);
-        }
+        clock.advance(Duration.ofSeconds(1)); // the back-off
+        assertEquals("access-3", tokens.get());
+        assertEquals(List.of("refresh-0", "refresh-1", "refresh-2"), server.refreshTokensReceived(),
+                "the successor in the unusable answer was kept and sent next");
+        assertEquals("refresh-3", new RefreshTokenStore(data.resolve("rt.properties")).get(RefreshTokenStore.keyOf(settings)).token);
     }
 
     @Test

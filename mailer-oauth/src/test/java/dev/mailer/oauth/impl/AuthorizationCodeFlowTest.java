@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.MailException;
@@ -35,16 +35,12 @@ import dev.mailer.commons.testing.MutableClock;
  */
 class AuthorizationCodeFlowTest {
 
-    private final OAuthTestServer server = new OAuthTestServer(true);
+    @RegisterExtension
+    final OAuthTestServer server = new OAuthTestServer();
     private final MutableClock clock = new MutableClock();
 
     @TempDir
     Path data;
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     /**
      * The refresh_token grant without a refresh token, ready to authorize; an extra query on authUrl
@@ -307,24 +303,21 @@ class AuthorizationCodeFlowTest {
 
     @Test
     void providerThatIssuesNoRefreshTokenIsExplainedAndNothingIsStored() throws Exception {
-        try (ScriptedOAuthServer provider = new ScriptedOAuthServer()) {
-            provider.then(ScriptedOAuthServer.TOKEN_PATH, 200,
-                    "{\"access_token\":\"access-only\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
-            Map<String, Object> config = provider.config();
-            config.put("authUrl", "https://accounts.google.com/o/oauth2/v2/auth");
-            config.put("authCodeRedirectUrl", OAuthTestServer.REDIRECT);
-            OAuthTokenManager manager = provider(config);
-            String state = manager.beginAuthorization(null).getState();
+        server.then(OAuthTestServer.TOKEN_PATH, 200, OAuthTestServer.token("access-only", 3600));
+        Map<String, Object> config = server.scriptedConfig();
+        config.put("authUrl", "https://accounts.google.com/o/oauth2/v2/auth");
+        config.put("authCodeRedirectUrl", OAuthTestServer.REDIRECT);
+        OAuthTokenManager manager = provider(config);
+        String state = manager.beginAuthorization(null).getState();
 
-            MailException e = assertThrows(MailException.class,
-                    () -> manager.completeAuthorization(Map.of("state", state, "code", "a-code")));
+        MailException e = assertThrows(MailException.class,
+                () -> manager.completeAuthorization(Map.of("state", state, "code", "a-code")));
 
-            assertTrue(e.getMessage().startsWith("The provider issued no refresh token"), e.getMessage());
-            assertTrue(e.getMessage().contains("offline_access"), e.getMessage());
-            assertTrue(e.getMessage().contains("access_type=offline&prompt=consent"), e.getMessage());
-            assertFalse(Files.exists(data.resolve(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE)));
-            assertEquals(RefreshTokenSource.NONE, manager.getStatus().getRefreshTokenSource());
-        }
+        assertTrue(e.getMessage().startsWith("The provider issued no refresh token"), e.getMessage());
+        assertTrue(e.getMessage().contains("offline_access"), e.getMessage());
+        assertTrue(e.getMessage().contains("access_type=offline&prompt=consent"), e.getMessage());
+        assertFalse(Files.exists(data.resolve(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE)));
+        assertEquals(RefreshTokenSource.NONE, manager.getStatus().getRefreshTokenSource());
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.mailer.oauth.impl;
 
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.DEVICE_PATH;
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.TOKEN_PATH;
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.error;
+import static dev.mailer.oauth.impl.OAuthTestServer.DEVICE_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.TOKEN_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,9 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.MailException;
@@ -45,20 +44,11 @@ class DeviceCodeFlowTest {
 
     private final MutableClock clock = new MutableClock();
     private final List<Duration> waits = new ArrayList<>();
-    private ScriptedOAuthServer server;
+    @RegisterExtension
+    final OAuthTestServer server = new OAuthTestServer();
 
     @TempDir
     Path data;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new ScriptedOAuthServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private OAuthConfigurationProviderImpl provider(Map<String, Object> config) {
         return new OAuthConfigurationProviderImpl(data.toFile(), config, clock, duration -> {
@@ -77,7 +67,7 @@ class DeviceCodeFlowTest {
                 .then(TOKEN_PATH, 400, PENDING)
                 .then(TOKEN_PATH, 400, error("slow_down", null))
                 .then(TOKEN_PATH, 200, TOKENS);
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         Instant started = clock.instant();
 
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
@@ -112,7 +102,7 @@ class DeviceCodeFlowTest {
 
         assertEquals("access-s3cret", provider.getAccessToken());
         assertEquals(3, server.requests(TOKEN_PATH).size(), "the approved token is used without another request");
-        assertEquals(RefreshTokenSource.AUTHORIZED, provider(server.config()).getStatus().getRefreshTokenSource(),
+        assertEquals(RefreshTokenSource.AUTHORIZED, provider(server.scriptedConfig()).getStatus().getRefreshTokenSource(),
                 "after a restart the authorized refresh token is used");
 
         for (String text : List.of(authorization.toString(), status.toString())) {
@@ -125,7 +115,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 200, "{\"device_code\":\"device-s3cret\",\"user_code\":\"GQVQ-JKEC\","
                 + "\"verification_url\":\"https://www.google.com/device\",\"expires_in\":1800,\"interval\":5}")
                 .then(TOKEN_PATH, 200, TOKENS);
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.put("clientSecret", "client-s3cret");
         OAuthConfigurationProviderImpl provider = provider(config);
 
@@ -144,7 +134,7 @@ class DeviceCodeFlowTest {
     void missingIntervalMeansFiveSeconds() throws Exception {
         server.then(DEVICE_PATH, 200, "{\"device_code\":\"d\",\"user_code\":\"U\",\"verification_uri\":\"https://x.example/\","
                 + "\"expires_in\":600}");
-        assertEquals(5, provider(server.config()).beginDeviceAuthorization().getIntervalSeconds());
+        assertEquals(5, provider(server.scriptedConfig()).beginDeviceAuthorization().getIntervalSeconds());
     }
 
     @Test
@@ -152,7 +142,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE)
                 .then(TOKEN_PATH, 400, PENDING)
                 .then(TOKEN_PATH, 400, error("access_denied", "AADSTS70000: The user denied the authorization request."));
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
 
         MailException e = assertThrows(MailException.class, () -> provider.completeDeviceAuthorization(authorization));
@@ -172,7 +162,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE)
                 .then(TOKEN_PATH, 400, error("expired_token", "AADSTS70020: The provided value for the input parameter"
                         + " 'device_code' is not valid. This device code has expired."));
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
 
         MailException e = assertThrows(MailException.class, () -> provider.completeDeviceAuthorization(authorization));
@@ -187,7 +177,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 200, "{\"device_code\":\"device-s3cret\",\"user_code\":\"ABCD-EFGH\","
                 + "\"verification_uri\":\"https://microsoft.com/devicelogin\",\"expires_in\":3,\"interval\":1}")
                 .then(TOKEN_PATH, 400, PENDING);
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
 
         MailException e = assertThrows(MailException.class, () -> provider.completeDeviceAuthorization(authorization));
@@ -205,7 +195,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE)
                 .then(TOKEN_PATH, 503, error("temporarily_unavailable", null))
                 .then(TOKEN_PATH, 200, TOKENS);
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
 
         TokenStatus status = provider.completeDeviceAuthorization(provider.beginDeviceAuthorization());
 
@@ -216,7 +206,7 @@ class DeviceCodeFlowTest {
     @Test
     void interruptionPropagatesAndStoresNothing() throws Exception {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE).then(TOKEN_PATH, 200, TOKENS);
-        OAuthConfigurationProviderImpl provider = new OAuthConfigurationProviderImpl(data.toFile(), server.config(), clock,
+        OAuthConfigurationProviderImpl provider = new OAuthConfigurationProviderImpl(data.toFile(), server.scriptedConfig(), clock,
                 duration -> {
                     throw new InterruptedException("stopped by the operator");
                 });
@@ -233,7 +223,7 @@ class DeviceCodeFlowTest {
     @Test
     void interruptionDuringTheApprovingPollStoresNothing() throws Exception {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE).then(TOKEN_PATH, 200, TOKENS);
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
         Thread poller = Thread.currentThread();
         server.beforeEachAnswer(poller::interrupt);
@@ -249,7 +239,7 @@ class DeviceCodeFlowTest {
     @Test
     void anUnknownOrFinishedDeviceAuthorizationIsRefused() throws Exception {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE).then(TOKEN_PATH, 200, TOKENS);
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
         DeviceAuthorization authorization = provider.beginDeviceAuthorization();
         provider.completeDeviceAuthorization(authorization);
 
@@ -265,7 +255,7 @@ class DeviceCodeFlowTest {
 
     @Test
     void missingDeviceAuthUrlIsNamed() {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.remove("deviceAuthUrl");
         MailException e = assertThrows(MailException.class, () -> provider(config).beginDeviceAuthorization());
         assertEquals("deviceAuthUrl", e.getSetting().orElseThrow());
@@ -275,7 +265,7 @@ class DeviceCodeFlowTest {
 
     @Test
     void plainHttpDeviceAuthUrlIsOnlyAWarningUntilItIsUsed() throws Exception {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.put("deviceAuthUrl", "http://login.example.com/devicecode");
         OAuthConfigurationProviderImpl provider = provider(config);
         assertTrue(provider.getStatus().getLastError().isEmpty(), "the provider is usable for sending");
@@ -290,7 +280,7 @@ class DeviceCodeFlowTest {
         server.then(DEVICE_PATH, 401, error("invalid_client", "AADSTS7000218: The request body must contain the following"
                 + " parameter: 'client_assertion' or 'client_secret'."));
 
-        MailException e = assertThrows(MailException.class, () -> provider(server.config()).beginDeviceAuthorization());
+        MailException e = assertThrows(MailException.class, () -> provider(server.scriptedConfig()).beginDeviceAuthorization());
 
         assertFalse(e.isTransient());
         assertEquals("clientSecret", e.getSetting().orElseThrow());
@@ -301,7 +291,7 @@ class DeviceCodeFlowTest {
 
     @Test
     void unreachableDeviceEndpointNamesDeviceAuthUrl() throws Exception {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         server.close();
         MailException e = assertThrows(MailException.class, () -> provider(config).beginDeviceAuthorization());
         assertTrue(e.isTransient());
@@ -313,7 +303,7 @@ class DeviceCodeFlowTest {
     void approvalWithoutRefreshTokenIsExplained() throws Exception {
         server.then(DEVICE_PATH, 200, MICROSOFT_DEVICE_CODE)
                 .then(TOKEN_PATH, 200, "{\"token_type\":\"Bearer\",\"access_token\":\"a\",\"expires_in\":3600}");
-        OAuthConfigurationProviderImpl provider = provider(server.config());
+        OAuthConfigurationProviderImpl provider = provider(server.scriptedConfig());
 
         MailException e = assertThrows(MailException.class,
                 () -> provider.completeDeviceAuthorization(provider.beginDeviceAuthorization()));
@@ -325,7 +315,7 @@ class DeviceCodeFlowTest {
 
     @Test
     void clientCredentialsHaveNothingToAuthorize() {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.put("grantType", "client_credentials");
         config.put("clientSecret", "client-s3cret");
         MailException e = assertThrows(MailException.class, () -> provider(config).beginDeviceAuthorization());

@@ -1,6 +1,6 @@
 package dev.mailer.oauth.impl;
 
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.TOKEN_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.TOKEN_PATH;
 import static dev.mailer.oauth.impl.Waiting.DEADLINE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
@@ -30,24 +30,19 @@ class RefreshTokenReuseTest {
 
     private final MutableClock clock = new MutableClock();
     private final CountDownLatch release = new CountDownLatch(1);
-    private ScriptedOAuthServer server;
+    @RegisterExtension
+    final OAuthTestServer server = new OAuthTestServer().rotatingRefreshTokens("refresh-0", 3600);
 
     @TempDir
     Path data;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = new ScriptedOAuthServer().rotatingRefreshTokens("refresh-0", 3600);
-    }
-
     @AfterEach
-    void stop() {
-        release.countDown();
-        server.close();
+    void release() {
+        release.countDown(); // before the server stops: a held answer would delay that
     }
 
     private Map<String, Object> config() {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.put("refreshToken", "refresh-0");
         return config;
     }

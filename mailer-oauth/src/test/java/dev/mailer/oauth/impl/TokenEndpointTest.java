@@ -1,6 +1,6 @@
 package dev.mailer.oauth.impl;
 
-import static dev.mailer.oauth.impl.ScriptedOAuthServer.TOKEN_PATH;
+import static dev.mailer.oauth.impl.OAuthTestServer.TOKEN_PATH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,21 +23,12 @@ import dev.mailer.api.MailException;
  */
 class TokenEndpointTest {
 
-    private ScriptedOAuthServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new ScriptedOAuthServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final OAuthTestServer server = new OAuthTestServer();
 
     @Test
     void aJsonErrorWithStatus429IsTransientWhateverItsErrorCode() throws Exception {
-        server.then(TOKEN_PATH, 429, ScriptedOAuthServer.error("throttled", "Too many requests"));
+        server.then(TOKEN_PATH, 429, OAuthTestServer.error("throttled", "Too many requests"));
 
         TokenEndpointException e = assertThrows(TokenEndpointException.class, () -> endpoint().clientCredentials());
 
@@ -49,7 +39,7 @@ class TokenEndpointTest {
 
     @Test
     void aJsonErrorWithStatus400KeepsItsStatusAndIsPermanent() throws Exception {
-        server.then(TOKEN_PATH, 400, ScriptedOAuthServer.error("invalid_scope", null));
+        server.then(TOKEN_PATH, 400, OAuthTestServer.error("invalid_scope", null));
 
         TokenEndpointException e = assertThrows(TokenEndpointException.class, () -> endpoint().clientCredentials());
 
@@ -107,9 +97,9 @@ class TokenEndpointTest {
 
     @Test
     void aMalformedAnswerFromRefreshUrlNamesRefreshUrl() throws Exception {
-        server.then(ScriptedOAuthServer.REFRESH_PATH, 200, "{\"access_token\":\"access-s3cret\",\"expires_in\":[3600]}");
-        Map<String, Object> config = server.config();
-        config.put("refreshUrl", server.url(ScriptedOAuthServer.REFRESH_PATH));
+        server.then(OAuthTestServer.REFRESH_PATH, 200, "{\"access_token\":\"access-s3cret\",\"expires_in\":[3600]}");
+        Map<String, Object> config = server.scriptedConfig();
+        config.put("refreshUrl", server.url(OAuthTestServer.REFRESH_PATH));
         OAuthSettings settings = OAuthSettings.from(config);
 
         TokenEndpointException refused = assertThrows(TokenEndpointException.class,
@@ -117,7 +107,7 @@ class TokenEndpointTest {
         MailException e = OAuthFailures.toMailException(refused, settings);
 
         assertEquals("refreshUrl", e.getSetting().orElseThrow());
-        assertTrue(e.getMessage().contains(server.url(ScriptedOAuthServer.REFRESH_PATH) + " gave no usable answer: expires_in"),
+        assertTrue(e.getMessage().contains(server.url(OAuthTestServer.REFRESH_PATH) + " gave no usable answer: expires_in"),
                 e.getMessage());
     }
 
@@ -142,7 +132,7 @@ class TokenEndpointTest {
     }
 
     private OAuthSettings settings() throws Exception {
-        Map<String, Object> config = server.config();
+        Map<String, Object> config = server.scriptedConfig();
         config.put("grantType", "client_credentials");
         config.put("clientSecret", "client-s3cret");
         return OAuthSettings.from(config);

@@ -46,11 +46,11 @@ final class Waiting {
      * Waits until {@code caller} waits for a lock in {@link AccessTokens}, or the server received
      * {@code requests} token requests (so it did not wait, and the test's assertions show it).
      */
-    static void untilWaitingForTheRenewalOrRequested(Caller<?> caller, ScriptedOAuthServer server, int requests)
+    static void untilWaitingForTheRenewalOrRequested(Caller<?> caller, OAuthTestServer server, int requests)
             throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!caller.isDone() && !waitsForALockIn(caller.thread, AccessTokens.class)
-                && !server.awaitRequests(ScriptedOAuthServer.TOKEN_PATH, requests, Duration.ofMillis(10))) {
+                && !server.awaitRequests(OAuthTestServer.TOKEN_PATH, requests, Duration.ofMillis(10))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(caller.thread.getName() + " neither waited for the renewal nor sent a request");
             }

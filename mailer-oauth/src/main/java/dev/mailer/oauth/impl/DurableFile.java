@@ -1,0 +1,82 @@
+package dev.mailer.oauth.impl;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replaces a file, readable by its owner only, so that a crash or a power loss leaves the old or
+ * the new content, never half of it or none: the content goes to a temporary file beside it, which
+ * is forced to disk, atomically renamed over the file, and the directory is forced after the
+ * rename. Not thread-safe: its caller serializes the writes of one file.
+ */
+final class DurableFile {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
+
+    /** Forces what was written to a file or directory onto the storage device. A seam for tests. */
+    @FunctionalInterface
+    interface Sync {
+        Sync DISK = (channel, path) -> channel.force(true);
+
+        void force(FileChannel channel, Path path) throws IOException;
+    }
+
+    /** Writes the new content. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private final Path file;
+    private final Sync sync;
+
+    DurableFile(Path file, Sync sync) {
+        this.file = file;
+        this.sync = sync;
+    }
+
+    /** Replaces the file with {@code content}; on failure the file keeps what it held. */
+    void replace(Content content) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        try {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(temp); // not a POSIX file system: the directory's own permissions apply
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            content.writeTo(Channels.newOutputStream(channel));
+            // on disk before the rename: else a power loss may leave the new name on an empty file
+            sync.force(channel, temp);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(directory);
+    }
+
+    /** Makes the rename durable; some platforms (Windows) cannot open or force a directory, and their file systems need not. */
+    private void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            sync.force(channel, directory);
+        } catch (IOException e) {
+            LOG.debug("Cannot force the directory {} to disk ({}); the new {} is there once the system writes it",
+                    directory, e.toString(), file.getFileName());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mailer.oauth.impl;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.oltu.oauth2.client.HttpClient;
+import org.apache.oltu.oauth2.client.request.OAuthClientRequest;
+import org.apache.oltu.oauth2.client.response.OAuthClientResponse;
+import org.apache.oltu.oauth2.client.response.OAuthClientResponseFactory;
+import org.apache.oltu.oauth2.common.OAuth;
+import org.apache.oltu.oauth2.common.exception.OAuthProblemException;
+import org.apache.oltu.oauth2.common.exception.OAuthSystemException;
+
+/**
+ * Oltu's HTTP seam, with the timeouts and the proxy of the settings and the JVM's TLS checks.
+ * Error statuses are parsed like successes, so Oltu sees the OAuth error; an answer that is not
+ * JSON becomes an error named by its HTTP status. Thread-safe: one connection per request.
+ */
+final class TimedHttpClient implements HttpClient {
+
+    /** Error responses are small; a larger body is not a token endpoint's answer. */
+    static final int MAX_RESPONSE_BYTES = 1 << 20;
+
+    private final OAuthSettings settings;
+
+    TimedHttpClient(OAuthSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public <T extends OAuthClientResponse> T execute(OAuthClientRequest request, Map<String, String> headers,
+            String requestMethod, Class<T> responseClass) throws OAuthSystemException, OAuthProblemException {
+        HttpURLConnection connection = null;
+        try {
+            Proxy proxy = settings.proxy == null ? Proxy.NO_PROXY : new Proxy(Proxy.Type.HTTP, settings.proxy);
+            connection = (HttpURLConnection) URI.create(request.getLocationUri()).toURL().openConnection(proxy);
+            connection.setConnectTimeout(settings.connectTimeoutMs);
+            connection.setReadTimeout(settings.readTimeoutMs);
+            connection.setInstanceFollowRedirects(false);
+            connection.setRequestMethod(requestMethod);
+            connection.setRequestProperty("Accept", "application/json");
+            if (headers != null) {
+                headers.forEach(connection::setRequestProperty);
+            }
+            byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes(StandardCharsets.UTF_8);
+            connection.setRequestProperty("Content-Type", OAuth.ContentType.URL_ENCODED);
+            connection.setDoOutput(true);
+            // no streaming mode: with it HttpURLConnection drops the body of a 401, which is where
+            // invalid_client comes with its error_description
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            int status = connection.getResponseCode();
+            String responseBody = read(status >= 400 ? connection.getErrorStream() : connection.getInputStream());
+            Map<String, List<String>> responseHeaders = connection.getHeaderFields();
+            String contentType = connection.getContentType();
+            if (responseBody.isBlank() || contentType == null || !contentType.toLowerCase().contains("json")) {
+                throw OAuthProblemException.error(status >= 500 ? "server_error" : JsonResponse.INVALID_RESPONSE)
+                        .description(OAuthFailures.notJson(status, contentType))
+                        .responseStatus(status);
+            }
+            return OAuthClientResponseFactory.createCustomResponse(responseBody, contentType, status, responseHeaders,
+                    responseClass);
+        } catch (IOException e) {
+            throw new OAuthSystemException(e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
+    }
+
+    private static String read(InputStream in) throws IOException {
+        if (in == null) {
+            return "";
+        }
+        try (InputStream stream = in) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = stream.read(buffer)) > 0) {
+                if (bytes.size() + n > MAX_RESPONSE_BYTES) {
+                    throw new IOException(OAuthFailures.tooLarge(MAX_RESPONSE_BYTES));
+                }
+                bytes.write(buffer, 0, n);
+            }
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        // one connection per request: nothing to release
+    }
+}
