@@ -192,7 +192,7 @@ public class OAuthDeliveryIT extends OAuthTestSupport {
 
     /** A bare XOAUTH2 login at the test SMTP server; the server's replies. */
     private String xoauth2(String user, String token) throws Exception {
-        return Xoauth2Client.authenticate(smtp.port(), pki().truststore(), pki().truststorePassword(), user, token).toString();
+        return Xoauth2Client.authenticate(smtp.port(), pki().clientContext(), user, token).toString();
     }
 
     private static Instant tokenExpiry(String jwt) {

@@ -2,26 +2,20 @@ package dev.mailer.it.smtp;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
+import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
-
 
 /**
  * A bare SMTP client for checking {@link TestSmtpServer}'s XOAUTH2 itself, independent of the
@@ -33,16 +27,8 @@ public final class Xoauth2Client {
     private Xoauth2Client() {
     }
 
-    public static List<String> authenticate(int port, Path truststore, String truststorePassword, String user, String token)
-            throws IOException, GeneralSecurityException {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(truststore)) {
-            trusted.load(in, truststorePassword.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+    /** Logs in over STARTTLS with {@code context} (e.g. {@link TestPki#clientContext()}). */
+    public static List<String> authenticate(int port, SSLContext context, String user, String token) throws IOException {
         List<String> replies = new ArrayList<>();
         try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port)) {
             plain.setSoTimeout(10_000);

@@ -17,6 +17,7 @@ import org.json.JSONObject;
 import dev.mailer.it.support.Http;
 import dev.mailer.testsupport.smtp.AuthMechanism;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.Xoauth2Response;
 
 /**
  * SASL XOAUTH2 (as Gmail and Exchange Online run it) for {@link TestSmtpServer}, checking every
@@ -94,23 +95,13 @@ public final class Xoauth2Mechanism implements AuthMechanism {
     public Result authenticate(String initialResponse, Exchange exchange) throws IOException {
         boolean twoStep = initialResponse == null;
         String response = twoStep ? exchange.challenge("") : initialResponse;
-        String decoded = AuthMechanism.decodeBase64(response);
-        String user = null;
-        String token = null;
-        if (decoded != null && decoded.endsWith("\u0001\u0001")) {
-            for (String field : decoded.substring(0, decoded.length() - 2).split("\u0001")) {
-                if (field.startsWith("user=")) {
-                    user = field.substring(5);
-                } else if (field.startsWith("auth=Bearer ")) {
-                    token = field.substring(12);
-                }
-            }
+        Xoauth2Response parsed = Xoauth2Response.parse(response);
+        if (parsed == null) {
+            attempts.add(new Attempt(twoStep, response.length(), null, null, "malformed client response"));
+            return Result.failure(Xoauth2Response.MALFORMED_REPLY);
         }
-        if (user == null || token == null) {
-            Attempt attempt = new Attempt(twoStep, response.length(), user, token, "malformed client response");
-            attempts.add(attempt);
-            return Result.failure("501 5.5.2 Malformed XOAUTH2 response: expected user=...^Aauth=Bearer ...^A^A");
-        }
+        String user = parsed.user();
+        String token = parsed.token();
         String refusal = check(user, token);
         Attempt attempt = new Attempt(twoStep, response.length(), user, token, refusal);
         attempts.add(attempt);

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,12 +45,15 @@ import dev.mailer.api.oauth.DeviceAuthorization;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.core.impl.TlsServerExtension.Mode;
+import dev.mailer.testsupport.smtp.FixedTokenXoauth2;
+import dev.mailer.testsupport.smtp.RefusingMechanism;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 import jakarta.mail.internet.MimeMessage;
 
 /**
  * The connection check ({@link DefaultMailService#run}) step by step: against GreenMail (plain
- * SMTP, no STARTTLS) and against {@link MiniSmtpServer} (smtps and STARTTLS with throw-away
- * certificates, configurable replies), outside OSGi, loopback only.
+ * SMTP, no STARTTLS) and against {@link TestSmtpServer} (smtps and STARTTLS with the test PKI,
+ * scripted replies), outside OSGi, loopback only.
  */
 class ConnectionCheckTest {
 
@@ -62,7 +65,7 @@ class ConnectionCheckTest {
     static final TlsServerExtension TLS = new TlsServerExtension();
 
     private GreenMail greenMail;
-    private MiniSmtpServer mini;
+    private TestSmtpServer smtp;
 
     @AfterEach
     void stopGreenMail() {
@@ -341,13 +344,13 @@ class ConnectionCheckTest {
         assertFalse(log.contains(Base64.getEncoder().encodeToString(("\0workflow\0" + PASSWORD).getBytes(StandardCharsets.UTF_8))), log);
     }
 
-    // ---- against MiniSmtpServer: TLS, replies GreenMail cannot give ---------------------------
+    // ---- against TestSmtpServer: TLS, replies GreenMail cannot give ---------------------------
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void trustedCertificatePassesTlsAndListsTheChainProtocolAndCipher(Mode mode) throws Exception {
-        mini = TLS.start(mode, TLS.pki().localhostServer());
-        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
+        smtp = TLS.start(mode, TLS.pki().trustedServerContext());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().truststore()));
 
         CheckReport report = service.run(null);
 
@@ -357,47 +360,47 @@ class ConnectionCheckTest {
         assertEquals(Outcome.PASS, tls.getOutcome());
         assertTrue(tls.getSummary().startsWith("TLSv1."), tls.getSummary());
         assertTrue(tls.getSummary().contains(mode == Mode.SMTPS ? "from the first byte" : "after STARTTLS"), tls.getSummary());
-        assertTrue(tls.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=localhost; issuer CN=mailer-core test CA;"
+        assertTrue(tls.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=dev.mailer; issuer CN=Mailer Test CA,O=dev.mailer;"
                 + " not after 20"), tls.getDetails().toString());
-        assertTrue(tls.getDetails().get(1).startsWith("certificate 2: subject CN=mailer-core test CA"), tls.getDetails().toString());
-        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + TLS.pki().caTruststore() + " (PKCS12)"),
+        assertTrue(tls.getDetails().get(1).startsWith("certificate 2: subject CN=Mailer Test CA,O=dev.mailer"), tls.getDetails().toString());
+        assertTrue(tls.getDetails().contains("trusted by: smtp.truststore.path=" + TLS.pki().truststore() + " (PKCS12)"),
                 tls.getDetails().toString());
         assertTrue(step(report, "ehlo").getSummary().contains("over TLS; AUTH PLAIN"), step(report, "ehlo").getSummary());
         assertTrue(step(report, "ehlo").getDetails().contains("SIZE 10485760"), step(report, "ehlo").getDetails().toString());
         assertTrue(step(report, "auth").getSummary().endsWith("(AUTH PLAIN)"), step(report, "auth").getSummary());
-        assertFalse(mini.events().contains("MESSAGE"), mini.events().toString());
+        assertEquals(0, smtp.count("MESSAGE"), smtp.events().toString());
         assertNoSecret(report, PASSWORD);
-        assertNoSecret(report, TestCertificates.PASSWORD);
+        assertNoSecret(report, TLS.pki().truststorePassword());
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void untrustedCertificateFailsTlsWithTheTruststoreFixAndListsThePresentedChain(Mode mode) throws Exception {
-        mini = TLS.start(mode, TLS.pki().selfSignedServer());
-        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
+        smtp = TLS.start(mode, TLS.pki().untrustedServerContext());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().truststore()));
 
         CheckReport report = service.run("jane@example.com");
 
         CheckStep failure = report.getFailure().orElseThrow();
         assertEquals(List.of("configuration", "dns", "connect", "tls"), names(report));
-        assertEquals("The TLS certificate of localhost:" + mini.port() + " is not trusted (PKIX path building failed).",
+        assertEquals("The TLS certificate of localhost:" + smtp.port() + " is not trusted (PKIX path building failed).",
                 failure.getSummary());
         assertTrue(failure.getFix().startsWith("If the server uses a private or self-signed CA, put that CA certificate into a"
                 + " truststore file and set smtp.truststore.path"), failure.getFix());
-        assertTrue(failure.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=self-signed; issuer"
-                + " CN=localhost,O=self-signed"), failure.getDetails().toString());
+        assertTrue(failure.getDetails().get(0).startsWith("certificate 1: subject CN=localhost,O=untrusted; issuer"
+                + " CN=localhost,O=untrusted"), failure.getDetails().toString());
         assertTrue(failure.getDetails().contains("the server presents a single self-signed certificate: trust that certificate"
                 + " itself"), failure.getDetails().toString());
-        mini.awaitEvent("DISCONNECT", DEADLINE);
-        assertFalse(mini.events().contains("AUTH"), mini.events().toString());
-        assertFalse(mini.events().contains("MAIL"), mini.events().toString());
+        smtp.awaitEvent("DISCONNECT", DEADLINE);
+        assertEquals(0, smtp.count("AUTH"), smtp.events().toString());
+        assertEquals(0, smtp.count("MAIL"), smtp.events().toString());
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostFailsTlsNamingSmtpHost(Mode mode) throws Exception {
-        mini = TLS.start(mode, TLS.pki().otherHostServer());
-        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
+        smtp = TLS.start(mode, TLS.pki().otherHostServerContext());
+        DefaultMailService service = new DefaultMailService(TLS.config(mode, TLS.pki().truststore()));
 
         CheckReport report = service.run(null);
 
@@ -406,31 +409,32 @@ class ConnectionCheckTest {
         assertTrue(failure.getSummary().contains("does not match the host name localhost"), failure.getSummary());
         assertFalse(failure.getSummary().contains("PKIX"), failure.getSummary());
         assertTrue(failure.getFix().startsWith("Set smtp.host to a name the certificate is issued for"), failure.getFix());
-        assertTrue(failure.getDetails().get(0).contains("O=otherhost"), failure.getDetails().toString());
+        assertTrue(failure.getDetails().get(0).contains("O=other host"), failure.getDetails().toString());
     }
 
     @Test
     void refusedSenderFailsSenderWithTheSendAsDiagnosisNamingFromAddress() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer())
-                .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender");
-        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server
+                .refuseSender("workflow@example.com", "550 5.7.60 SMTP; Client does not have permissions to send as this sender"));
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().truststore()));
 
         CheckReport report = service.run("jane@example.com");
 
         CheckStep failure = report.getFailure().orElseThrow();
         assertEquals(List.of("configuration", "dns", "connect", "tls", "ehlo", "auth", "sender"), names(report));
         assertEquals(Outcome.PASS, step(report, "auth").getOutcome());
-        assertEquals("The server localhost:" + mini.port() + " refused from.address=workflow@example.com as sender (MAIL FROM)."
+        assertEquals("The server localhost:" + smtp.port() + " refused from.address=workflow@example.com as sender (MAIL FROM)."
                 + " Server replied: 550 5.7.60 SMTP; Client does not have permissions to send as this sender", failure.getSummary());
         assertTrue(failure.getFix().startsWith("The login is not allowed to send as from.address=workflow@example.com (Send-As)."),
                 failure.getFix());
-        assertFalse(mini.events().contains("MESSAGE"), mini.events().toString());
+        assertEquals(0, smtp.count("MESSAGE"), smtp.events().toString());
     }
 
     @Test
     void invalidSenderFailsSenderWithTheInvalidSenderDiagnosis() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).mailFromReply("501 5.1.7 Invalid address");
-        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(),
+                server -> server.refuseSender("workflow@example.com", "501 5.1.7 Invalid address"));
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().truststore()));
 
         CheckReport report = service.run(null);
 
@@ -441,7 +445,7 @@ class ConnectionCheckTest {
 
     @Test
     void oauthServerWithoutXoauth2FailsEhloBeforeAnyTokenIsRequested() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("PLAIN LOGIN");
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.onlyMechanisms("PLAIN", "LOGIN"));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
         service.bindOAuthProvider(provider);
@@ -450,7 +454,7 @@ class ConnectionCheckTest {
 
         CheckStep failure = report.getFailure().orElseThrow();
         assertEquals("ehlo", failure.getName(), report.toString());
-        assertEquals("The server localhost:" + mini.port() + " does not offer AUTH XOAUTH2 (it offers PLAIN LOGIN).",
+        assertEquals("The server localhost:" + smtp.port() + " does not offer AUTH XOAUTH2 (it offers PLAIN LOGIN).",
                 failure.getSummary());
         assertTrue(failure.getFix().contains("smtp.office365.com:587"), failure.getFix());
         assertTrue(failure.getFix().contains("SMTP AUTH"), failure.getFix());
@@ -460,8 +464,9 @@ class ConnectionCheckTest {
 
     @Test
     void passwordWithoutPlainOrLoginOfferedFailsEhlo() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2");
-        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().caTruststore()));
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(),
+                server -> server.mechanism(new FixedTokenXoauth2()).onlyMechanisms("XOAUTH2"));
+        DefaultMailService service = new DefaultMailService(TLS.config(Mode.STARTTLS, TLS.pki().truststore()));
 
         CheckReport report = service.run(null);
 
@@ -474,7 +479,8 @@ class ConnectionCheckTest {
 
     @Test
     void oauthPassesOverStarttlsWithTokenDetailsButNeverTheToken() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("LOGIN XOAUTH2");
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.credentials("workflow@example.com", TOKEN)
+                .mechanism(new FixedTokenXoauth2()).onlyMechanisms("LOGIN", "XOAUTH2"));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
         Instant expiry = Instant.now().plusSeconds(3600);
@@ -494,14 +500,14 @@ class ConnectionCheckTest {
         assertTrue(token.getDetails().contains("refresh token: " + TokenStatus.RefreshTokenSource.ROTATED.getDescription()), token.getDetails().toString());
         assertTrue(step(report, "auth").getSummary().endsWith("with an OAuth2 access token (AUTH XOAUTH2)"),
                 step(report, "auth").getSummary());
-        mini.awaitEvent("MESSAGE", DEADLINE);
+        smtp.awaitEvent("MESSAGE", DEADLINE);
         assertNoSecret(report, TOKEN);
     }
 
     @Test
     void tokenTheServerRefusesFailsAuthWithTheSmtpAuthDiagnosisAfterOneFreshTry() throws Exception {
-        mini = TLS.start(Mode.STARTTLS, TLS.pki().localhostServer()).authMechanisms("XOAUTH2")
-                .authReply("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.authenticateOnlyWith(new RefusingMechanism(
+                "XOAUTH2", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.")));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
         service.bindOAuthProvider(provider);
@@ -518,7 +524,7 @@ class ConnectionCheckTest {
         assertTrue(failure.getSummary().contains("535 5.7.139"), failure.getSummary());
         assertTrue(failure.getFix().startsWith("Office 365: SMTP AUTH is disabled for this mailbox or tenant"), failure.getFix());
         assertEquals(2, provider.invalidations.get(), "the refused token is dropped, and the fresh one too");
-        assertEquals(2, mini.events().stream().filter("AUTH"::equals).count(), mini.events().toString());
+        assertEquals(2, smtp.count("AUTH"), smtp.events().toString());
         assertNoSecret(report, TOKEN);
     }
 
@@ -552,8 +558,8 @@ class ConnectionCheckTest {
         return config;
     }
 
-    private static Map<String, Object> oauthTlsConfig() {
-        Map<String, Object> config = TLS.config(Mode.STARTTLS, TLS.pki().caTruststore());
+    private static Map<String, Object> oauthTlsConfig() throws IOException {
+        Map<String, Object> config = TLS.config(Mode.STARTTLS, TLS.pki().truststore());
         config.remove("smtp.password");
         config.put("smtp.user", "workflow@example.com");
         config.put("oauth.flow", true);

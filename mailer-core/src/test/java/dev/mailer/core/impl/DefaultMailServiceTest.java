@@ -32,6 +32,9 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
+import dev.mailer.testsupport.smtp.FixedTokenXoauth2;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.TestSmtpServer.Quit;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -211,7 +214,8 @@ class DefaultMailServiceTest {
 
     @Test
     void oauthSendWaitingForTheTokenProviderGoesOnOnceOneIsBound() throws Exception {
-        try (MiniSmtpServer smtp = MiniSmtpServer.plain().authMechanisms("XOAUTH2")) {
+        try (TestSmtpServer smtp = TestSmtpServer.builder().withoutTls().credentials("workflow", "token-of-the-late-provider")
+                .mechanism(new FixedTokenXoauth2()).onlyMechanisms("XOAUTH2").start()) {
             Map<String, Object> config = plainConfig(smtp.port());
             config.remove("smtp.password");
             config.put("oauth.flow", true);
@@ -237,7 +241,8 @@ class DefaultMailServiceTest {
                 });
 
                 assertTrue(result.get(10, TimeUnit.SECONDS).getServerReply().startsWith("250"));
-                assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
+                assertEquals(1, smtp.count("MESSAGE"), smtp.events().toString());
+                assertEquals("workflow", smtp.messages().get(0).authenticatedUser(), "logged in with the late provider's token");
             } finally {
                 sender.shutdownNow();
             }
@@ -270,47 +275,53 @@ class DefaultMailServiceTest {
         assertEquals(1, server.getReceivedMessages().length);
     }
 
-    // ---- a connection that fails at QUIT (MiniSmtpServer) ----------------------------------------
+    // ---- a connection that fails at QUIT (TestSmtpServer) ----------------------------------------
 
     @ParameterizedTest
-    @EnumSource(value = MiniSmtpServer.Quit.class, names = {"RESET", "SILENT"})
-    void messageTheServerAcceptedIsSentOnceAlthoughQuitFails(MiniSmtpServer.Quit quit) throws Exception {
-        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(quit)) {
+    @EnumSource(value = Quit.class, names = {"RESET", "SILENT"})
+    void messageTheServerAcceptedIsSentOnceAlthoughQuitFails(Quit quit) throws Exception {
+        try (TestSmtpServer smtp = plainServer().onQuit(quit).start()) {
             DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
 
             SendResult result = service.send(Email.builder().to("jane@example.com").subject("once").text("t").build());
 
-            assertEquals("250 2.0.0 Ok: queued", result.getServerReply());
+            assertEquals("250 2.0.0 OK queued as 1", result.getServerReply());
             smtp.awaitEvent("DISCONNECT", Duration.ofSeconds(10));
-            assertEquals(1, smtp.events().stream().filter("MESSAGE"::equals).count(), smtp.events().toString());
-            assertEquals(1, smtp.connections());
+            assertEquals(1, smtp.count("MESSAGE"), smtp.events().toString());
+            assertEquals(1, smtp.count("CONNECT"));
         }
     }
 
     @Test
     void refusedMessageStillFailsWithTheRefusalWhenQuitFailsToo() throws Exception {
-        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)
-                .mailFromReply("550 5.7.60 SMTP; Client does not have permissions to send as this sender")) {
+        try (TestSmtpServer smtp = plainServer().onQuit(Quit.RESET)
+                .refuseSender("workflow@example.com", "550 5.7.60 SMTP; Client does not have permissions to send as this sender")
+                .start()) {
             DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
 
             MailException e = assertThrows(MailException.class,
                     () -> service.send(Email.builder().to("jane@example.com").text("t").build()));
 
             assertEquals(550, e.getReplyCode());
-            assertFalse(smtp.events().contains("MESSAGE"), smtp.events().toString());
+            assertEquals(0, smtp.count("MESSAGE"), smtp.events().toString());
         }
     }
 
     @Test
     void connectionCheckWhoseSenderWasAcceptedPassesAlthoughQuitFails() throws Exception {
-        try (MiniSmtpServer smtp = MiniSmtpServer.plain().onQuit(MiniSmtpServer.Quit.RESET)) {
+        try (TestSmtpServer smtp = plainServer().onQuit(Quit.RESET).start()) {
             DefaultMailService service = new DefaultMailService(quickTimeouts(plainConfig(smtp.port())));
 
             CheckReport report = service.run(null);
 
             assertTrue(report.isPassed(), report.toString());
-            assertTrue(smtp.events().contains("QUIT"), smtp.events().toString());
+            assertTrue(smtp.count("QUIT") > 0, smtp.events().toString());
         }
+    }
+
+    /** A server without TLS that logs in the user of {@link #plainConfig}. */
+    private static TestSmtpServer.Builder plainServer() {
+        return TestSmtpServer.builder().withoutTls().credentials("workflow", "s3cret-Pa55");
     }
 
     /** A read timeout short enough for the server that never answers QUIT. */

@@ -1,12 +1,13 @@
 package dev.mailer.core.impl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -27,20 +28,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.FixedTokenXoauth2;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * No credential reaches any logger at any level: with JUL at ALL for every logger Angus Mail uses
  * (its protocol trace included), with {@code debug.email} off and on, for each login mechanism,
- * in plain text and after STARTTLS (where Angus makes new trace streams). The server records what
- * it received, so the credential is known to have been on the wire, and the trace is known to
- * have recorded the dialogue: a check that cannot pass vacuously.
+ * in plain text and after STARTTLS (where Angus makes new trace streams). The server checks the
+ * credential and the message arrives as the user it logged in, so the credential is known to have been
+ * on the wire, and the trace is known to have recorded the dialogue: a check that cannot pass vacuously.
  */
 class SecretsInTraceTest {
 
@@ -56,10 +59,7 @@ class SecretsInTraceTest {
         XOAUTH2, PLAIN, LOGIN
     }
 
-    @TempDir
-    static Path pkiDir;
-
-    private static TestCertificates pki;
+    private static TestPki pki;
 
     private final List<Logger> loggers = new ArrayList<>();
     private final List<Level> previousLevels = new ArrayList<>();
@@ -80,8 +80,8 @@ class SecretsInTraceTest {
     };
 
     @BeforeAll
-    static void createCertificates() throws Exception {
-        pki = TestCertificates.create(pkiDir);
+    static void sharedPki() throws Exception {
+        pki = TestPki.shared();
     }
 
     @BeforeEach
@@ -120,16 +120,15 @@ class SecretsInTraceTest {
     @MethodSource("cases")
     void noCredentialReachesAnyLoggerOrTheDebugTrace(Mechanism mechanism, boolean startTls, boolean debug) throws Exception {
         String debugTrace;
-        try (MiniSmtpServer smtp = startTls ? MiniSmtpServer.startTls(pki.localhostServer()) : MiniSmtpServer.plain()) {
-            smtp.authMechanisms(mechanism.name());
+        try (TestSmtpServer smtp = server(mechanism, startTls)) {
             DefaultMailService service = new DefaultMailService(config(smtp.port(), mechanism, startTls, debug));
             service.bindOAuthProvider(new FixedToken());
 
             debugTrace = capturingStandardError(() ->
                     service.send(Email.builder().to("jane@example.com").subject("traced").text("t").build()));
 
-            assertTrue(smtp.authResponses().contains(expectedOnTheWire(mechanism)),
-                    "the server received the credential: " + smtp.authResponses());
+            assertEquals(USER, smtp.awaitMessages(1, Duration.ofSeconds(10)).get(0).authenticatedUser(),
+                    "the server received the credential and logged the user in: " + smtp.events());
         }
         String julLog = julLog();
         assertTrue(julLog.contains("MAIL FROM:<workflow@example.com>"), "Angus traced the dialogue to JUL: " + julLog);
@@ -138,6 +137,13 @@ class SecretsInTraceTest {
             assertTrue(debugTrace.contains("MAIL FROM:<workflow@example.com>"), "debug.email traced the dialogue: " + debugTrace);
             assertNoSecret("debug.email trace", debugTrace);
         }
+    }
+
+    /** A server that offers only {@code mechanism} and accepts only the credential of this test. */
+    private static TestSmtpServer server(Mechanism mechanism, boolean startTls) throws Exception {
+        TestSmtpServer.Builder server = TestSmtpServer.builder().mechanism(new FixedTokenXoauth2())
+                .credentials(USER, mechanism == Mechanism.XOAUTH2 ? TOKEN : PASSWORD).onlyMechanisms(mechanism.name());
+        return (startTls ? server.startTls(pki.trustedServerContext()) : server.withoutTls()).start();
     }
 
     private Map<String, Object> config(int port, Mechanism mechanism, boolean startTls, boolean debug) {
@@ -150,8 +156,8 @@ class SecretsInTraceTest {
         config.put("smtp.requiretls", startTls);
         config.put("debug.email", debug);
         if (startTls) {
-            config.put("smtp.truststore.path", pki.caTruststore().toString());
-            config.put("smtp.truststore.password", TestCertificates.PASSWORD);
+            config.put("smtp.truststore.path", pki.truststore().toString());
+            config.put("smtp.truststore.password", pki.truststorePassword());
         }
         if (mechanism == Mechanism.XOAUTH2) {
             config.put("oauth.flow", true);
@@ -159,18 +165,6 @@ class SecretsInTraceTest {
             config.put("smtp.password", PASSWORD);
         }
         return config;
-    }
-
-    /** The one AUTH response that carries the credential, as the mechanism sends it. */
-    private static String expectedOnTheWire(Mechanism mechanism) {
-        switch (mechanism) {
-            case XOAUTH2:
-                return base64(xoauth2Response());
-            case PLAIN:
-                return base64(plainResponse());
-            default:
-                return base64(PASSWORD);
-        }
     }
 
     private static String xoauth2Response() {
@@ -187,7 +181,7 @@ class SecretsInTraceTest {
      * secret's base64 that does not depend on what precedes it (at each of the three alignments).
      */
     private static Set<String> forbidden() {
-        Set<String> forms = new LinkedHashSet<>(List.of(PASSWORD, TOKEN, TestCertificates.PASSWORD,
+        Set<String> forms = new LinkedHashSet<>(List.of(PASSWORD, TOKEN, pki.truststorePassword(),
                 base64(xoauth2Response()), base64(plainResponse()), base64("\0" + USER + "\0" + PASSWORD)));
         for (String secret : List.of(PASSWORD, TOKEN)) {
             for (int offset = 0; offset < 3; offset++) {

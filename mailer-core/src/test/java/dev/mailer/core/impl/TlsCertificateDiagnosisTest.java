@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.core.impl.TlsServerExtension.Mode;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * Which certificate problem the client reports, for smtps and STARTTLS, with and without
@@ -32,12 +33,12 @@ class TlsCertificateDiagnosisTest {
     @RegisterExtension
     static final TlsServerExtension TLS = new TlsServerExtension();
 
-    private MiniSmtpServer server;
+    private TestSmtpServer server;
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostNamesSmtpHostThoughItsCaIsInTheTruststore(Mode mode) throws Exception {
-        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), TLS.pki().caTruststore(), null);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServerContext(), TLS.pki().truststore(), null);
 
         assertHostNameMismatch(e);
     }
@@ -45,7 +46,7 @@ class TlsCertificateDiagnosisTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateForAnotherHostNamesSmtpHostWhenTheJvmTrustsItsCa(Mode mode) throws Exception {
-        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), null, TLS.pki().clientTrustingCa());
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServerContext(), null, TLS.pki().clientContext());
 
         assertHostNameMismatch(e);
     }
@@ -53,7 +54,7 @@ class TlsCertificateDiagnosisTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void untrustedCertificateNamesTheTruststoreThoughAConfiguredTruststoreExists(Mode mode) throws Exception {
-        MailException e = refusedAtTheHandshake(mode, TLS.pki().selfSignedServer(), TLS.pki().caTruststore(), null);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().untrustedServerContext(), TLS.pki().truststore(), null);
 
         assertNotTrusted(e);
     }
@@ -62,7 +63,7 @@ class TlsCertificateDiagnosisTest {
     @EnumSource(Mode.class)
     void certificateFromAPrivateCaNamesTheTruststoreWithoutAConfiguredTruststore(Mode mode) throws Exception {
         // signed for another host too: trust is checked first, and trust is what the user must fix first
-        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServer(), null, null);
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().otherHostServerContext(), null, null);
 
         assertNotTrusted(e);
     }
@@ -70,7 +71,7 @@ class TlsCertificateDiagnosisTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void theConfiguredTruststoreReplacesTheJvmsTrustWithoutFallback(Mode mode) throws Exception {
-        MailException e = refusedAtTheHandshake(mode, TLS.pki().localhostServer(), TLS.pki().unrelatedTruststore(), TLS.pki().clientTrustingCa());
+        MailException e = refusedAtTheHandshake(mode, TLS.pki().trustedServerContext(), TLS.pki().unrelatedTruststore(), TLS.pki().clientContext());
 
         assertNotTrusted(e);
     }
@@ -78,15 +79,15 @@ class TlsCertificateDiagnosisTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void certificateOfTheRightHostFromTheConfiguredCaIsAccepted(Mode mode) throws Exception {
-        server = TLS.start(mode, TLS.pki().localhostServer());
-        DefaultMailService mail = new DefaultMailService(TLS.config(mode, TLS.pki().caTruststore()));
+        server = TLS.start(mode, TLS.pki().trustedServerContext());
+        DefaultMailService mail = new DefaultMailService(TLS.config(mode, TLS.pki().truststore()));
 
         String reply = mail.send(email()).getServerReply();
 
         assertTrue(reply.startsWith("250"), reply);
         server.awaitEvent("MESSAGE", DEADLINE);
-        assertTrue(server.events().contains("TLS"), server.events().toString());
-        assertEquals(1, server.connections());
+        assertEquals(1, server.count("TLS"), server.events().toString());
+        assertEquals(1, server.count("CONNECT"));
     }
 
     private static void assertHostNameMismatch(MailException e) {
@@ -108,10 +109,10 @@ class TlsCertificateDiagnosisTest {
     private void assertRefusedOnFirstConnectionBeforeLogin() throws InterruptedException {
         server.awaitEvent("TLS-FAILED", DEADLINE);
         server.awaitEvent("DISCONNECT", DEADLINE);
-        assertEquals(1, server.connections(), "connections; events: " + server.events());
-        assertFalse(server.events().contains("AUTH"), server.events().toString());
-        assertFalse(server.events().contains("MAIL"), server.events().toString());
-        assertFalse(server.events().contains("MESSAGE"), server.events().toString());
+        assertEquals(1, server.count("CONNECT"), "connections; events: " + server.events());
+        assertEquals(0, server.count("AUTH"), server.events().toString());
+        assertEquals(0, server.count("MAIL"), server.events().toString());
+        assertEquals(0, server.count("MESSAGE"), server.events().toString());
     }
 
     /**

@@ -11,12 +11,15 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throw-away PKI for the tests, made with the JDK's own {@code keytool} (no downloads, no
@@ -26,16 +29,23 @@ import javax.net.ssl.SSLContext;
  * <li>{@code server.p12}: a key and certificate for {@code localhost} and {@code IP:127.0.0.1},
  * signed by the CA, with the chain: what the TLS servers present;</li>
  * <li>{@code truststore.p12}: just the CA certificate: what {@code smtp.truststore.path} names;</li>
- * <li>{@code untrusted.p12}: a self-signed certificate for the same names that nothing trusts;</li>
+ * <li>{@code untrusted.p12}: a self-signed certificate for the same names that nothing but
+ * {@code unrelated-truststore.p12} trusts;</li>
  * <li>{@code otherhost.p12}: the server key with a CA-signed certificate for {@code mail.example.invalid}
  * only (its subject alternative name; the CN stays localhost, which RFC 6125 clients ignore when
- * there is a SAN): trusted, but for another host.</li>
+ * there is a SAN; {@code O=other host} tells it apart): trusted, but for another host;</li>
+ * <li>{@code unrelated-truststore.p12}: trusts just the self-signed certificate, not the CA: a truststore
+ * that does not fit the server.</li>
  * </ul>
  * Passwords are random and kept in {@code pki.properties} next to the files. Short-lived (7 days).
+ * <p>
+ * Making one runs {@code keytool} a dozen times (seconds): a test class makes one in
+ * {@code @BeforeAll}, or shares the one of the JVM ({@link #shared()}).
  */
 public final class TestPki {
 
     private static final String PROPERTIES = "pki.properties";
+    private static final String UNRELATED = "unrelated-truststore.p12";
 
     private final Path dir;
     private final String keystorePassword;
@@ -50,7 +60,7 @@ public final class TestPki {
     /** Creates a fresh PKI in {@code dir}, replacing whatever was there. */
     public static TestPki generate(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", PROPERTIES}) {
+        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", UNRELATED, PROPERTIES}) {
             Files.deleteIfExists(dir.resolve(name));
         }
         String caPassword = randomPassword();
@@ -58,7 +68,7 @@ public final class TestPki {
         String trustPassword = randomPassword();
 
         keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=Mailer IT Test CA, O=dev.mailer", "-ext", "bc:c=ca:true,pathlen:0",
+                "-dname", "CN=Mailer Test CA, O=dev.mailer", "-ext", "bc:c=ca:true,pathlen:0",
                 "-ext", "ku:c=keyCertSign,cRLSign", "-validity", "7",
                 "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", caPassword);
         keytool(dir, "-exportcert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword, "-rfc", "-file", "ca.crt");
@@ -75,7 +85,7 @@ public final class TestPki {
 
         // the same key, certified by the CA for another host only: for the host-name check
         keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword,
-                "-infile", "server.csr", "-outfile", "otherhost.crt", "-rfc", "-validity", "7",
+                "-infile", "server.csr", "-outfile", "otherhost.crt", "-rfc", "-validity", "7", "-dname", "CN=localhost, O=other host",
                 "-ext", "san=dns:mail.example.invalid", "-ext", "ku:c=digitalSignature", "-ext", "eku=serverAuth");
         Files.copy(dir.resolve("server.p12"), dir.resolve("otherhost.p12"));
         keytool(dir, "-importcert", "-alias", "server", "-file", "otherhost.crt", "-keystore", "otherhost.p12", "-storepass", keyPassword);
@@ -86,6 +96,7 @@ public final class TestPki {
         keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=localhost, O=untrusted", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
                 "-keystore", "untrusted.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
+        trustOnly(dir.resolve("untrusted.p12"), keyPassword, dir.resolve(UNRELATED), trustPassword);
 
         Properties properties = new Properties();
         properties.setProperty("keystore.password", keyPassword);
@@ -110,6 +121,11 @@ public final class TestPki {
         return dir.resolve("server.p12");
     }
 
+    /** The PKI of this JVM: made on first use in a temporary directory that is deleted when the JVM exits. */
+    public static TestPki shared() throws IOException {
+        return Shared.pki();
+    }
+
     /** PKCS12 with a self-signed {@code localhost} key nobody trusts. */
     public Path untrustedKeystore() {
         return dir.resolve("untrusted.p12");
@@ -118,6 +134,11 @@ public final class TestPki {
     /** PKCS12 with only the test CA certificate. */
     public Path truststore() {
         return dir.resolve("truststore.p12");
+    }
+
+    /** PKCS12 with only the self-signed certificate of {@link #untrustedKeystore()}, not the CA; its password is {@link #truststorePassword()}. */
+    public Path unrelatedTruststore() {
+        return dir.resolve(UNRELATED);
     }
 
     /** Password of both server keystores and their keys. */
@@ -144,16 +165,44 @@ public final class TestPki {
         return serverContext(untrustedKeystore());
     }
 
+    /** TLS client context that trusts the test CA only: a client of the test servers, or a stand-in for the JVM's default trust. */
+    public SSLContext clientContext() throws IOException, GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(load(truststore(), truststorePassword));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
     private SSLContext serverContext(Path keystore) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, keystorePassword.toCharArray());
-        }
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, keystorePassword.toCharArray());
+        keys.init(load(keystore, keystorePassword), keystorePassword.toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
         return context;
+    }
+
+    private static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    /** Writes a truststore with just the certificate of the {@code server} entry of {@code keystore} (no keytool run: fast). */
+    private static void trustOnly(Path keystore, String keystorePassword, Path truststore, String truststorePassword)
+            throws IOException {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("server", load(keystore, keystorePassword).getCertificate("server"));
+            try (OutputStream out = Files.newOutputStream(truststore)) {
+                trusted.store(out, truststorePassword.toCharArray());
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write " + truststore + ": " + e, e);
+        }
     }
 
     /** 24 random URL-safe characters: never found by accident in a log. */
@@ -187,6 +236,28 @@ public final class TestPki {
         if (process.exitValue() != 0) {
             throw new IOException("keytool " + args[0] + " failed (exit " + process.exitValue() + "): "
                     + new String(output, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Holds the PKI of {@link #shared()}; made once, whichever thread asks first. */
+    private static final class Shared {
+        private static TestPki pki;
+
+        static synchronized TestPki pki() throws IOException {
+            if (pki == null) {
+                Path dir = Files.createTempDirectory("test-pki");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "test-pki-cleanup"));
+                pki = generate(dir);
+            }
+            return pki;
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory: the OS cleans up what is left
+            }
         }
     }
 }
