@@ -119,7 +119,7 @@ final class SmtpSender {
             SMTPTransport transport = (SMTPTransport) sessionForThisConnection.getTransport(protocol);
             T result;
             try {
-                connect(transport, token);
+                connect(transport, token, trace);
                 result = conversation.converse(transport);
             } catch (Exception e) {
                 closeAfterFailure(transport, e);
@@ -159,12 +159,12 @@ final class SmtpSender {
     }
 
     /** Connects (TLS as configured, required when smtp.requiretls) and authenticates as configured. */
-    private void connect(SMTPTransport transport, String token)
+    private void connect(SMTPTransport transport, String token, RedactingDebugLog trace)
             throws MessagingException, MailException, Xoauth2.TokenRejectedException {
         if (token != null) {
             // Angus does TLS (and requires it) but no AUTH: XOAUTH2 is ours, see Xoauth2
             transport.connect(settings.host, settings.port, null, null);
-            Xoauth2.authenticate(transport, settings, token);
+            Xoauth2.authenticate(transport, settings, token, trace == null ? null : trace.printStream());
         } else if (settings.user != null) {
             transport.connect(settings.host, settings.port, settings.user, settings.password);
         } else {

@@ -1,5 +1,6 @@
 package dev.mailer.core.impl;
 
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -62,9 +63,11 @@ final class UntracedCommand {
      * {@code transport.simpleCommand(command)} with the protocol trace off while the command is
      * written; the server's reply is traced as usual.
      *
+     * @param debugOut the debug.email trace of this connection, or null when it is off: it gets
+     *        {@value RedactingDebugLog#REDACTED} in place of the command, so the dialogue still reads whole
      * @throws MailException when this Angus Mail's trace cannot be switched off: nothing was sent
      */
-    static int simpleCommand(SMTPTransport transport, String command) throws MessagingException, MailException {
+    static int simpleCommand(SMTPTransport transport, String command, PrintStream debugOut) throws MessagingException, MailException {
         if (UNAVAILABLE != null) {
             throw SmtpFailures.credentialTraceNotSuppressible(UNAVAILABLE);
         }
@@ -73,6 +76,9 @@ final class UntracedCommand {
             TraceOutputStream trace = traceOutput(transport);
             if (trace != null) {
                 trace.setTrace(false);
+            }
+            if (debugOut != null) {
+                debugOut.println(RedactingDebugLog.REDACTED);
             }
             try {
                 return transport.simpleCommand(command);

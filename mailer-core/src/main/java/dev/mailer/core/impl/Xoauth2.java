@@ -1,5 +1,6 @@
 package dev.mailer.core.impl;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -42,7 +43,8 @@ final class Xoauth2 {
         return mechanisms != null && (" " + mechanisms.toUpperCase(Locale.ROOT) + " ").contains(" XOAUTH2 ");
     }
 
-    static void authenticate(SMTPTransport transport, SmtpSettings settings, String token)
+    /** @param debugOut the debug.email trace of this connection, or null when it is off */
+    static void authenticate(SMTPTransport transport, SmtpSettings settings, String token, PrintStream debugOut)
             throws MessagingException, MailException, TokenRejectedException {
         String mechanisms = transport.getExtensionParameter("AUTH");
         if (!offered(mechanisms)) {
@@ -53,7 +55,8 @@ final class Xoauth2 {
             rejected(transport, code, null);
         }
         String response = "user=" + settings.user + "\u0001auth=Bearer " + token + "\u0001\u0001";
-        code = UntracedCommand.simpleCommand(transport, Base64.getEncoder().encodeToString(response.getBytes(StandardCharsets.UTF_8)));
+        code = UntracedCommand.simpleCommand(transport, Base64.getEncoder().encodeToString(response.getBytes(StandardCharsets.UTF_8)),
+                debugOut);
         if (code == 235) {
             return;
         }

@@ -136,6 +136,15 @@ class SecretsInTraceTest {
         if (debug) {
             assertTrue(debugTrace.contains("MAIL FROM:<workflow@example.com>"), "debug.email traced the dialogue: " + debugTrace);
             assertNoSecret("debug.email trace", debugTrace);
+            if (mechanism == Mechanism.XOAUTH2) {
+                // the untraced response still has its place in the dialogue an operator reads
+                int auth = debugTrace.indexOf("AUTH XOAUTH2");
+                int challenge = debugTrace.indexOf("334", auth);
+                int response = debugTrace.indexOf(RedactingDebugLog.REDACTED, challenge);
+                int accepted = debugTrace.indexOf("235", response);
+                assertTrue(auth >= 0 && challenge > auth && response > challenge && accepted > response,
+                        "AUTH XOAUTH2, 334, " + RedactingDebugLog.REDACTED + ", 235 in this order: " + debugTrace);
+            }
         }
     }
 
