@@ -203,7 +203,8 @@ public final class Main {
         properties.put("org.osgi.framework.storage.clean", "none");
         properties.put("felix.log.logger", new StderrFrameworkLogger());
         properties.put("felix.log.level", "2");
-        // ConfigAdmin holds configurations back until the interpolation plugin is there (STACK.md)
+        // ConfigAdmin holds configurations back until the interpolation plugin is there, so no
+        // component ever sees a raw $[env:...] placeholder
         properties.put("felix.cm.config.plugins", "org.apache.felix.configadmin.plugin.interpolation");
         properties.put("org.apache.felix.configadmin.plugin.interpolation.secretsdir", secretsDir.toString());
         properties.put("org.apache.felix.configadmin.plugin.interpolation.file.encoding", "UTF-8");
@@ -211,7 +212,8 @@ public final class Main {
         properties.put("felix.fileinstall.filter", ".*\\.cfg\\.json");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.poll", "1000");
-        // our installer's configurations must never be written back as .cfg files (STACK.md)
+        // FileInstall never writes configuration changes back into the watched folder: the
+        // .cfg.json files stay the one source, as written
         properties.put("felix.fileinstall.enableConfigSave", "false");
         properties.put("mailer.launcher.service.wait", "30");
         properties.keySet().removeIf(key -> System.getProperty(key) != null);
