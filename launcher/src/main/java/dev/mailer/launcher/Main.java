@@ -53,6 +53,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        UnsafeWarning.markGivenBeforeFelixLoads();
         System.exit(new Main(System.getenv(), System.out, System.err).run(args));
     }
 
