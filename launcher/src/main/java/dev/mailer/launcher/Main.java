@@ -2,24 +2,20 @@ package dev.mailer.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Commands;
 import dev.mailer.launcher.args.Usage;
 import dev.mailer.launcher.args.UsageException;
-import dev.mailer.launcher.devinbox.DevInboxServer;
 
 /**
  * {@code java -jar mailer.jar [send ...]}: boots Apache Felix with the embedded bundles.
@@ -35,17 +31,9 @@ import dev.mailer.launcher.devinbox.DevInboxServer;
  */
 public final class Main {
 
-    static final String MAILER_CONFIG_DIR = "MAILER_CONFIG_DIR";
-    static final String MAILER_PROFILE = "MAILER_PROFILE";
     static final String MAILER_SECRETS_DIR = "MAILER_SECRETS_DIR";
     static final String MAILER_DATA_DIR = "MAILER_DATA_DIR";
     static final String MAILER_LOG_LEVEL = "MAILER_LOG_LEVEL";
-    static final String SMTP_HOST = "SMTP_HOST";
-
-    static final String MAIL_SERVICE_PID = "dev.mailer.core.impl.DefaultMailService";
-
-    /** The largest message the development inbox stores. */
-    private static final long DEV_INBOX_MAX_MESSAGE = 32L * 1024 * 1024;
 
     /** How long the CLI bundle's command service may take to appear once the bundles are started. */
     private static final long COMMAND_TIMEOUT_MS = 30_000;
@@ -65,6 +53,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        UnsafeWarning.markGivenBeforeFelixLoads();
         System.exit(new Main(System.getenv(), System.out, System.err).run(args));
     }
 
@@ -91,59 +80,49 @@ public final class Main {
         Path dataDir = absolute(env.getOrDefault(MAILER_DATA_DIR, ""), "mailer-data");
         Path secretsDir = absolute(env.getOrDefault(MAILER_SECRETS_DIR, ""), "secrets");
         configureLogging(shell);
-
-        Container container = null;
-        Thread shutdownHook = null;
-        DevInboxSetup devInbox = new DevInboxSetup();
+        ConfigSource config;
         try {
             Files.createDirectories(dataDir);
-            String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
-            String profile = env.getOrDefault(MAILER_PROFILE, "").strip();
-            boolean useDevInbox = configuredDir.isBlank() && profile.isEmpty() && env.getOrDefault(SMTP_HOST, "").isBlank();
-            Map<String, byte[]> builtInConfig = configuredDir.isBlank() && !useDevInbox ? builtInConfig(profile) : Map.of();
-            if (configuredDir.isBlank() && !useDevInbox) {
-                if (builtInConfig.isEmpty()) {
-                    return usageError(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
-                            + PROFILES + " (see osgi-config/README.md), or MAILER_CONFIG_DIR for your own files");
-                }
-            }
-            Path configDir;
-            if (!configuredDir.isBlank()) {
-                configDir = Path.of(configuredDir).toAbsolutePath().normalize();
-                if (!Files.isDirectory(configDir)) {
-                    return usageError(MAILER_CONFIG_DIR + "=" + configuredDir + " is not a folder");
-                }
-            } else {
-                configDir = dataDir.resolve(useDevInbox ? "dev-config" : "config");
-            }
+            config = ConfigSource.choose(env, dataDir);
+        } catch (UsageException e) {
+            return usageError(e.getMessage());
+        } catch (IOException e) {
+            err.println("mailer: ERROR: " + e);
+            return ExitCodes.CONTAINER_FAILED;
+        }
+        return runInContainer(command, commandArgs, dataDir, secretsDir, config);
+    }
 
-            Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, configDir);
-            Path configAdminDir = dataDir.resolve("configadmin");
-            properties.put("felix.cm.dir", configAdminDir.toString());
-            // Runs once init() holds the storage lock, so a second launcher on the same data folder
-            // fails there and changes nothing of the first one's files.
-            Container.ThrowingRunnable prepare = () -> {
-                // ConfigAdmin's store is rebuilt from the configuration files on every start, so a
-                // file removed while the launcher was down leaves no configuration behind. Bundle
-                // data areas (felix-cache) are kept.
-                deleteTree(configAdminDir);
-                if (useDevInbox) {
-                    devInbox.server = DevInboxServer.start(dataDir.resolve("dev-inbox"), DEV_INBOX_MAX_MESSAGE);
-                    writeDevInboxConfig(configDir, devInbox.server);
-                    err.println("mailer: " + SMTP_HOST + ", " + MAILER_PROFILE + " and " + MAILER_CONFIG_DIR + " are not set: mail goes to the embedded development inbox on "
-                            + devInbox.server.getHost() + ":" + devInbox.server.getPort() + " and is stored as .eml files in "
-                            + devInbox.server.getInbox() + ", not delivered. Set " + SMTP_HOST + " (and SMTP_FROM, ...) to send real mail.");
-                } else if (configuredDir.isBlank()) {
-                    replaceConfigFiles(configDir, builtInConfig);
-                }
-            };
+    /** Starts the framework on {@code config}'s files, runs the command (null: the shell until it stops), stops it. */
+    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config) {
+        boolean shell = command == null;
+        Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, config.dir());
+        Path configAdminDir = dataDir.resolve("configadmin");
+        properties.put("felix.cm.dir", configAdminDir.toString());
+        AtomicReference<DevInbox> devInbox = new AtomicReference<>();
+        // Runs once init() holds the storage lock, so a second launcher on the same data folder
+        // fails there and changes nothing of the first one's files.
+        Container.ThrowingRunnable prepare = () -> {
+            // ConfigAdmin's store is rebuilt from the configuration files on every start, so a
+            // file removed while the launcher was down leaves no configuration behind. Bundle
+            // data areas (felix-cache) are kept.
+            deleteTree(configAdminDir);
+            if (config.isDevInbox()) {
+                devInbox.set(DevInbox.start(dataDir, config.dir(), err));
+            } else {
+                config.writePackedFiles();
+            }
+        };
+        Container container = null;
+        Thread shutdownHook = null;
+        try {
             container = Container.start(properties, JarResources.read("bundles"), dataDir.resolve("launcher-bundles.properties"),
                     prepare, SHELL_BUNDLES, shell);
 
             Container running = container;
             shutdownHook = new Thread(() -> {
                 running.stop();
-                closeQuietly(devInbox.server);
+                closeDevInbox(devInbox);
             }, "mailer-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
 
@@ -157,10 +136,8 @@ public final class Main {
                         + COMMAND_TIMEOUT_MS / 1000 + " s; see the log above");
                 return ExitCodes.CONTAINER_FAILED;
             }
-            if (exit == ExitCodes.OK && devInbox.server != null) {
-                for (Path message : devInbox.server.getStoredMessages()) {
-                    err.println("mailer: development inbox: message stored in " + message);
-                }
+            if (exit == ExitCodes.OK && devInbox.get() != null) {
+                devInbox.get().reportStoredMessages();
             }
             return exit;
         } catch (Container.ContainerException e) {
@@ -179,7 +156,7 @@ public final class Main {
             if (container != null) {
                 container.stop();
             }
-            closeQuietly(devInbox.server);
+            closeDevInbox(devInbox);
             if (shutdownHook != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -203,7 +180,8 @@ public final class Main {
         properties.put("org.osgi.framework.storage.clean", "none");
         properties.put("felix.log.logger", new StderrFrameworkLogger());
         properties.put("felix.log.level", "2");
-        // ConfigAdmin holds configurations back until the interpolation plugin is there (STACK.md)
+        // ConfigAdmin holds configurations back until the interpolation plugin is there, so no
+        // component ever sees a raw $[env:...] placeholder
         properties.put("felix.cm.config.plugins", "org.apache.felix.configadmin.plugin.interpolation");
         properties.put("org.apache.felix.configadmin.plugin.interpolation.secretsdir", secretsDir.toString());
         properties.put("org.apache.felix.configadmin.plugin.interpolation.file.encoding", "UTF-8");
@@ -211,7 +189,8 @@ public final class Main {
         properties.put("felix.fileinstall.filter", ".*\\.cfg\\.json");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.poll", "1000");
-        // our installer's configurations must never be written back as .cfg files (STACK.md)
+        // FileInstall never writes configuration changes back into the watched folder: the
+        // .cfg.json files stay the one source, as written
         properties.put("felix.fileinstall.enableConfigSave", "false");
         properties.put("mailer.launcher.service.wait", "30");
         properties.keySet().removeIf(key -> System.getProperty(key) != null);
@@ -242,63 +221,6 @@ public final class Main {
         }
     }
 
-    /** The configuration of the development inbox: plaintext to 127.0.0.1, no login. */
-    static void writeDevInboxConfig(Path configDir, DevInboxServer inbox) throws IOException {
-        String json = "{\n"
-                + "  \"smtp.host\": \"" + inbox.getHost() + "\",\n"
-                + "  \"smtp.port:Integer\": " + inbox.getPort() + ",\n"
-                + "  \"smtp.user\": \"\",\n"
-                + "  \"smtp.password\": \"\",\n"
-                + "  \"from.address\": \"$[env:SMTP_FROM;default=mailer@localhost]\",\n"
-                + "  \"smtp.ssl\": false,\n"
-                + "  \"smtp.starttls\": false,\n"
-                + "  \"smtp.requiretls\": false,\n"
-                + "  \"debug.email\": \"$[env:MAIL_DEBUG;type=Boolean;default=false]\",\n"
-                + "  \"oauth.flow\": false\n"
-                + "}\n";
-        replaceConfigFiles(configDir, Map.of(MAIL_SERVICE_PID + ".cfg.json", json.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
-    static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
-
-    /**
-     * The osgi-config files packed into the jar: the default set ({@code mailer-config/}), or a
-     * provider profile's; empty for an unknown profile.
-     */
-    static Map<String, byte[]> builtInConfig(String profile) throws IOException {
-        if (!profile.isEmpty()) {
-            return PROFILES.contains(profile) ? JarResources.read("mailer-profiles/" + profile) : Map.of();
-        }
-        Map<String, byte[]> files = JarResources.read("mailer-config");
-        if (files.isEmpty()) {
-            throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
-        }
-        return files;
-    }
-
-    /** Makes the .cfg.json files of a folder exactly {@code files}; unchanged files are not touched. */
-    private static void replaceConfigFiles(Path configDir, Map<String, byte[]> files) throws IOException {
-        Files.createDirectories(configDir);
-        try (DirectoryStream<Path> existing = Files.newDirectoryStream(configDir, "*.cfg.json")) {
-            for (Path file : existing) {
-                if (!files.containsKey(file.getFileName().toString())) {
-                    Files.delete(file);
-                }
-            }
-        }
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            Path target = configDir.resolve(file.getKey());
-            if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), file.getValue())) {
-                continue;
-            }
-            // written aside and moved, so FileInstall never reads half a file (its filter skips the .tmp)
-            Path temp = Files.createTempFile(configDir, ".", ".tmp");
-            Files.write(temp, file.getValue());
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-    }
-
     private static Path absolute(String value, String defaultValue) {
         return Path.of(value.isBlank() ? defaultValue : value).toAbsolutePath().normalize();
     }
@@ -314,18 +236,10 @@ public final class Main {
         }
     }
 
-    private static void closeQuietly(DevInboxServer server) {
-        if (server != null) {
-            try {
-                server.close();
-            } catch (IOException e) {
-                // stopping anyway
-            }
+    private static void closeDevInbox(AtomicReference<DevInbox> devInbox) {
+        DevInbox inbox = devInbox.get();
+        if (inbox != null) {
+            inbox.close();
         }
-    }
-
-    /** The development inbox, once started (from within the container's start). */
-    private static final class DevInboxSetup {
-        volatile DevInboxServer server;
     }
 }

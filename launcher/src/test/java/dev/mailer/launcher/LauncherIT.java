@@ -70,6 +70,10 @@ class LauncherIT {
         assertTrue(eml.contains("To: someone@example.com"), eml);
         assertTrue(eml.contains("From: mailer@localhost"), eml);
         assertTrue(result.stderr.contains(messages.get(0).getFileName().toString()), "says where the .eml went: " + result);
+        // nothing else, e.g. no JDK warning about the framework's use of sun.misc.Unsafe (JDK 24+)
+        for (String line : result.stderr.split("\\R")) {
+            assertTrue(line.startsWith("mailer: "), "only the launcher's own lines on stderr: " + result);
+        }
     }
 
     @Test

@@ -31,20 +31,20 @@ public @interface MailServiceConfiguration {
     String from_address();
 
     @AttributeDefinition(name = "SMTP use SSL", description = "TLS from the first byte (port 465).")
-    boolean smtp_ssl() default false;
+    boolean smtp_ssl() default SmtpSettings.DEFAULT_SSL;
 
     @AttributeDefinition(name = "SMTP use STARTTLS", description = "Upgrade the connection with STARTTLS (port 587).")
-    boolean smtp_starttls() default true;
+    boolean smtp_starttls() default SmtpSettings.DEFAULT_STARTTLS;
 
     @AttributeDefinition(name = "SMTP require TLS",
             description = "Refuse to authenticate or send when the connection cannot be encrypted.")
-    boolean smtp_requiretls() default true;
+    boolean smtp_requiretls() default SmtpSettings.DEFAULT_REQUIRE_TLS;
 
     @AttributeDefinition(name = "Debug email", description = "Log the SMTP dialogue (credentials and tokens redacted).")
-    boolean debug_email() default false;
+    boolean debug_email() default SmtpSettings.DEFAULT_DEBUG;
 
     @AttributeDefinition(name = "OAuth flow", description = "Authenticate with XOAUTH2 using the OAuthConfigurationProvider.")
-    boolean oauth_flow() default false;
+    boolean oauth_flow() default SmtpSettings.DEFAULT_OAUTH;
 
     @AttributeDefinition(name = "Connect timeout (ms)", description = "How long to wait for the TCP connection.")
     int smtp_timeout_connect() default SmtpSettings.DEFAULT_CONNECT_TIMEOUT_MS;
@@ -60,7 +60,7 @@ public @interface MailServiceConfiguration {
     String smtp_truststore_path();
 
     @AttributeDefinition(name = "Truststore type", description = "PKCS12 or JKS.")
-    String smtp_truststore_type() default "PKCS12";
+    String smtp_truststore_type() default SmtpSettings.DEFAULT_TRUSTSTORE_TYPE;
 
     @AttributeDefinition(name = "Truststore password", type = AttributeType.PASSWORD,
             description = "Use $[secret:smtp_truststore_password].")

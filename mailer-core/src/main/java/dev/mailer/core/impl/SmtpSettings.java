@@ -21,6 +21,12 @@ final class SmtpSettings {
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     static final int DEFAULT_READ_TIMEOUT_MS = 60_000;
     static final int DEFAULT_WRITE_TIMEOUT_MS = 60_000;
+    static final boolean DEFAULT_SSL = false;
+    static final boolean DEFAULT_STARTTLS = true;
+    static final boolean DEFAULT_REQUIRE_TLS = true;
+    static final boolean DEFAULT_DEBUG = false;
+    static final boolean DEFAULT_OAUTH = false;
+    static final String DEFAULT_TRUSTSTORE_TYPE = "PKCS12";
 
     static final String HOST = "smtp.host";
     static final String PORT = "smtp.port";
@@ -62,18 +68,18 @@ final class SmtpSettings {
         user = r.string(USER);
         password = r.string(PASSWORD);
         fromAddress = mailbox(r, FROM);
-        ssl = r.bool(SSL, false);
-        starttls = r.bool(STARTTLS, true);
-        requireTls = r.bool(REQUIRE_TLS, true);
-        debug = r.bool(DEBUG, false);
-        oauth = r.bool(OAUTH, false);
+        ssl = r.bool(SSL, DEFAULT_SSL);
+        starttls = r.bool(STARTTLS, DEFAULT_STARTTLS);
+        requireTls = r.bool(REQUIRE_TLS, DEFAULT_REQUIRE_TLS);
+        debug = r.bool(DEBUG, DEFAULT_DEBUG);
+        oauth = r.bool(OAUTH, DEFAULT_OAUTH);
         connectTimeoutMs = r.integer(TIMEOUT_CONNECT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         readTimeoutMs = r.integer(TIMEOUT_READ, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         writeTimeoutMs = r.integer(TIMEOUT_WRITE, DEFAULT_WRITE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         String truststore = r.string(TRUSTSTORE_PATH);
         truststorePath = truststore == null ? null : Path.of(truststore);
         String type = r.string(TRUSTSTORE_TYPE);
-        truststoreType = type == null ? "PKCS12" : type;
+        truststoreType = type == null ? DEFAULT_TRUSTSTORE_TYPE : type;
         truststorePassword = r.string(TRUSTSTORE_PASSWORD);
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {

@@ -1,0 +1,86 @@
+package dev.mailer.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.mailer.launcher.args.UsageException;
+
+/**
+ * Where the framework's .cfg.json files come from, chosen from the environment; the first that is
+ * set wins: {@code MAILER_CONFIG_DIR} (the user's folder, used as it is), {@code MAILER_PROFILE} (a
+ * provider profile packed into the jar), {@code SMTP_HOST} (the default files packed into the jar);
+ * with none of them, the development inbox ({@link DevInbox}). Packed files are copied into a
+ * folder under the data folder, which FileInstall watches.
+ */
+final class ConfigSource {
+
+    static final String MAILER_CONFIG_DIR = "MAILER_CONFIG_DIR";
+    static final String MAILER_PROFILE = "MAILER_PROFILE";
+    static final String SMTP_HOST = "SMTP_HOST";
+
+    /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
+    static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
+
+    private final Path dir;
+    /** The packed files to copy into {@link #dir}; null for the user's folder and the development inbox. */
+    private final Map<String, byte[]> packedFiles;
+    private final boolean devInbox;
+
+    private ConfigSource(Path dir, Map<String, byte[]> packedFiles, boolean devInbox) {
+        this.dir = dir;
+        this.packedFiles = packedFiles;
+        this.devInbox = devInbox;
+    }
+
+    /**
+     * @throws UsageException a variable names no folder or no profile: the message says which and what to do
+     * @throws IOException    the packed files cannot be read
+     */
+    static ConfigSource choose(Map<String, String> env, Path dataDir) throws UsageException, IOException {
+        String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
+        if (!configuredDir.isBlank()) {
+            Path dir = Path.of(configuredDir).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new UsageException(MAILER_CONFIG_DIR + "=" + configuredDir + " is not a folder");
+            }
+            return new ConfigSource(dir, null, false);
+        }
+        String profile = env.getOrDefault(MAILER_PROFILE, "").strip();
+        if (!profile.isEmpty()) {
+            Map<String, byte[]> files = PROFILES.contains(profile) ? JarResources.read("mailer-profiles/" + profile) : Map.of();
+            if (files.isEmpty()) {
+                throw new UsageException(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
+                        + PROFILES + " (see osgi-config/README.md), or " + MAILER_CONFIG_DIR + " for your own files");
+            }
+            return new ConfigSource(dataDir.resolve("config"), files, false);
+        }
+        if (!env.getOrDefault(SMTP_HOST, "").isBlank()) {
+            Map<String, byte[]> files = JarResources.read("mailer-config");
+            if (files.isEmpty()) {
+                throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
+            }
+            return new ConfigSource(dataDir.resolve("config"), files, false);
+        }
+        return new ConfigSource(dataDir.resolve("dev-config"), null, true);
+    }
+
+    /** The folder FileInstall watches. */
+    Path dir() {
+        return dir;
+    }
+
+    /** Whether mail goes to the development inbox, which writes the folder's configuration itself. */
+    boolean isDevInbox() {
+        return devInbox;
+    }
+
+    /** Makes the folder hold exactly the packed files; the user's folder is left as it is. */
+    void writePackedFiles() throws IOException {
+        if (packedFiles != null) {
+            ConfigFolder.replaceFiles(dir, packedFiles);
+        }
+    }
+}
