@@ -8,6 +8,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>A call either returns once the SMTP server has accepted the message, or throws a
  * {@link MailException} that names the cause (a setting, an address, a server reply) and says
  * whether trying again later can help.
+ *
+ * <p>{@link #enqueue(Email)} hands the message to a durable outbox instead: once it returns, the
+ * message is on disk and the service delivers it, retrying transient failures, also after a restart.
  */
 @ProviderType
 public interface MailService {
@@ -20,4 +23,21 @@ public interface MailService {
      * @throws MailException when the message was not accepted
      */
     SendResult send(Email email) throws MailException;
+
+    /**
+     * Puts one message into the outbox and returns once it is durably written (forced to disk). The
+     * service then delivers it in the background: transient failures (4xx replies, timeouts, lost
+     * connections, an unreachable token endpoint) are retried with back-off up to a maximum age,
+     * permanent ones make it a dead letter at once. A message leaves the outbox only after the server
+     * accepted it, so a crash during a delivery may send it twice (with the same {@code Message-ID}),
+     * never zero times. Recipients the server accepted are never sent to again.
+     *
+     * @param email the message; when it has no From, the service's configured sender is used
+     * @return the queued message: its outbox id, {@code Message-ID} and the completion of its delivery
+     * @throws MailException when the message was not accepted into the outbox: the outbox cannot be
+     *         written (the message names the directory), the message is larger than the limit (it
+     *         names both sizes), or the configuration is invalid; nothing was queued then
+     * @since 1.1
+     */
+    QueuedMail enqueue(Email email) throws MailException;
 }

@@ -27,6 +27,7 @@ import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
 import dev.mailer.api.check.ConnectionCheck;
@@ -119,6 +120,12 @@ public class DefaultMailService implements MailService, ConnectionCheck {
         State current = state;
         SmtpSender sender = current.sender();
         return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+    }
+
+    /** Not yet: the outbox is being built (issue 15); until then nothing is queued and the caller is told so. */
+    @Override
+    public QueuedMail enqueue(Email email) throws MailException {
+        throw MailException.permanentFailure("This mail service has no outbox yet; nothing was queued. Use send().").build();
     }
 
     /**
