@@ -1,5 +1,7 @@
 package dev.mailer.oauth.impl;
 
+import dev.mailer.commons.file.DurableFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package dev.mailer.oauth.impl;
+package dev.mailer.commons.file;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,15 +18,16 @@ import org.slf4j.LoggerFactory;
  * Replaces a file, readable by its owner only, so that a crash or a power loss leaves the old or
  * the new content, never half of it or none: the content goes to a temporary file beside it, which
  * is forced to disk, atomically renamed over the file, and the directory is forced after the
- * rename. Not thread-safe: its caller serializes the writes of one file.
+ * rename. Not thread-safe: its caller serializes the writes of one file. Shared by the stored
+ * refresh token (mailer-oauth) and the outbox (mailer-core).
  */
-final class DurableFile {
+public final class DurableFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableFile.class);
 
     /** Forces what was written to a file or directory onto the storage device. A seam for tests. */
     @FunctionalInterface
-    interface Sync {
+    public interface Sync {
         Sync DISK = (channel, path) -> channel.force(true);
 
         void force(FileChannel channel, Path path) throws IOException;
@@ -34,20 +35,20 @@ final class DurableFile {
 
     /** Writes the new content. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private final Path file;
     private final Sync sync;
 
-    DurableFile(Path file, Sync sync) {
+    public DurableFile(Path file, Sync sync) {
         this.file = file;
         this.sync = sync;
     }
 
     /** Replaces the file with {@code content}; on failure the file keeps what it held. */
-    void replace(Content content) throws IOException {
+    public void replace(Content content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -1,4 +1,4 @@
-package dev.mailer.oauth.impl;
+package dev.mailer.commons.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
