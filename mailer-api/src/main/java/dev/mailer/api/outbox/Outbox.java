@@ -16,15 +16,16 @@ public interface Outbox {
      * Makes a dead or waiting message due now: its next delivery attempt is made as soon as a
      * connection is free. A dead letter gets a new maximum age, counted from now.
      *
-     * @return false when there is no such message (delivered or purged meanwhile)
+     * @return false when there is no such message (delivered or purged meanwhile), or it is being
+     *         delivered at this moment
      */
     boolean retry(String id);
 
     /**
      * Removes a message from the outbox without delivering it (what it was not yet sent to never gets
-     * it). A message being delivered at this moment is removed once that attempt ends.
+     * it). A message being delivered at this moment is left alone: try again once that attempt ended.
      *
-     * @return false when there is no such message
+     * @return false when there is no such message, or it is being delivered at this moment
      */
     boolean purge(String id);
 

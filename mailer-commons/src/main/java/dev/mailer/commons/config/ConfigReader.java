@@ -1,5 +1,7 @@
 package dev.mailer.commons.config;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -122,6 +124,29 @@ public final class ConfigReader {
             return defaultValue;
         }
         return (int) value;
+    }
+
+    /**
+     * An ISO-8601 duration ({@code PT30S}, {@code PT1M}, {@code P3D}) of at least {@code min};
+     * {@code defaultValue} when not set.
+     */
+    public Duration duration(String property, Duration defaultValue, Duration min) {
+        String s = string(property);
+        if (s == null) {
+            return defaultValue;
+        }
+        Duration value;
+        try {
+            value = Duration.parse(s);
+        } catch (DateTimeParseException e) {
+            problem(property, "'" + s + "' is not an ISO-8601 duration such as PT30S, PT10M or P3D");
+            return defaultValue;
+        }
+        if (value.compareTo(min) < 0) {
+            problem(property, s + " is shorter than the minimum " + min);
+            return defaultValue;
+        }
+        return value;
     }
 
     public boolean bool(String property, boolean defaultValue) {

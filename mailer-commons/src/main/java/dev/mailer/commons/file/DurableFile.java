@@ -58,17 +58,31 @@ public final class DurableFile {
         } catch (UnsupportedOperationException e) {
             Files.createFile(temp); // not a POSIX file system: the directory's own permissions apply
         }
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            content.writeTo(Channels.newOutputStream(channel));
-            // on disk before the rename: else a power loss may leave the new name on an empty file
-            sync.force(channel, temp);
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                content.writeTo(Channels.newOutputStream(channel));
+                // on disk before the rename: else a power loss may leave the new name on an empty file
+                sync.force(channel, temp);
+            }
+            move(temp);
+        } catch (IOException | RuntimeException e) {
+            // a full disk must not fill up further with what was half written
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
+        forceDirectory(directory);
+    }
+
+    private void move(Path temp) throws IOException {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        forceDirectory(directory);
     }
 
     /** Makes the rename durable; some platforms (Windows) cannot open or force a directory, and their file systems need not. */

@@ -77,6 +77,7 @@ class DurableFileTest {
         }));
 
         assertEquals("old", Files.readString(file));
+        assertEquals(List.of(file), files(), "the half-written temporary file is deleted");
         durable.replace(text("new"));
         assertEquals("new", Files.readString(file), "a temporary file left by the failure is no obstacle");
         assertEquals(List.of(file), files());

@@ -65,4 +65,31 @@ public @interface MailServiceConfiguration {
     @AttributeDefinition(name = "Truststore password", type = AttributeType.PASSWORD,
             description = "Use $[secret:smtp_truststore_password].")
     String smtp_truststore_password();
+
+    @AttributeDefinition(name = "Max connections",
+            description = "At most this many SMTP connections at once for outbox deliveries (Exchange Online allows 3 per mailbox).")
+    int smtp_max_connections() default SmtpSettings.DEFAULT_MAX_CONNECTIONS;
+
+    @AttributeDefinition(name = "Messages per minute",
+            description = "At most this many outbox deliveries a minute (Exchange Online: 30); 0 for no limit.")
+    int smtp_rate_per_minute() default SmtpSettings.DEFAULT_RATE_PER_MINUTE;
+
+    @AttributeDefinition(name = "Outbox: max message size (bytes)",
+            description = "A larger message is refused when it is queued, naming both sizes.")
+    int outbox_message_max_size() default SmtpSettings.DEFAULT_OUTBOX_MESSAGE_MAX_SIZE;
+
+    @AttributeDefinition(name = "Outbox: max age",
+            description = "ISO-8601 duration; a message still failing transiently after this long becomes a dead letter.")
+    String outbox_max_age() default SmtpSettings.DEFAULT_OUTBOX_MAX_AGE;
+
+    @AttributeDefinition(name = "Outbox: first retry after",
+            description = "ISO-8601 duration; the wait after the first transient failure, doubled after each (with jitter).")
+    String outbox_retry_initial() default SmtpSettings.DEFAULT_OUTBOX_RETRY_INITIAL;
+
+    @AttributeDefinition(name = "Outbox: longest wait between retries", description = "ISO-8601 duration.")
+    String outbox_retry_max() default SmtpSettings.DEFAULT_OUTBOX_RETRY_MAX;
+
+    @AttributeDefinition(name = "Outbox: shutdown timeout",
+            description = "ISO-8601 duration; on stop or reconfiguration, how long deliveries in flight may finish.")
+    String outbox_shutdown_timeout() default SmtpSettings.DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT;
 }

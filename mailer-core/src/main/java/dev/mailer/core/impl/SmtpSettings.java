@@ -2,6 +2,7 @@ package dev.mailer.core.impl;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.mailer.commons.config.ConfigReader;
@@ -27,6 +28,18 @@ final class SmtpSettings {
     static final boolean DEFAULT_DEBUG = false;
     static final boolean DEFAULT_OAUTH = false;
     static final String DEFAULT_TRUSTSTORE_TYPE = "PKCS12";
+    /** Exchange Online allows 3 concurrent SMTP connections per mailbox (more get 432 4.3.2). */
+    static final int DEFAULT_MAX_CONNECTIONS = 3;
+    /** 0: no limit. */
+    static final int DEFAULT_RATE_PER_MINUTE = 0;
+    /** 25 MiB: what most providers accept (Exchange Online 35 MB with encoding overhead, Gmail 25 MB). */
+    static final int DEFAULT_OUTBOX_MESSAGE_MAX_SIZE = 25 * 1024 * 1024;
+    /** Like Postfix's maximal_queue_lifetime (5d), but shorter. */
+    static final String DEFAULT_OUTBOX_MAX_AGE = "P3D";
+    /** The first retry after a minute, doubling up to {@link #DEFAULT_OUTBOX_RETRY_MAX}. */
+    static final String DEFAULT_OUTBOX_RETRY_INITIAL = "PT1M";
+    static final String DEFAULT_OUTBOX_RETRY_MAX = "PT1H";
+    static final String DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT = "PT10S";
 
     static final String HOST = "smtp.host";
     static final String PORT = "smtp.port";
@@ -44,6 +57,13 @@ final class SmtpSettings {
     static final String TRUSTSTORE_PATH = "smtp.truststore.path";
     static final String TRUSTSTORE_TYPE = "smtp.truststore.type";
     static final String TRUSTSTORE_PASSWORD = "smtp.truststore.password";
+    static final String MAX_CONNECTIONS = "smtp.max.connections";
+    static final String RATE_PER_MINUTE = "smtp.rate.per.minute";
+    static final String OUTBOX_MESSAGE_MAX_SIZE = "outbox.message.max.size";
+    static final String OUTBOX_MAX_AGE = "outbox.max.age";
+    static final String OUTBOX_RETRY_INITIAL = "outbox.retry.initial";
+    static final String OUTBOX_RETRY_MAX = "outbox.retry.max";
+    static final String OUTBOX_SHUTDOWN_TIMEOUT = "outbox.shutdown.timeout";
 
     final String host;
     final int port;
@@ -61,6 +81,13 @@ final class SmtpSettings {
     final Path truststorePath;
     final String truststoreType;
     final String truststorePassword;
+    final int maxConnections;
+    final int ratePerMinute;
+    final int outboxMessageMaxSize;
+    final Duration outboxMaxAge;
+    final Duration retryInitial;
+    final Duration retryMax;
+    final Duration shutdownTimeout;
 
     private SmtpSettings(ConfigReader r) {
         host = r.requiredString(HOST);
@@ -81,6 +108,13 @@ final class SmtpSettings {
         String type = r.string(TRUSTSTORE_TYPE);
         truststoreType = type == null ? DEFAULT_TRUSTSTORE_TYPE : type;
         truststorePassword = r.string(TRUSTSTORE_PASSWORD);
+        maxConnections = r.integer(MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 1, 100);
+        ratePerMinute = r.integer(RATE_PER_MINUTE, DEFAULT_RATE_PER_MINUTE, 0, 60_000);
+        outboxMessageMaxSize = r.integer(OUTBOX_MESSAGE_MAX_SIZE, DEFAULT_OUTBOX_MESSAGE_MAX_SIZE, 1, Integer.MAX_VALUE);
+        outboxMaxAge = r.duration(OUTBOX_MAX_AGE, Duration.parse(DEFAULT_OUTBOX_MAX_AGE), Duration.ZERO);
+        retryInitial = r.duration(OUTBOX_RETRY_INITIAL, Duration.parse(DEFAULT_OUTBOX_RETRY_INITIAL), Duration.ofMillis(10));
+        retryMax = r.duration(OUTBOX_RETRY_MAX, Duration.parse(DEFAULT_OUTBOX_RETRY_MAX), Duration.ofMillis(10));
+        shutdownTimeout = r.duration(OUTBOX_SHUTDOWN_TIMEOUT, Duration.parse(DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT), Duration.ZERO);
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
             r.problem(HOST, "'" + host + "' is not a host name (it contains white space)");
@@ -99,6 +133,10 @@ final class SmtpSettings {
         }
         if (!oauth && password != null && user == null && !r.hasProblem(USER)) {
             r.problem(USER, "smtp.password is set but smtp.user is empty; set the login name in smtp.user");
+        }
+        if (retryMax.compareTo(retryInitial) < 0 && !r.hasProblem(OUTBOX_RETRY_MAX)) {
+            r.problem(OUTBOX_RETRY_MAX, retryMax + " is shorter than " + OUTBOX_RETRY_INITIAL + "=" + retryInitial
+                    + "; the longest wait between retries cannot be shorter than the first");
         }
         if (truststorePath != null && !Files.isReadable(truststorePath)) {
             r.problem(TRUSTSTORE_PATH, "the file " + truststorePath.toAbsolutePath() + " does not exist or is not readable");

@@ -1,0 +1,55 @@
+package dev.mailer.core.impl;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.mailer.api.MailException;
+
+/** The one source of the outbox's failure texts: what was not queued or not delivered, and what to do. */
+final class OutboxFailures {
+
+    private OutboxFailures() {
+    }
+
+    /** The outbox directory could not be written: nothing was queued. */
+    static MailException notWritten(Path directory, Exception e) {
+        return MailException.transientFailure("The outbox directory " + directory + " cannot be written ("
+                + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was queued.")
+                .diagnosis("Check that the disk has space and that the directory is writable by this process"
+                        + " (it is in the bundle data area, under MAILER_DATA_DIR for the launcher).")
+                .cause(e).build();
+    }
+
+    /** The message is larger than outbox.message.max.size. */
+    static MailException tooLarge(long size, long limit) {
+        return MailException.permanentFailure("The message is " + size + " bytes, larger than the limit of " + limit
+                + " bytes (" + SmtpSettings.OUTBOX_MESSAGE_MAX_SIZE + "); nothing was queued.")
+                .setting(SmtpSettings.OUTBOX_MESSAGE_MAX_SIZE)
+                .diagnosis("Send smaller attachments (a link instead of the file), or raise "
+                        + SmtpSettings.OUTBOX_MESSAGE_MAX_SIZE + " if the server accepts more.")
+                .build();
+    }
+
+    /** The message is larger than the SIZE the server announced in EHLO. */
+    static MailException tooLargeForServer(long size, long serverLimit, SmtpSettings settings) {
+        return MailException.permanentFailure("The message is " + size + " bytes, larger than the " + serverLimit
+                + " bytes the server " + settings.server() + " accepts (its EHLO SIZE); nothing was queued.")
+                .diagnosis("Send smaller attachments (a link instead of the file).")
+                .build();
+    }
+
+    /** Transient failures for longer than outbox.max.age: the message becomes a dead letter. */
+    static MailException expired(MailException last, Duration maxAge, int attempts) {
+        return MailException.permanentFailure("Not delivered after " + attempts + " attempts over " + maxAge
+                + " (" + SmtpSettings.OUTBOX_MAX_AGE + "); the message is a dead letter. Last failure: " + last.getSummary())
+                .replyCode(last.getReplyCode()).enhancedStatus(last.getEnhancedStatus().orElse(null))
+                .setting(SmtpSettings.OUTBOX_MAX_AGE)
+                .diagnosis(last.getDiagnosis().orElse("Check the server and the configuration, then retry it from the outbox."))
+                .cause(last).build();
+    }
+
+    /** The service stopped while the message waited: it stays queued. */
+    static String leftQueued() {
+        return "the mail service stopped; the message stays in the outbox and is delivered after the restart";
+    }
+}

@@ -1,0 +1,133 @@
+package dev.mailer.core.impl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+import dev.mailer.api.outbox.OutboxEntry;
+
+/**
+ * The small, rewritable part of a message in the outbox: envelope, pending recipients, attempts and
+ * the outcome of the last one. Immutable; each change is a new state written whole
+ * ({@link OutboxStore}). Holds no credential: the envelope and the server's replies only.
+ */
+final class OutboxState {
+
+    private static final String FORMAT = "1";
+
+    final String id;
+    final String messageId;
+    final String envelopeFrom;
+    /** The recipients the server has not accepted yet (for a dead letter: those it never got to). */
+    final List<String> pending;
+    final Instant enqueuedAt;
+    /** Where the maximum age is counted from: enqueuedAt, or when an operator retried a dead letter. */
+    final Instant ageFrom;
+    final int attempts;
+    final Instant nextAttemptAt;
+    final String lastError;
+    final boolean dead;
+
+    private OutboxState(String id, String messageId, String envelopeFrom, List<String> pending, Instant enqueuedAt,
+            Instant ageFrom, int attempts, Instant nextAttemptAt, String lastError, boolean dead) {
+        this.id = Objects.requireNonNull(id);
+        this.messageId = Objects.requireNonNull(messageId);
+        this.envelopeFrom = Objects.requireNonNull(envelopeFrom);
+        this.pending = List.copyOf(pending);
+        this.enqueuedAt = Objects.requireNonNull(enqueuedAt);
+        this.ageFrom = Objects.requireNonNull(ageFrom);
+        this.attempts = attempts;
+        this.nextAttemptAt = Objects.requireNonNull(nextAttemptAt);
+        this.lastError = lastError;
+        this.dead = dead;
+    }
+
+    /** A message just accepted: due at once. */
+    static OutboxState queued(String id, String messageId, String envelopeFrom, List<String> recipients, Instant now) {
+        return new OutboxState(id, messageId, envelopeFrom, recipients, now, now, 0, now, null, false);
+    }
+
+    /** After an attempt that left {@code stillPending} to try again at {@code next}. */
+    OutboxState waiting(List<String> stillPending, Instant next, String error) {
+        return new OutboxState(id, messageId, envelopeFrom, stillPending, enqueuedAt, ageFrom, attempts + 1, next, error, false);
+    }
+
+    /** After an attempt that made the message a dead letter for {@code undelivered}. */
+    OutboxState deadLetter(List<String> undelivered, Instant now, String error) {
+        return new OutboxState(id, messageId, envelopeFrom, undelivered, enqueuedAt, ageFrom, attempts + 1, now, error, true);
+    }
+
+    /** Due now again; a dead letter gets a new maximum age from now. */
+    OutboxState retryNow(Instant now) {
+        return new OutboxState(id, messageId, envelopeFrom, pending, enqueuedAt, dead ? now : ageFrom, attempts, now, lastError, false);
+    }
+
+    OutboxEntry toEntry(boolean sending) {
+        OutboxEntry.State state = dead ? OutboxEntry.State.DEAD
+                : sending ? OutboxEntry.State.SENDING
+                : attempts == 0 ? OutboxEntry.State.QUEUED : OutboxEntry.State.WAITING;
+        return OutboxEntry.builder().id(id).messageId(messageId).state(state).attempts(attempts).enqueuedAt(enqueuedAt)
+                .nextAttemptAt(dead ? null : nextAttemptAt).lastError(lastError).pendingRecipients(pending).build();
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("id", id);
+        p.setProperty("messageId", messageId);
+        p.setProperty("envelopeFrom", envelopeFrom);
+        for (int i = 0; i < pending.size(); i++) {
+            p.setProperty("pending." + i, pending.get(i));
+        }
+        p.setProperty("enqueuedAt", enqueuedAt.toString());
+        p.setProperty("ageFrom", ageFrom.toString());
+        p.setProperty("attempts", Integer.toString(attempts));
+        p.setProperty("nextAttemptAt", nextAttemptAt.toString());
+        if (lastError != null) {
+            p.setProperty("lastError", lastError);
+        }
+        p.setProperty("dead", Boolean.toString(dead));
+        p.store(out, null);
+    }
+
+    /** @throws IOException when the file is not a state file of this format (names the field) */
+    static OutboxState readFrom(InputStream in) throws IOException {
+        Properties p = new Properties();
+        p.load(in);
+        if (!FORMAT.equals(p.getProperty("format"))) {
+            throw new IOException("unknown format " + p.getProperty("format"));
+        }
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; p.getProperty("pending." + i) != null; i++) {
+            pending.add(p.getProperty("pending." + i));
+        }
+        try {
+            return new OutboxState(required(p, "id"), required(p, "messageId"), required(p, "envelopeFrom"), pending,
+                    Instant.parse(required(p, "enqueuedAt")), Instant.parse(required(p, "ageFrom")),
+                    Integer.parseInt(required(p, "attempts")), Instant.parse(required(p, "nextAttemptAt")),
+                    p.getProperty("lastError"), Boolean.parseBoolean(required(p, "dead")));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IOException("unreadable value: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Properties p, String key) throws IOException {
+        String value = p.getProperty(key);
+        if (value == null) {
+            throw new IOException("missing " + key);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "OutboxState[" + id + ", " + messageId + ", attempts=" + attempts + ", pending=" + pending.size()
+                + (dead ? ", dead" : ", next=" + nextAttemptAt) + "]";
+    }
+}
