@@ -50,6 +50,7 @@ final class SmtpSession {
     void run() {
         try {
             socket.setSoTimeout((int) config.idleTimeout.toMillis());
+            server.connectionOpened();
             server.record(SmtpEvent.connection(id, false, "CONNECT"));
             if (config.implicitTls) {
                 if (!upgradeToTls()) {
@@ -57,6 +58,9 @@ final class SmtpSession {
                 }
             } else {
                 streams();
+            }
+            if (scripted("CONNECT")) {
+                return;
             }
             reply("220 " + config.hostName + " ESMTP TestSmtpServer ready");
             while (!socket.isClosed()) {
@@ -73,6 +77,7 @@ final class SmtpSession {
         } catch (IOException e) {
             server.record(SmtpEvent.connection(id, tls, "ERROR " + e));
         } finally {
+            server.connectionClosed();
             server.record(SmtpEvent.connection(id, tls, "DISCONNECT"));
             server.loopback().untrack(socket);
             try {
@@ -126,6 +131,9 @@ final class SmtpSession {
                 auth(argument);
                 return true;
             case "MAIL":
+                if (scripted("MAIL")) {
+                    return !socket.isClosed();
+                }
                 mail(argument);
                 return true;
             case "RCPT":
@@ -303,6 +311,11 @@ final class SmtpSession {
             reply("501 5.5.4 Syntax: RCPT TO:<address>");
             return;
         }
+        String refusal = config.refusedRecipients.get(address.toLowerCase(Locale.ROOT));
+        if (refusal != null) {
+            reply(refusal);
+            return;
+        }
         recipients.add(address);
         reply("250 2.1.5 Recipient OK");
     }
@@ -314,8 +327,14 @@ final class SmtpSession {
         }
         reply("354 Start mail input; end with <CRLF>.<CRLF>");
         ByteArrayOutputStream content = new ByteArrayOutputStream();
+        boolean cutOff = server.takeCloseDuringData();
         while (true) {
             byte[] line = readLine(MAX_DATA_LINE);
+            if (cutOff && line != null) {
+                server.record(SmtpEvent.connection(id, tls, "CLOSED-IN-DATA"));
+                socket.close();
+                throw new SocketException("closed during DATA as told");
+            }
             if (line == null) {
                 throw new SocketException("client closed the connection during DATA");
             }
@@ -328,12 +347,37 @@ final class SmtpSession {
             content.write('\r');
             content.write('\n');
         }
+        String scripted = server.scriptedReply("MESSAGE");
+        if (scripted != null) {
+            mailFrom = null;
+            recipients.clear();
+            answerScripted("MESSAGE", scripted);
+            return;
+        }
         int number = server.accept(new ReceivedMessage(id, tls, user, mailFrom, List.copyOf(recipients),
                 content.toByteArray()));
         server.record(SmtpEvent.connection(id, tls, "MESSAGE " + number));
         mailFrom = null;
         recipients.clear();
         reply("250 2.0.0 OK queued as " + number);
+    }
+
+    /** Answers a scripted reply for {@code step} if there is one (closing after a 421); true if it did. */
+    private boolean scripted(String step) throws IOException {
+        String reply = server.scriptedReply(step);
+        if (reply == null) {
+            return false;
+        }
+        answerScripted(step, reply);
+        return true;
+    }
+
+    private void answerScripted(String step, String reply) throws IOException {
+        server.record(SmtpEvent.connection(id, tls, "SCRIPTED " + step + " " + reply));
+        reply(reply);
+        if (reply.startsWith("421")) {
+            socket.close();
+        }
     }
 
     private void resetSession(String heloArgument) {

@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -26,8 +29,12 @@ import dev.mailer.testsupport.net.LoopbackServer;
  * any added with {@link Builder#mechanism}, e.g. {@link FixedTokenXoauth2}), checked against one user and
  * password; or only a mechanism that decides itself ({@link Builder#authenticateOnlyWith}, e.g. an XOAUTH2
  * that asks an OAuth2 server, or {@link RefusingMechanism} for a server's refusal);</li>
- * <li>HELO/EHLO, MAIL, RCPT, DATA (dot-unstuffing), RSET, NOOP, VRFY, QUIT; a sender can be refused
- * ({@link Builder#refuseSender}), and QUIT answered, reset or ignored ({@link Builder#onQuit});</li>
+ * <li>HELO/EHLO, MAIL, RCPT, DATA (dot-unstuffing), RSET, NOOP, VRFY, QUIT; a sender or a recipient can be
+ * refused ({@link Builder#refuseSender}, {@link Builder#refuseRecipient}), and QUIT answered, reset or ignored
+ * ({@link Builder#onQuit}); while it runs, the next few greetings, MAIL commands or messages can be answered
+ * with a scripted reply ({@link #answerNext}, a {@code 421} also closes the connection), and the next few
+ * DATA transfers cut off in the middle ({@link #closeDuringNextData});</li>
+ * <li>tracks how many connections were open at once ({@link #maxConcurrentConnections()});</li>
  * <li>a command line longer than {@link Builder#maxCommandLineLength} is refused with
  * {@code 500 5.5.6}, as line-limited servers do (SASL answers after a {@code 334} have their own
  * limit, {@link Builder#maxAuthResponseLength});</li>
@@ -46,6 +53,10 @@ public final class TestSmtpServer implements Closeable {
     private final LoopbackServer server;
     private final List<ReceivedMessage> messages = Collections.synchronizedList(new ArrayList<>());
     private final List<SmtpEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ConcurrentLinkedDeque<String>> scripted = new ConcurrentHashMap<>();
+    private final AtomicInteger closeDuringData = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger maxOpenConnections = new AtomicInteger();
 
     private TestSmtpServer(Builder config) throws IOException {
         this.config = config;
@@ -59,6 +70,46 @@ public final class TestSmtpServer implements Closeable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * Answers the next {@code count} occurrences of {@code step} with {@code reply} instead of going on:
+     * {@code CONNECT} (the greeting), {@code MAIL}, or {@code MESSAGE} (the end of DATA: the message is
+     * not kept). A {@code 421} reply also closes the connection, as a server shutting down does.
+     */
+    public void answerNext(String step, int count, String reply) {
+        ConcurrentLinkedDeque<String> replies = scripted.computeIfAbsent(step, s -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < count; i++) {
+            replies.add(reply);
+        }
+    }
+
+    /** The scripted reply for this occurrence of {@code step}, or null to go on as usual. */
+    String scriptedReply(String step) {
+        ConcurrentLinkedDeque<String> replies = scripted.get(step);
+        return replies == null ? null : replies.poll();
+    }
+
+    /** Closes the connection in the middle of the next {@code count} DATA transfers (after the first line). */
+    public void closeDuringNextData(int count) {
+        closeDuringData.addAndGet(count);
+    }
+
+    boolean takeCloseDuringData() {
+        return closeDuringData.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    /** The most connections that were open at the same time so far. */
+    public int maxConcurrentConnections() {
+        return maxOpenConnections.get();
+    }
+
+    void connectionOpened() {
+        maxOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
     }
 
     /** Every message accepted so far, in order. */
@@ -185,6 +236,7 @@ public final class TestSmtpServer implements Closeable {
         Quit quit = Quit.REPLY;
         final Map<String, AuthMechanism> mechanisms = new LinkedHashMap<>();
         final Map<String, String> refusedSenders = new LinkedHashMap<>();
+        final Map<String, String> refusedRecipients = new LinkedHashMap<>();
 
         private Builder() {
             mechanism(new PlainAndLogin.Plain());
@@ -304,6 +356,12 @@ public final class TestSmtpServer implements Closeable {
          */
         public Builder refuseSender(String address, String reply) {
             refusedSenders.put(address.toLowerCase(Locale.ROOT), reply);
+            return this;
+        }
+
+        /** Answers {@code RCPT TO:<address>} with {@code reply} (e.g. {@code 550 5.1.1 User unknown}). */
+        public Builder refuseRecipient(String address, String reply) {
+            refusedRecipients.put(address.toLowerCase(Locale.ROOT), reply);
             return this;
         }
 
