@@ -3,7 +3,13 @@ package dev.mailer.core.impl;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
 
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.X509TrustManager;
@@ -32,6 +38,8 @@ import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
 import dev.mailer.api.check.ConnectionCheck;
 import dev.mailer.api.oauth.OAuthTokenManager;
+import dev.mailer.api.outbox.Outbox;
+import dev.mailer.api.outbox.OutboxSnapshot;
 
 /**
  * The {@link MailService}: sends through the SMTP server of its configuration.
@@ -44,17 +52,23 @@ import dev.mailer.api.oauth.OAuthTokenManager;
  * token source of the sending path, so it runs on the same immutable state
  * ({@link ConnectionDiagnosis} does the work).
  *
+ * <p>It is also the {@link Outbox}: {@link #enqueue} writes the message into {@code outbox/} in the
+ * bundle data area, and a {@link MailOutbox} of the current configuration delivers it through the
+ * same {@link SmtpSender} as {@link #send}. A reconfiguration lets the deliveries in flight finish
+ * (bounded by {@code outbox.shutdown.timeout}) and goes on with the new settings.
+ *
  * <p>The component registers its service itself ({@link PublishedService}): DS would publish
  * {@code smtp.password} as a service property, readable by every bundle.
  */
 // registered by hand (see above), so the bundle declares the service capability itself
 @Capability(namespace = "osgi.service",
-        attribute = "objectClass:List<String>=\"dev.mailer.api.MailService,dev.mailer.api.check.ConnectionCheck\"",
-        uses = {MailService.class, ConnectionCheck.class})
+        attribute = "objectClass:List<String>=\"dev.mailer.api.MailService,dev.mailer.api.check.ConnectionCheck,"
+                + "dev.mailer.api.outbox.Outbox\"",
+        uses = {MailService.class, ConnectionCheck.class, Outbox.class})
 @Component(service = {}, immediate = true, configurationPid = DefaultMailService.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MailServiceConfiguration.class)
-public class DefaultMailService implements MailService, ConnectionCheck {
+public class DefaultMailService implements MailService, ConnectionCheck, Outbox {
 
     static final String PID = "dev.mailer.core.impl.DefaultMailService";
 
@@ -83,6 +97,18 @@ public class DefaultMailService implements MailService, ConnectionCheck {
 
     private PublishedService registration;
 
+    /** The clock of the outbox (tests: one they move). */
+    Clock clock = Clock.systemUTC();
+
+    /** {@code outbox/} in the bundle data area; null without one. */
+    private volatile Path outboxDirectory;
+
+    /** The outbox of the current configuration; replaced with it. Guarded by {@code this} for replacing. */
+    private volatile MailOutbox outbox;
+
+    /** The completions of messages enqueued in this JVM, outliving a reconfiguration's outbox. */
+    private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
+
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
         this.state = State.of(properties);
@@ -94,12 +120,31 @@ public class DefaultMailService implements MailService, ConnectionCheck {
      */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        registration = new PublishedService(context, this, properties, MailService.class, ConnectionCheck.class);
+        File data = context.getDataFile("outbox");
+        if (data != null) {
+            useOutbox(data.toPath());
+        }
+        registration = new PublishedService(context, this, properties, MailService.class, ConnectionCheck.class, Outbox.class);
+    }
+
+    /** Opens the outbox in {@code directory} and starts delivering what it holds (tests call it instead of activate). */
+    synchronized void useOutbox(Path directory) {
+        outboxDirectory = directory;
+        outbox = openOutbox(state);
+        outbox.startIfQueued();
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        this.state = State.of(properties);
+        State next = State.of(properties);
+        synchronized (this) {
+            closeOutbox();
+            this.state = next;
+            if (outboxDirectory != null) {
+                outbox = openOutbox(next);
+                outbox.startIfQueued();
+            }
+        }
         if (registration != null) {
             registration.update(properties);
         }
@@ -110,6 +155,28 @@ public class DefaultMailService implements MailService, ConnectionCheck {
         if (registration != null) {
             registration.unregister();
         }
+        synchronized (this) {
+            closeOutbox();
+        }
+    }
+
+    /** Lets the deliveries in flight finish (bounded), leaves the rest queued. */
+    private void closeOutbox() {
+        MailOutbox current = outbox;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    private MailOutbox openOutbox(State current) {
+        OutboxStore store = new OutboxStore(outboxDirectory, clock);
+        if (current.sender == null) {
+            return new MailOutbox(store, null, null, clock, completions);
+        }
+        SmtpSender sender = current.sender;
+        boolean oauth = current.settings.oauth;
+        return new MailOutbox(store, current.settings, (mime, from, recipients, serverSize) -> sender.sendMime(mime, from,
+                recipients, oauth ? awaitOAuthProvider() : null, serverSize), clock, completions);
     }
 
     @Override
@@ -122,10 +189,42 @@ public class DefaultMailService implements MailService, ConnectionCheck {
         return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
     }
 
-    /** Not yet: the outbox is being built (issue 15); until then nothing is queued and the caller is told so. */
     @Override
     public QueuedMail enqueue(Email email) throws MailException {
-        throw MailException.permanentFailure("This mail service has no outbox yet; nothing was queued. Use send().").build();
+        if (email == null) {
+            throw new IllegalArgumentException("email must not be null");
+        }
+        State current = state;
+        SmtpSender.Rendered message = current.sender().render(email);
+        MailOutbox target = outbox;
+        if (target == null) {
+            throw OutboxFailures.noDataArea();
+        }
+        return target.enqueue(message);
+    }
+
+    @Override
+    public OutboxSnapshot snapshot() {
+        MailOutbox current = outbox;
+        return current == null ? new OutboxSnapshot(clock.instant(), List.of()) : current.snapshot();
+    }
+
+    @Override
+    public boolean retry(String id) {
+        MailOutbox current = outbox;
+        return current != null && current.retry(id);
+    }
+
+    @Override
+    public boolean purge(String id) {
+        MailOutbox current = outbox;
+        return current != null && current.purge(id);
+    }
+
+    @Override
+    public int retryAllDead() {
+        MailOutbox current = outbox;
+        return current == null ? 0 : current.retryAllDead();
     }
 
     /**

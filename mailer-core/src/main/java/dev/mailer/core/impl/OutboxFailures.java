@@ -2,6 +2,7 @@ package dev.mailer.core.impl;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.mailer.api.MailException;
 
@@ -48,8 +49,22 @@ final class OutboxFailures {
                 .cause(last).build();
     }
 
-    /** The service stopped while the message waited: it stays queued. */
-    static String leftQueued() {
-        return "the mail service stopped; the message stays in the outbox and is delivered after the restart";
+    /** An operator purged the message from the outbox. */
+    static MailException purged(String id) {
+        return MailException.permanentFailure("The message " + id + " was purged from the outbox without being delivered"
+                + " to every recipient.").build();
+    }
+
+    /** enqueue without a bundle data area (a framework without file system support). */
+    static MailException noDataArea() {
+        return MailException.permanentFailure("The mail service has no outbox: the framework gives its bundle no data area;"
+                + " nothing was queued.")
+                .diagnosis("Run the framework with a storage directory (org.osgi.framework.storage), or use send().").build();
+    }
+
+    /** Recipients the server refused, as recorded (the reply of the last refusal). */
+    static MailException recipientsRefused(List<String> recipients, String lastError) {
+        return MailException.permanentFailure("Not delivered to " + String.join(", ", recipients) + "."
+                + (lastError == null ? "" : " Last failure: " + lastError)).build();
     }
 }

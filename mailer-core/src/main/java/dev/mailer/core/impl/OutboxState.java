@@ -24,8 +24,12 @@ final class OutboxState {
     final String id;
     final String messageId;
     final String envelopeFrom;
-    /** The recipients the server has not accepted yet (for a dead letter: those it never got to). */
+    /** The recipients still to try (for a dead letter: every one it was not delivered to). */
     final List<String> pending;
+    /** The recipients the server accepted: never sent to again. */
+    final List<String> delivered;
+    /** The recipients the server refused for good (5xx): recorded, not tried again. */
+    final List<String> rejected;
     final Instant enqueuedAt;
     /** Where the maximum age is counted from: enqueuedAt, or when an operator retried a dead letter. */
     final Instant ageFrom;
@@ -34,12 +38,15 @@ final class OutboxState {
     final String lastError;
     final boolean dead;
 
-    private OutboxState(String id, String messageId, String envelopeFrom, List<String> pending, Instant enqueuedAt,
-            Instant ageFrom, int attempts, Instant nextAttemptAt, String lastError, boolean dead) {
+    private OutboxState(String id, String messageId, String envelopeFrom, List<String> pending, List<String> delivered,
+            List<String> rejected, Instant enqueuedAt, Instant ageFrom, int attempts, Instant nextAttemptAt, String lastError,
+            boolean dead) {
         this.id = Objects.requireNonNull(id);
         this.messageId = Objects.requireNonNull(messageId);
         this.envelopeFrom = Objects.requireNonNull(envelopeFrom);
         this.pending = List.copyOf(pending);
+        this.delivered = List.copyOf(delivered);
+        this.rejected = List.copyOf(rejected);
         this.enqueuedAt = Objects.requireNonNull(enqueuedAt);
         this.ageFrom = Objects.requireNonNull(ageFrom);
         this.attempts = attempts;
@@ -50,22 +57,40 @@ final class OutboxState {
 
     /** A message just accepted: due at once. */
     static OutboxState queued(String id, String messageId, String envelopeFrom, List<String> recipients, Instant now) {
-        return new OutboxState(id, messageId, envelopeFrom, recipients, now, now, 0, now, null, false);
+        return new OutboxState(id, messageId, envelopeFrom, recipients, List.of(), List.of(), now, now, 0, now, null, false);
     }
 
-    /** After an attempt that left {@code stillPending} to try again at {@code next}. */
-    OutboxState waiting(List<String> stillPending, Instant next, String error) {
-        return new OutboxState(id, messageId, envelopeFrom, stillPending, enqueuedAt, ageFrom, attempts + 1, next, error, false);
+    /**
+     * After an attempt: one more attempt, {@code accepted} join the delivered, {@code refused} the
+     * rejected, {@code stillPending} are left to try, {@code error} is the last failure.
+     */
+    OutboxState attempted(List<String> stillPending, List<String> accepted, List<String> refused, String error) {
+        return new OutboxState(id, messageId, envelopeFrom, stillPending, join(delivered, accepted), join(rejected, refused),
+                enqueuedAt, ageFrom, attempts + 1, nextAttemptAt, error, false);
     }
 
-    /** After an attempt that made the message a dead letter for {@code undelivered}. */
-    OutboxState deadLetter(List<String> undelivered, Instant now, String error) {
-        return new OutboxState(id, messageId, envelopeFrom, undelivered, enqueuedAt, ageFrom, attempts + 1, now, error, true);
+    /** Waiting for the next attempt at {@code next}. */
+    OutboxState waitingUntil(Instant next) {
+        return new OutboxState(id, messageId, envelopeFrom, pending, delivered, rejected, enqueuedAt, ageFrom, attempts, next,
+                lastError, false);
+    }
+
+    /** A dead letter, not delivered to {@code undelivered} (the pending and the rejected), for {@code error}. */
+    OutboxState dead(List<String> undelivered, String error) {
+        return new OutboxState(id, messageId, envelopeFrom, undelivered, delivered, List.of(), enqueuedAt, ageFrom, attempts,
+                nextAttemptAt, error, true);
     }
 
     /** Due now again; a dead letter gets a new maximum age from now. */
     OutboxState retryNow(Instant now) {
-        return new OutboxState(id, messageId, envelopeFrom, pending, enqueuedAt, dead ? now : ageFrom, attempts, now, lastError, false);
+        return new OutboxState(id, messageId, envelopeFrom, pending, delivered, rejected, enqueuedAt, dead ? now : ageFrom,
+                attempts, now, lastError, false);
+    }
+
+    private static List<String> join(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     OutboxEntry toEntry(boolean sending) {
@@ -82,9 +107,9 @@ final class OutboxState {
         p.setProperty("id", id);
         p.setProperty("messageId", messageId);
         p.setProperty("envelopeFrom", envelopeFrom);
-        for (int i = 0; i < pending.size(); i++) {
-            p.setProperty("pending." + i, pending.get(i));
-        }
+        putList(p, "pending", pending);
+        putList(p, "delivered", delivered);
+        putList(p, "rejected", rejected);
         p.setProperty("enqueuedAt", enqueuedAt.toString());
         p.setProperty("ageFrom", ageFrom.toString());
         p.setProperty("attempts", Integer.toString(attempts));
@@ -103,18 +128,29 @@ final class OutboxState {
         if (!FORMAT.equals(p.getProperty("format"))) {
             throw new IOException("unknown format " + p.getProperty("format"));
         }
-        List<String> pending = new ArrayList<>();
-        for (int i = 0; p.getProperty("pending." + i) != null; i++) {
-            pending.add(p.getProperty("pending." + i));
-        }
         try {
-            return new OutboxState(required(p, "id"), required(p, "messageId"), required(p, "envelopeFrom"), pending,
+            return new OutboxState(required(p, "id"), required(p, "messageId"), required(p, "envelopeFrom"),
+                    list(p, "pending"), list(p, "delivered"), list(p, "rejected"),
                     Instant.parse(required(p, "enqueuedAt")), Instant.parse(required(p, "ageFrom")),
                     Integer.parseInt(required(p, "attempts")), Instant.parse(required(p, "nextAttemptAt")),
                     p.getProperty("lastError"), Boolean.parseBoolean(required(p, "dead")));
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new IOException("unreadable value: " + e.getMessage(), e);
         }
+    }
+
+    private static void putList(Properties p, String key, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            p.setProperty(key + "." + i, values.get(i));
+        }
+    }
+
+    private static List<String> list(Properties p, String key) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; p.getProperty(key + "." + i) != null; i++) {
+            values.add(p.getProperty(key + "." + i));
+        }
+        return values;
     }
 
     private static String required(Properties p, String key) throws IOException {

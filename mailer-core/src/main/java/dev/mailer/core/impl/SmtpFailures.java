@@ -108,6 +108,9 @@ final class SmtpFailures {
         }
         if (e instanceof SMTPSendFailedException) {
             SMTPSendFailedException send = (SMTPSendFailedException) e;
+            if (send.getReturnCode() < 100) {
+                return connectionLost(send, settings);
+            }
             return reply("The server refused the message.", send.getReturnCode(), send.getMessage(), settings, e);
         }
         if (e instanceof SendFailedException) {
@@ -139,6 +142,14 @@ final class SmtpFailures {
         }
         return MailException.transientFailure("Sending through " + settings.server() + " failed: " + text
                 + (cause == null ? "" : " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")"))
+                .cause(e).build();
+    }
+
+    /** The connection ended before the server answered the message (Angus reports "[EOF]" with no reply code). */
+    private static MailException connectionLost(SMTPSendFailedException e, SmtpSettings settings) {
+        return MailException.transientFailure("The connection to " + settings.server() + " was lost before the server"
+                + " accepted the message (" + String.valueOf(e.getMessage()).strip() + "); it was not sent.")
+                .diagnosis("The server or a network device closed the connection; sending again later should succeed.")
                 .cause(e).build();
     }
 

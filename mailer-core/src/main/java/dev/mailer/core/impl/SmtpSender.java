@@ -1,9 +1,19 @@
 package dev.mailer.core.impl;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +22,9 @@ import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -64,6 +76,58 @@ final class SmtpSender {
         return converse(oauth, new Delivery(email));
     }
 
+    /** A message rendered once, for the outbox: its MIME bytes (Message-ID set) and its envelope. */
+    static final class Rendered {
+        final byte[] mime;
+        final String messageId;
+        final String envelopeFrom;
+        final List<String> recipients;
+
+        private Rendered(byte[] mime, String messageId, String envelopeFrom, List<String> recipients) {
+            this.mime = mime;
+            this.messageId = messageId;
+            this.envelopeFrom = envelopeFrom;
+            this.recipients = List.copyOf(recipients);
+        }
+    }
+
+    /**
+     * Renders {@code email} as {@link #send} would send it, with its Message-ID, so that the same bytes
+     * go out on every attempt. The envelope sender is the configured {@code from.address}.
+     */
+    Rendered render(Email email) throws MailException {
+        return withMailClassLoader(() -> {
+            try {
+                MimeMessage message = MimeMessages.create(session, email, settings.fromAddress);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                message.writeTo(out);
+                List<String> recipients = new ArrayList<>();
+                for (InternetAddress address : MimeMessages.recipients(email)) {
+                    recipients.add(address.getAddress());
+                }
+                return new Rendered(out.toByteArray(), message.getMessageID(),
+                        new InternetAddress(settings.fromAddress).getAddress(), recipients);
+            } catch (MessagingException e) {
+                throw SmtpFailures.fromMessaging(e, settings);
+            } catch (IOException e) {
+                throw MailException.permanentFailure("The message could not be rendered: " + e.getMessage()).cause(e).build();
+            }
+        });
+    }
+
+    /**
+     * Sends ready MIME bytes, unchanged, with an explicit envelope, on a connection of its own (same
+     * authentication, token retry and diagnosis as {@link #send}). Recipients are accepted or refused
+     * one by one ({@code sendpartial}): the outcome tells which; a failure of the whole message
+     * (connection, login, MAIL FROM, DATA) is thrown.
+     *
+     * @param serverSize told the SIZE the server announced in EHLO, when it announced one
+     */
+    DeliveryOutcome sendMime(byte[] mime, String envelopeFrom, List<String> recipients, OAuthConfigurationProvider oauth,
+            LongConsumer serverSize) throws MailException {
+        return converse(oauth, new MimeDelivery(mime, envelopeFrom, recipients, serverSize));
+    }
+
     /**
      * Opens a connection of its own, authenticates as configured and runs {@code conversation} on it.
      * A refused access token is dropped and the whole attempt made once more with a fresh one.
@@ -71,11 +135,7 @@ final class SmtpSender {
      * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
      */
     <T> T converse(OAuthConfigurationProvider oauth, Conversation<T> conversation) throws MailException {
-        // Jakarta Activation finds its registry and the multipart handlers through the context class loader
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(MailClassLoader.INSTANCE);
-        try {
+        return withMailClassLoader(() -> {
             if (!settings.oauth) {
                 return conversationWithoutToken(conversation);
             }
@@ -93,6 +153,21 @@ final class SmtpSender {
                     throw SmtpFailures.tokenRejected(second.code, second.reply, second.errorJson, settings);
                 }
             }
+        });
+    }
+
+    /** What may throw only a MailException (or an unchecked one). */
+    private interface MailWork<T> {
+        T run() throws MailException;
+    }
+
+    /** Jakarta Activation finds its registry and the multipart handlers through the context class loader. */
+    private static <T> T withMailClassLoader(MailWork<T> work) throws MailException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(MailClassLoader.INSTANCE);
+        try {
+            return work.run();
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -194,6 +269,83 @@ final class SmtpSender {
             String reply = transport.getLastServerResponse();
             return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
         }
+    }
+
+    /** Ready MIME bytes with an explicit envelope; each recipient accepted or refused on its own. */
+    private final class MimeDelivery implements Conversation<DeliveryOutcome> {
+        private final byte[] mime;
+        private final String envelopeFrom;
+        private final List<String> recipients;
+        private final LongConsumer serverSize;
+        private SMTPMessage message;
+        private InternetAddress[] addresses;
+
+        MimeDelivery(byte[] mime, String envelopeFrom, List<String> recipients, LongConsumer serverSize) {
+            this.mime = mime;
+            this.envelopeFrom = envelopeFrom;
+            this.recipients = recipients;
+            this.serverSize = serverSize;
+        }
+
+        @Override
+        public void prepare(Session session) throws MessagingException {
+            // parsed, never changed: written back byte for byte, Message-ID included
+            message = new SMTPMessage(session, new ByteArrayInputStream(mime));
+            message.setEnvelopeFrom(envelopeFrom);
+            message.setSendPartial(true);
+            addresses = new InternetAddress[recipients.size()];
+            for (int i = 0; i < addresses.length; i++) {
+                addresses[i] = new InternetAddress(recipients.get(i), false);
+            }
+        }
+
+        @Override
+        public DeliveryOutcome converse(SMTPTransport transport) throws MessagingException {
+            String size = transport.getExtensionParameter("SIZE");
+            if (size != null && size.strip().matches("[1-9][0-9]{0,17}")) {
+                serverSize.accept(Long.parseLong(size.strip()));
+            }
+            try {
+                transport.sendMessage(message, addresses);
+                return new DeliveryOutcome(recipients, Map.of(), transport.getLastServerResponse());
+            } catch (SendFailedException e) {
+                DeliveryOutcome partial = perRecipient(e, transport.getLastServerResponse());
+                if (partial == null) {
+                    throw e;
+                }
+                return partial;
+            }
+        }
+
+        /**
+         * The outcome when the failure is about recipients (some or all refused at RCPT); null when
+         * it is about the whole message (DATA refused after the recipients were accepted).
+         */
+        private DeliveryOutcome perRecipient(SendFailedException e, String lastReply) {
+            Map<String, MailException> refused = new LinkedHashMap<>();
+            for (Exception next = e.getNextException(); next instanceof SMTPAddressFailedException;
+                    next = ((SMTPAddressFailedException) next).getNextException()) {
+                SMTPAddressFailedException failed = (SMTPAddressFailedException) next;
+                refused.put(failed.getAddress().getAddress(), SmtpFailures.fromMessaging(failed, settings));
+            }
+            List<String> sent = addresses(e.getValidSentAddresses());
+            List<String> unsentWithoutReason = addresses(e.getValidUnsentAddresses());
+            unsentWithoutReason.removeAll(refused.keySet());
+            if (refused.isEmpty() || (sent.isEmpty() && !unsentWithoutReason.isEmpty())) {
+                return null;
+            }
+            return new DeliveryOutcome(sent, refused, sent.isEmpty() ? "" : lastReply);
+        }
+    }
+
+    private static List<String> addresses(Address[] addresses) {
+        List<String> result = new ArrayList<>();
+        if (addresses != null) {
+            for (Address address : addresses) {
+                result.add(((InternetAddress) address).getAddress());
+            }
+        }
+        return result;
     }
 
     /** A session of its own, so that the trace of one send is not interleaved with another's. */

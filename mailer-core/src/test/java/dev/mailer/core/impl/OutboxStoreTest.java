@@ -103,11 +103,12 @@ class OutboxStoreTest {
         String id = first.add(MIME, "<1@example.com>", "workflow@example.com", List.of("a@example.com", "b@example.com")).id;
 
         try (OutboxStore.Lease lease = first.tryLock(id).orElseThrow()) {
-            lease.update(lease.state().waiting(List.of("b@example.com"), clock.instant().plus(Duration.ofMinutes(1)),
-                    "451 4.7.1 Try again later"));
+            lease.update(lease.state().attempted(List.of("b@example.com"), List.of("a@example.com"), List.of(),
+                    "451 4.7.1 Try again later").waitingUntil(clock.instant().plus(Duration.ofMinutes(1))));
         }
         OutboxState read = second.read(id).orElseThrow();
         assertEquals(List.of("b@example.com"), read.pending);
+        assertEquals(List.of("a@example.com"), read.delivered);
         assertEquals(1, read.attempts);
         assertEquals("451 4.7.1 Try again later", read.lastError);
         assertEquals(OutboxEntry.State.WAITING, read.toEntry(false).getState());

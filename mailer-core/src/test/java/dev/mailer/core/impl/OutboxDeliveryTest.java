@@ -1,0 +1,244 @@
+package dev.mailer.core.impl;
+
+import static dev.mailer.core.impl.OutboxTestSupport.await;
+import static dev.mailer.core.impl.OutboxTestSupport.config;
+import static dev.mailer.core.impl.OutboxTestSupport.messageIds;
+import static dev.mailer.core.impl.OutboxTestSupport.server;
+import static dev.mailer.core.impl.OutboxTestSupport.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.mailer.api.Email;
+import dev.mailer.api.MailException;
+import dev.mailer.api.QueuedMail;
+import dev.mailer.api.SendResult;
+import dev.mailer.api.outbox.OutboxEntry;
+import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.testsupport.smtp.TestSmtpServer;
+
+/** The outbox against a real SMTP server on loopback: delivered once, retried, dead-lettered as the replies say. */
+class OutboxDeliveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path data;
+
+    private DefaultMailService service;
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.deactivate();
+        }
+    }
+
+    private static Email mail(String... to) {
+        return Email.builder().to(to).subject("Page ready for review").text("Please review.").build();
+    }
+
+    @Test
+    void aQueuedMessageIsDeliveredOnceWithItsMessageIdAndLeavesTheOutbox() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+            SendResult result = queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            assertEquals(List.of(queued.messageId()), messageIds(smtp.messages()));
+            assertEquals("workflow@example.com", smtp.messages().get(0).mailFrom());
+            assertEquals(queued.messageId(), result.getMessageId());
+            assertTrue(result.getServerReply().startsWith("250"), result.getServerReply());
+            assertEquals(List.of("jane@example.com"), result.getRecipients());
+            await(() -> service.snapshot().getEntries().isEmpty(), WAIT, "the outbox is empty");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} answered {1}")
+    @CsvSource(delimiter = '|', value = {
+        "CONNECT|421 4.3.2 Service not available, closing transmission channel",
+        "MAIL|432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded",
+        "MESSAGE|451 4.7.500 Server busy. Please try again later",
+        "MAIL|452 4.3.1 Insufficient system resources",
+        "MESSAGE|421 4.7.0 Too many messages, closing connection"})
+    void aTransientReplyIsRetriedAndTheMessageDeliveredOnce(String step, String reply) throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.answerNext(step, 2, reply);
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+
+            queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(List.of(queued.messageId()), messageIds(smtp.messages()), "delivered once, same Message-ID");
+            assertEquals(2, smtp.events().stream().filter(e -> e.toString().contains("SCRIPTED")).count(),
+                    "refused twice first: " + smtp.events());
+        }
+    }
+
+    @Test
+    void aRecipientRefusedWith550IsDeadLetteredWhileTheOtherTwoGetTheMessageOnce() throws Exception {
+        try (TestSmtpServer smtp = server().refuseRecipient("gone@example.com", "550 5.1.1 User unknown").start()) {
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com", "gone@example.com", "joe@example.com"));
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS));
+            MailException failure = assertInstanceOf(MailException.class, e.getCause());
+            assertFalse(failure.isTransient());
+            assertTrue(failure.getMessage().contains("gone@example.com") && failure.getMessage().contains("550 5.1.1 User unknown"),
+                    failure.getMessage());
+            assertEquals(1, smtp.messages().size());
+            assertEquals(List.of("jane@example.com", "joe@example.com"), smtp.messages().get(0).recipients());
+            OutboxEntry dead = service.snapshot().getEntries().get(0);
+            assertEquals(OutboxEntry.State.DEAD, dead.getState());
+            assertEquals(List.of("gone@example.com"), dead.getPendingRecipients());
+            assertEquals(1, dead.getAttempts());
+            assertTrue(dead.getLastError().orElseThrow().contains("550 5.1.1 User unknown"), dead.getLastError().orElseThrow());
+        }
+    }
+
+    @Test
+    void aRetryOfThatDeadLetterSendsOnlyToTheRefusedRecipient() throws Exception {
+        try (TestSmtpServer smtp = server().refuseRecipient("gone@example.com", "550 5.1.1 User unknown").start()) {
+            service = service(config(smtp.port()), data);
+            QueuedMail queued = service.enqueue(mail("jane@example.com", "gone@example.com"));
+            await(() -> deadCount() == 1, WAIT, "a dead letter");
+
+            assertTrue(service.retry(queued.id()));
+
+            await(() -> service.snapshot().getEntries().get(0).getAttempts() == 2 && deadCount() == 1, WAIT, "retried and dead again");
+            assertEquals(1, smtp.messages().size(), "jane got it once; the retry had no recipient the server accepts");
+            assertEquals(3, smtp.count("RCPT"), "two on the first attempt, gone@example.com only on the retry: " + smtp.verbs());
+        }
+    }
+
+    @Test
+    void aConnectionClosedInTheMiddleOfDataIsRetriedAndTheMessageDeliveredOnce() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.closeDuringNextData(1);
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+
+            queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(1, smtp.count("CLOSED-IN-DATA"), smtp.events().toString());
+            assertEquals(List.of(queued.messageId()), messageIds(smtp.messages()));
+        }
+    }
+
+    @Test
+    void aPermanentReplyMakesADeadLetterAtOnceWithTheDiagnosis() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.answerNext("MESSAGE", 1, "554 5.2.252 SendAsDenied; workflow@example.com not allowed to send as jane@example.com");
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS));
+            MailException failure = (MailException) e.getCause();
+            assertEquals(554, failure.getReplyCode());
+            assertTrue(failure.getDiagnosis().isPresent(), "the known reply's diagnosis: " + failure.getMessage());
+            OutboxEntry dead = service.snapshot().getEntries().get(0);
+            assertEquals(OutboxEntry.State.DEAD, dead.getState());
+            assertEquals(1, dead.getAttempts(), "not retried");
+            assertEquals(failure.getMessage(), dead.getLastError().orElseThrow());
+            assertFalse(dead.getLastError().orElseThrow().contains("s3cret-Pa55"));
+            assertEquals(0, smtp.messages().size());
+        }
+    }
+
+    @Test
+    void transientFailuresBeyondTheMaxAgeMakeADeadLetterSayingSo() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.answerNext("MAIL", 1_000, "451 4.7.1 Greylisted, try again later");
+            Map<String, Object> config = config(smtp.port());
+            config.put("outbox.max.age", "PT0.5S");
+            service = service(config, data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("outbox.max.age")
+                    && e.getCause().getMessage().contains("451 4.7.1 Greylisted"), e.getCause().getMessage());
+            assertTrue(service.snapshot().getEntries().get(0).getAttempts() > 1);
+        }
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitIsRefusedAtEnqueueWithBothSizes() throws Exception {
+        Map<String, Object> config = config(2525);
+        config.put("outbox.message.max.size", 1_000);
+        service = service(config, data);
+
+        MailException e = assertThrows(MailException.class, () -> service.enqueue(Email.builder().to("jane@example.com")
+                .text("see attachment").attach("big.bin", "application/octet-stream", new byte[2_000]).build()));
+
+        assertTrue(e.getMessage().matches("(?s)The message is \\d{4} bytes, larger than the limit of 1000 bytes \\(outbox.message.max.size\\).*"),
+                e.getMessage());
+        assertEquals("outbox.message.max.size", e.getSetting().orElseThrow());
+        assertTrue(service.snapshot().getEntries().isEmpty());
+    }
+
+    @Test
+    void anUnwritableDataAreaMakesEnqueueFailNamingTheDirectory() throws Exception {
+        Path file = data.resolve("outbox");
+        java.nio.file.Files.writeString(file, "not a directory");
+        service = service(config(2525), file);
+
+        MailException e = assertThrows(MailException.class, () -> service.enqueue(mail("jane@example.com")));
+
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("nothing was queued"), e.getMessage());
+    }
+
+    @Test
+    void aPurgedMessageIsNeverSentAndItsCompletionSaysSo() throws Exception {
+        // a closed port: nothing is delivered while the test looks
+        int closedPort;
+        try (TestSmtpServer smtp = server().start()) {
+            closedPort = smtp.port();
+        }
+        service = service(config(closedPort), data);
+        QueuedMail queued = service.enqueue(mail("jane@example.com"));
+        await(() -> service.snapshot().getEntries().get(0).getAttempts() >= 1 && !sending(), WAIT, "a failed attempt");
+
+        boolean purged = false;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!purged && System.nanoTime() < deadline) {
+            purged = service.purge(queued.id()); // false while an attempt runs
+        }
+
+        assertTrue(purged);
+        assertTrue(service.snapshot().getEntries().isEmpty());
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> queued.completion().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("purged"), e.getCause().getMessage());
+    }
+
+    private long deadCount() {
+        OutboxSnapshot snapshot = service.snapshot();
+        return snapshot.getDeadCount();
+    }
+
+    private boolean sending() {
+        return service.snapshot().getEntries().stream().anyMatch(e -> e.getState() == OutboxEntry.State.SENDING);
+    }
+}
