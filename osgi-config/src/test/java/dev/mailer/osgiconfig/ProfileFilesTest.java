@@ -97,6 +97,16 @@ class ProfileFilesTest {
     }
 
     @Test
+    void theMicrosoftProfilesSendAtMost30MessagesAMinuteOverThreeConnectionsAndGmailIsUnlimited() throws IOException {
+        for (String profile : List.of("office365", "office365-app", "acs")) {
+            assertEquals(30, core(profile).get("smtp.rate.per.minute"), profile);
+            assertEquals(3, core(profile).get("smtp.max.connections"), profile);
+        }
+        assertEquals(0, core("gmail").get("smtp.rate.per.minute"));
+        assertEquals("P3D", core("gmail").get("outbox.max.age"));
+    }
+
+    @Test
     void everyVariableOfTheProfilesIsInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         Set<String> names = new TreeSet<>();
