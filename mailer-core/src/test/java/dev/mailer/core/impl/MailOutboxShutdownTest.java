@@ -126,6 +126,33 @@ class MailOutboxShutdownTest {
         }
     }
 
+    @Test
+    void aMessageEnqueuedAfterTheStopStaysQueuedForTheNextStartWhichDeliversIt() throws Exception {
+        AtomicInteger closedSent = new AtomicInteger();
+        MailOutbox stopped = outbox("PT5S", (mime, from, recipients, size) -> {
+            closedSent.incrementAndGet();
+            return new DeliveryOutcome(recipients, Map.of(), "250 2.0.0 OK");
+        });
+        stopped.close();
+
+        QueuedMail queued = stopped.enqueue(rendered(1));
+
+        AtomicInteger nextSent = new AtomicInteger();
+        MailOutbox next = outbox("PT5S", (mime, from, recipients, size) -> {
+            nextSent.incrementAndGet();
+            return new DeliveryOutcome(recipients, Map.of(), "250 2.0.0 OK");
+        });
+        try {
+            next.startIfQueued();
+            await(() -> next.snapshot().getEntries().isEmpty(), WAIT, "delivered by the next start");
+        } finally {
+            next.close();
+        }
+        assertEquals(1, nextSent.get());
+        assertEquals(0, closedSent.get(), "the stopped outbox started no worker");
+        assertFalse(queued.completion().toCompletableFuture().isDone());
+    }
+
     private static List<String> ids(MailOutbox outbox) {
         return outbox.snapshot().getEntries().stream().map(e -> e.getId()).collect(Collectors.toList());
     }
