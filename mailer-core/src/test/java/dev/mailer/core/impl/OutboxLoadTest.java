@@ -8,6 +8,7 @@ import static dev.mailer.core.impl.OutboxTestSupport.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +119,7 @@ class OutboxLoadTest {
     void thirtyTwoThreadsEnqueueWhileTheWorkerDeliversAndEachMessageIdArrivesOnce() throws Exception {
         try (TestSmtpServer smtp = server().start()) {
             DefaultMailService service = start(config(smtp.port()));
+            long heapBefore = usedHeapAfterGc();
             Set<String> queued = ConcurrentHashMap.newKeySet();
             ExecutorService threads = Executors.newFixedThreadPool(32);
             long start = System.nanoTime();
@@ -147,9 +149,18 @@ class OutboxLoadTest {
             assertEquals(LOAD, queued.size(), "every enqueue gave a Message-ID of its own");
             assertEquals(LOAD, ids.size(), "none twice");
             assertEquals(queued, new HashSet<>(ids));
-            LOG.info("32 threads enqueued {} messages in {} ms; all delivered once after {} ms", LOAD,
-                    TimeUnit.NANOSECONDS.toMillis(enqueued - start), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            assertEquals(0, service.pendingCompletions(), "nothing kept per delivered message");
+            long delivered = System.nanoTime();
+            long heapAfter = usedHeapAfterGc();
+            LOG.info("32 threads enqueued {} messages in {} ms; all delivered once after {} ms; used heap before {} KB,"
+                    + " after delivery {} KB (with the test server's copies of every message)", LOAD, TimeUnit.NANOSECONDS.toMillis(enqueued - start),
+                    TimeUnit.NANOSECONDS.toMillis(delivered - start), heapBefore / 1024, heapAfter / 1024);
         }
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test
