@@ -246,6 +246,21 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void onceTheServerAnnouncedItsSizeALargerMessageIsRefusedAtEnqueueWithBothSizes() throws Exception {
+        try (TestSmtpServer smtp = server().maxMessageSize(5_000).start()) {
+            service = service(config(smtp.port()), data);
+            service.enqueue(mail("jane@example.com")).completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            MailException e = assertThrows(MailException.class, () -> service.enqueue(Email.builder().to("jane@example.com")
+                    .text("see attachment").attach("big.bin", "application/octet-stream", new byte[6_000]).build()));
+
+            assertTrue(e.getMessage().matches("(?s)The message is \\d{4} bytes, larger than the 5000 bytes the server 127.0.0.1:"
+                    + smtp.port() + " accepts \\(its EHLO SIZE\\).*"), e.getMessage());
+            assertEquals(1, smtp.messages().size());
+        }
+    }
+
+    @Test
     void anUnwritableDataAreaMakesEnqueueFailNamingTheDirectory() throws Exception {
         Path file = data.resolve("outbox");
         Files.writeString(file, "not a directory");
