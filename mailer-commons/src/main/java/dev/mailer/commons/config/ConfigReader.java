@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.mailer.commons.text.Printable;
+
 /**
  * Reads typed values from raw OSGi configuration properties, collecting every problem instead of
  * failing on the first, so that one activation reports all of them, each naming its property.
@@ -115,7 +117,7 @@ public final class ConfigReader {
             try {
                 value = Long.parseLong(s);
             } catch (NumberFormatException e) {
-                problem(property, "'" + s + "' is not a whole number");
+                problem(property, Printable.quoted(s) + " is not a whole number");
                 return defaultValue;
             }
         }
@@ -139,7 +141,7 @@ public final class ConfigReader {
         try {
             value = Duration.parse(s);
         } catch (DateTimeParseException e) {
-            problem(property, "'" + s + "' is not an ISO-8601 duration such as PT30S, PT10M or P3D");
+            problem(property, Printable.quoted(s) + " is not an ISO-8601 duration such as PT30S, PT10M or P3D");
             return defaultValue;
         }
         if (value.compareTo(min) < 0) {
@@ -164,7 +166,7 @@ public final class ConfigReader {
             case "false":
                 return false;
             default:
-                problem(property, "'" + s + "' is not true or false");
+                problem(property, Printable.quoted(s) + " is not true or false");
                 return defaultValue;
         }
     }

@@ -19,6 +19,7 @@ import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
+import dev.mailer.commons.text.Printable;
 import dev.mailer.core.impl.ConnectionDiagnosis.OAuthProviderSource;
 import dev.mailer.core.impl.SmtpFailures.Finding;
 import jakarta.mail.MessagingException;
@@ -210,7 +211,7 @@ final class AccountSteps {
                             + ".\r\nNo reply is needed.\r\n")
                     .build();
         } catch (IllegalArgumentException e) {
-            return steps.fail(Finding.permanent("'" + sendTo + "' is not a valid recipient address (" + e.getMessage() + ").",
+            return steps.fail(Finding.permanent(Printable.quoted(sendTo) + " is not a valid recipient address (" + Printable.of(e.getMessage()) + ").",
                     null, "Give --send-to one mail address, e.g. --send-to you@example.com."), List.of());
         }
         SendResult result;

@@ -24,6 +24,8 @@ import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mailer.commons.text.Printable;
+
 /**
  * A bare SMTP client for the connection check: TCP connect, greeting, EHLO, STARTTLS and the TLS
  * handshake one at a time, so that each can be reported on its own. It never authenticates and
@@ -153,7 +155,7 @@ final class SmtpProbe implements Closeable {
             String line = readLine();
             log(line);
             if (line.length() < 3 || !isCode(line) || line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-') {
-                throw new NotSmtpException("not an SMTP reply: '" + printable(line) + "'");
+                throw new NotSmtpException("not an SMTP reply: '" + Printable.of(line) + "'");
             }
             lines.add(line);
             if (line.length() == 3 || line.charAt(3) == ' ') {
@@ -199,7 +201,7 @@ final class SmtpProbe implements Closeable {
         while ((b = in.read()) != '\n') {
             if (b == -1) {
                 throw new SocketException("the server closed the connection"
-                        + (line.size() == 0 ? "" : " after '" + printable(line.toString(StandardCharsets.ISO_8859_1)) + "'"));
+                        + (line.size() == 0 ? "" : " after '" + Printable.of(line.toString(StandardCharsets.ISO_8859_1)) + "'"));
             }
             if (line.size() >= MAX_LINE) {
                 throw new NotSmtpException("a reply line longer than " + MAX_LINE + " bytes");
@@ -215,15 +217,6 @@ final class SmtpProbe implements Closeable {
     }
 
     /** At most 80 characters, control characters as '?': what a non-SMTP peer sent, fit for a message. */
-    private static String printable(String text) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < text.length() && s.length() < 80; i++) {
-            char c = text.charAt(i);
-            s.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return text.length() <= 80 ? s.toString() : s + "...";
-    }
-
     private void log(String line) {
         if (trace != null) {
             for (byte b : (line + "\n").getBytes(StandardCharsets.UTF_8)) {

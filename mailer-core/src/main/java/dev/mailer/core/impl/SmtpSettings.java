@@ -5,11 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.mailer.commons.config.ConfigReader;
-import dev.mailer.commons.config.InvalidConfigurationException;
-
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+
+import dev.mailer.commons.config.ConfigReader;
+import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.text.Printable;
 
 /**
  * The validated, immutable settings of {@link DefaultMailService}, read from the raw
@@ -117,7 +118,7 @@ final class SmtpSettings {
         shutdownTimeout = r.duration(OUTBOX_SHUTDOWN_TIMEOUT, Duration.parse(DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT), Duration.ZERO);
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
-            r.problem(HOST, "'" + host + "' is not a host name (it contains white space)");
+            r.problem(HOST, Printable.quoted(host) + " is not a host name (it contains white space)");
         }
         if (ssl && starttls) {
             r.problem(SSL, "smtp.ssl and smtp.starttls are both true; choose one: smtp.ssl=true for TLS from the first byte"
@@ -139,7 +140,7 @@ final class SmtpSettings {
                     + "; the longest wait between retries cannot be shorter than the first");
         }
         if (truststorePath != null && !Files.isReadable(truststorePath)) {
-            r.problem(TRUSTSTORE_PATH, "the file " + truststorePath.toAbsolutePath() + " does not exist or is not readable");
+            r.problem(TRUSTSTORE_PATH, "the file " + Printable.of(truststorePath.toAbsolutePath().toString()) + " does not exist or is not readable");
         }
     }
 
@@ -177,7 +178,7 @@ final class SmtpSettings {
             new InternetAddress(s, true).validate();
             return s;
         } catch (AddressException e) {
-            r.problem(property, "'" + s + "' is not a valid mail address (" + e.getMessage() + ")");
+            r.problem(property, Printable.quoted(s) + " is not a valid mail address (" + Printable.of(e.getMessage()) + ")");
             return null;
         }
     }

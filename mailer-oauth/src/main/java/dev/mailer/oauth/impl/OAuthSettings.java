@@ -12,6 +12,7 @@ import java.util.Map;
 
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.text.Printable;
 
 /** The validated, immutable settings of the token provider. {@link #toString()} never shows secrets. */
 final class OAuthSettings {
@@ -88,7 +89,7 @@ final class OAuthSettings {
                 }
                 break;
             default:
-                r.problem(GRANT_TYPE, "'" + grantType + "' is not supported; use refresh_token or client_credentials");
+                r.problem(GRANT_TYPE, Printable.quoted(grantType) + " is not supported; use refresh_token or client_credentials");
         }
     }
 
@@ -148,16 +149,16 @@ final class OAuthSettings {
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            r.problem(property, "'" + value + "' is not a URL (" + e.getReason() + ")");
+            r.problem(property, Printable.quoted(value) + " is not a URL (" + e.getReason() + ")");
             return null;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            r.problem(property, "'" + value + "' is not an https URL");
+            r.problem(property, Printable.quoted(value) + " is not an https URL");
             return null;
         }
         if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            r.problem(property, "'" + value + "' uses plain http, which would send the client secret and tokens"
+            r.problem(property, Printable.quoted(value) + " uses plain http, which would send the client secret and tokens"
                     + " unencrypted; use https (plain http is accepted for localhost only)");
             return null;
         }
@@ -195,7 +196,7 @@ final class OAuthSettings {
         } catch (NumberFormatException e) {
             // reported below
         }
-        r.problem(PROXY, "'" + value + "' is not host:port (e.g. proxy.example.com:3128)");
+        r.problem(PROXY, Printable.quoted(value) + " is not host:port (e.g. proxy.example.com:3128)");
         return null;
     }
 }
