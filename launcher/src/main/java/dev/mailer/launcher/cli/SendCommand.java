@@ -83,8 +83,8 @@ public class SendCommand extends CliCommand {
             out.println("delivered " + queued.id() + ": " + result.getServerReply());
             return ExitCodes.OK;
         } catch (TimeoutException e) {
-            out.println("still queued " + queued.id() + ": not delivered within " + wait.toSeconds() + " s"
-                    + OutboxText.lastError(services.mailService(Outbox.class).snapshot(), queued.id())
+            out.println("still queued " + queued.id() + (wait.isZero() ? "" : ": not delivered within " + wait.toSeconds() + " s"
+                    + OutboxText.lastError(services.mailService(Outbox.class).snapshot(), queued.id()))
                     + "; it is safe on disk, and the next serve (or any command) on this MAILER_DATA_DIR delivers it");
             return ExitCodes.OK;
         } catch (ExecutionException e) {
