@@ -22,9 +22,9 @@ public interface QueuedMail {
     /**
      * Completes with the server's reply once every recipient was accepted; completes exceptionally
      * with the {@link MailException} that made the message a dead letter (a permanent failure, or
-     * transient ones for longer than the configured maximum age). Never completes for a message
-     * still queued when the service stops: that message is delivered after the restart, and the
-     * outbox, not this stage, tells its fate then.
+     * transient ones for longer than the configured maximum age), or when an operator purged it from
+     * the outbox. Never completes for a message still queued when the service stops: that message is
+     * delivered after the restart, and the outbox, not this stage, tells its fate then.
      */
     CompletionStage<SendResult> completion();
 }

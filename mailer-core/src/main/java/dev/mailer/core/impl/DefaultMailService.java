@@ -203,6 +203,11 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         return target.enqueue(message);
     }
 
+    /** How many enqueued messages of this JVM still wait for their outcome (the only per-message state kept in memory). */
+    int pendingCompletions() {
+        return completions.size();
+    }
+
     @Override
     public OutboxSnapshot snapshot() {
         MailOutbox current = outbox;

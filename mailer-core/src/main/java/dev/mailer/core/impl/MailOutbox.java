@@ -51,7 +51,10 @@ final class MailOutbox implements Outbox, AutoCloseable {
     private final Map<String, CompletableFuture<SendResult>> completions;
     /** The SIZE the server announced in its last EHLO; 0 while unknown. */
     private final AtomicLong serverSize = new AtomicLong();
+    /** Created on first use; guarded by {@code this}. */
     private OutboxWorker worker;
+    /** Set by {@link #close()}: no worker is started any more. Guarded by {@code this}. */
+    private boolean closed;
 
     /**
      * @param settings null (with {@code transmitter}) when the configuration is invalid: the outbox can be
@@ -71,7 +74,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
     /** Starts delivering when the outbox holds messages (reads the directory only: no network I/O). */
     void startIfQueued() {
         if (settings != null && !store.list().isEmpty()) {
-            worker();
+            plan(null, null);
         }
     }
 
@@ -87,7 +90,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
         OutboxState state = store.add(message.mime, message.messageId, message.envelopeFrom, message.recipients);
         CompletableFuture<SendResult> completion = new CompletableFuture<>();
         completions.put(state.id, completion);
-        worker().schedule(state.id, state.nextAttemptAt);
+        plan(state.id, state.nextAttemptAt);
         return new Queued(state.id, state.messageId, completion);
     }
 
@@ -112,7 +115,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
             return false;
         }
         if (settings != null) {
-            worker().schedule(id, clock.instant());
+            plan(id, clock.instant());
         }
         return true;
     }
@@ -149,6 +152,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
     public void close() {
         OutboxWorker running;
         synchronized (this) {
+            closed = true;
             running = worker;
         }
         if (running != null) {
@@ -156,12 +160,30 @@ final class MailOutbox implements Outbox, AutoCloseable {
         }
     }
 
-    private synchronized OutboxWorker worker() {
-        if (worker == null) {
-            worker = new OutboxWorker(settings.server(), settings.maxConnections, settings.ratePerMinute,
-                    rescanInterval(), clock, this::attempt, this::rescan);
-            worker.start();
+    /**
+     * Plans an attempt of message {@code id} at {@code at} (none for a null id), starting the worker
+     * on first use; after {@link #close()} nothing: the message stays in the outbox for the next start.
+     */
+    private void plan(String id, Instant at) {
+        OutboxWorker current;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (worker == null) {
+                worker = new OutboxWorker(settings.server(), settings.maxConnections, settings.ratePerMinute,
+                        rescanInterval(), clock, this::attempt, this::rescan);
+                worker.start();
+            }
+            current = worker;
         }
+        if (id != null) {
+            current.schedule(id, at);
+        }
+    }
+
+    /** The worker, which runs the attempts and rescans (so it exists). */
+    private synchronized OutboxWorker worker() {
         return worker;
     }
 
@@ -172,10 +194,9 @@ final class MailOutbox implements Outbox, AutoCloseable {
     }
 
     private void rescan() {
-        OutboxWorker w = worker();
         for (OutboxState state : store.list()) {
             if (!state.dead) {
-                w.schedule(state.id, state.nextAttemptAt);
+                plan(state.id, state.nextAttemptAt);
             }
         }
     }
@@ -207,7 +228,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
             again = deliver(lease, state);
         } finally {
             if (again != null) {
-                worker().schedule(id, again);
+                plan(id, again);
             }
         }
     }

@@ -115,6 +115,24 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void aRecipientRefusedWith452IsRetriedAloneAndTheOthersAreNeverSentToAgain() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.answerNext("RCPT joe@example.com", 2, "452 4.2.2 Mailbox full");
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com", "joe@example.com", "ann@example.com"));
+            SendResult result = queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            List<TestSmtpServer.ReceivedMessage> received = smtp.messages();
+            assertEquals(2, received.size(), "the first attempt for two, the third attempt for joe: " + smtp.verbs());
+            assertEquals(List.of("jane@example.com", "ann@example.com"), received.get(0).recipients());
+            assertEquals(List.of("joe@example.com"), received.get(1).recipients());
+            assertEquals(List.of(queued.messageId(), queued.messageId()), messageIds(received));
+            assertEquals(List.of("jane@example.com", "ann@example.com", "joe@example.com"), result.getRecipients());
+        }
+    }
+
+    @Test
     void aRetryOfThatDeadLetterSendsOnlyToTheRefusedRecipient() throws Exception {
         try (TestSmtpServer smtp = server().refuseRecipient("gone@example.com", "550 5.1.1 User unknown").start()) {
             service = service(config(smtp.port()), data);

@@ -311,6 +311,11 @@ final class SmtpSession {
             reply("501 5.5.4 Syntax: RCPT TO:<address>");
             return;
         }
+        String scripted = server.scriptedReply("RCPT " + address.toLowerCase(Locale.ROOT));
+        if (scripted != null) {
+            answerScripted("RCPT", scripted);
+            return;
+        }
         String refusal = config.refusedRecipients.get(address.toLowerCase(Locale.ROOT));
         if (refusal != null) {
             reply(refusal);

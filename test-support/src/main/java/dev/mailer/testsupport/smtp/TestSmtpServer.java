@@ -74,8 +74,9 @@ public final class TestSmtpServer implements Closeable {
 
     /**
      * Answers the next {@code count} occurrences of {@code step} with {@code reply} instead of going on:
-     * {@code CONNECT} (the greeting), {@code MAIL}, or {@code MESSAGE} (the end of DATA: the message is
-     * not kept). A {@code 421} reply also closes the connection, as a server shutting down does.
+     * {@code CONNECT} (the greeting), {@code MAIL}, {@code RCPT address} (that recipient), or
+     * {@code MESSAGE} (the end of DATA: the message is not kept). A {@code 421} reply also closes the
+     * connection, as a server shutting down does.
      */
     public void answerNext(String step, int count, String reply) {
         ConcurrentLinkedDeque<String> replies = scripted.computeIfAbsent(step, s -> new ConcurrentLinkedDeque<>());
