@@ -64,6 +64,23 @@ public class LauncherOutboxIT extends LauncherOutboxTestBase {
     }
 
     @Test
+    public void sendQueueWhileServeRunsOnTheSameDataDirIsDeliveredOnce() throws Exception {
+        startSmtp(server -> server);
+        LauncherProcess.Running serve = start(env(), null, "serve");
+        serve.awaitStderr(Pattern.compile("mailer: serving the outbox: empty"), RUN_DEADLINE);
+
+        LauncherProcess.Result send = launch("send", "--queue", "--to", RECIPIENT, "--subject", "Next to serve", "--text", "t");
+
+        assertEquals(send.toString(), 0, send.exit());
+        String id = queuedLine(send).group(1);
+        assertThat(send.toString(), send.stdout(), containsString("delivered " + id + ": 250"));
+        smtp.awaitMessages(1, SERVER_DEADLINE);
+        serve.terminate(RUN_DEADLINE);
+        assertEquals("one process delivers it, once: " + smtp.messages(), 1, smtp.messages().size());
+        assertEquals(queuedLine(send).group(2), messageId(smtp.messages().get(0)));
+    }
+
+    @Test
     public void deadLettersMakeQueueExitThreeUntilRetriedAndDeliveredOrPurged() throws Exception {
         startSmtp(server -> server.refuseRecipient("nobody@example.org", "550 5.1.1 <nobody@example.org>: Recipient address rejected"));
         // refused once: a dead letter at once (a 5xx is permanent), which a retry then delivers

@@ -107,8 +107,9 @@ public final class Main {
         Path configAdminDir = dataDir.resolve("configadmin");
         properties.put("felix.cm.dir", configAdminDir.toString());
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
-        // Runs once init() holds the storage lock, so a second launcher on the same data folder
-        // fails there and changes nothing of the first one's files.
+        // Runs once init() has opened the storage. Felix 7 does not lock it: a second launcher on the
+        // same data folder (send --queue next to serve) runs beside the first, and the outbox's
+        // per-message locks keep their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
             // ConfigAdmin's store is rebuilt from the configuration files on every start, so a
             // file removed while the launcher was down leaves no configuration behind. Bundle
