@@ -4,6 +4,7 @@ import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -39,7 +40,8 @@ public class LauncherOutboxIT extends LauncherOutboxTestBase {
 
         LauncherProcess.Result list = launch("queue");
         assertEquals("no dead letter: exit 0; " + list, 0, list.exit());
-        assertThat(list.toString(), list.stdout(), containsString(id + " WAITING"));
+        // the run of queue tries it too (every run delivers what is due): it may be at it right now
+        assertTrue(list.toString(), Pattern.compile(Pattern.quote(id) + " (WAITING|SENDING) ").matcher(list.stdout()).find());
         assertThat(list.toString(), list.stdout(), containsString(messageId + " " + RECIPIENT));
         assertThat(list.toString(), list.stdout(), containsString("last error: Cannot connect to 127.0.0.1:" + smtpPort));
         assertThat(list.toString(), list.stdout(), containsString("outbox: 1 to deliver"));

@@ -33,7 +33,7 @@ public final class Usage {
             "serve: run the container without a console and deliver the outbox (retries, dead letters), one log line",
             "  per delivery, retry and dead letter on stderr; Ctrl-C or SIGTERM stops it: deliveries in flight finish",
             "  within outbox.shutdown.timeout, the rest stays queued. Every other command delivers the outbox too while",
-            "  it runs; only one launcher at a time can use a MAILER_DATA_DIR.",
+            "  it runs, also next to a running serve: a message is delivered by one process at a time.",
             "",
             "queue: list the outbox (state, attempts, next try, last error); exit 3 when it holds dead letters",
             "  retry ID           make a waiting or dead message due now",
