@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
 
 import org.json.JSONObject;
@@ -54,6 +56,8 @@ public final class TokenRelay implements Closeable {
     private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
     private final List<Exchange> exchanges = new ArrayList<>();
     private volatile String issuer = Issuers.OFFICE365.id();
+    /** Answers given instead of relaying, to the next requests, in order: status and JSON body. */
+    private final Deque<Object[]> scripted = new ConcurrentLinkedDeque<>();
 
     private TokenRelay(URI endpoint, String upstreamBase) throws IOException {
         this.path = endpoint.getPath();
@@ -84,6 +88,17 @@ public final class TokenRelay implements Closeable {
     /** From now on, token requests go to this issuer's token endpoint. */
     public TokenRelay useIssuer(Issuers issuer) {
         this.issuer = issuer.id();
+        return this;
+    }
+
+    /**
+     * Answers the next {@code count} token requests with {@code status} and {@code json} instead of
+     * relaying them (e.g. 503 while the endpoint is down, 429 when it throttles).
+     */
+    public TokenRelay answerNext(int count, int status, String json) {
+        for (int i = 0; i < count; i++) {
+            scripted.add(new Object[] {status, json});
+        }
         return this;
     }
 
@@ -184,7 +199,11 @@ public final class TokenRelay implements Closeable {
         int status;
         String answer;
         String expected = clientSecrets.get(String.valueOf(exchange.form("client_id")));
-        if (expected != null && !expected.equals(exchange.form("client_secret"))) {
+        Object[] script = scripted.poll();
+        if (script != null) {
+            status = (Integer) script[0];
+            answer = (String) script[1];
+        } else if (expected != null && !expected.equals(exchange.form("client_secret"))) {
             status = 401;
             answer = new JSONObject()
                     .put("error", "invalid_client")

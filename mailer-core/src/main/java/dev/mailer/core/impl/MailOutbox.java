@@ -71,8 +71,15 @@ final class MailOutbox implements Outbox, AutoCloseable {
                 settings.outboxMaxAge, clock, () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** Starts delivering when the outbox holds messages (reads the directory only: no network I/O). */
+    /** What a crash may leave in the directory is deleted once older than this. */
+    private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+
+    /**
+     * Cleans up what a crash left, and starts delivering when the outbox holds messages (reads the
+     * directory only: no network I/O).
+     */
     void startIfQueued() {
+        store.sweep(LEFTOVER_AGE);
         if (settings != null && !store.list().isEmpty()) {
             plan(null, null);
         }

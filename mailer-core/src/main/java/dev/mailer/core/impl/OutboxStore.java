@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +102,43 @@ final class OutboxStore {
             LOG.warn("Skipping the unreadable outbox entry {}: {}", file, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Deletes what a crash left behind, once older than {@code olderThan} (a younger one may belong to
+     * an enqueue in progress in another process): half-written temporary files, and MIME or lock
+     * files of no message (no state file: never accepted, or already delivered).
+     *
+     * @return how many files were deleted
+     */
+    int sweep(Duration olderThan) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        Instant limit = clock.instant().minus(olderThan);
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                if (isLeftover(file.getFileName().toString()) && Files.getLastModifiedTime(file).toInstant().isBefore(limit)
+                        && Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot clean up the outbox {}: {}", directory, e.toString());
+        }
+        if (deleted > 0) {
+            LOG.info("Deleted {} file(s) an interrupted write or delivery left in the outbox {}", deleted, directory);
+        }
+        return deleted;
+    }
+
+    private boolean isLeftover(String name) {
+        if (name.endsWith(".tmp")) {
+            return true;
+        }
+        String suffix = name.endsWith(MIME) ? MIME : name.endsWith(LOCK) ? LOCK : null;
+        return suffix != null && !Files.exists(directory.resolve(name.substring(0, name.length() - suffix.length()) + STATE));
     }
 
     /** Whether this JVM holds the message's lock now (a delivery or an operator's change runs). */

@@ -150,9 +150,10 @@ final class OutboxWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.warn("Outbox deliveries through {} still running after {}; their messages stay in the outbox"
-                + " (a message the server accepted meanwhile may be sent once more after the restart)", name, timeout);
-        deliveries.shutdownNow();
+        // not interrupted: an attempt that ends later still records its outcome (an interrupt would make the
+        // file write fail, and a message the server accepted would go out again after the restart)
+        LOG.warn("Outbox deliveries through {} still running after {}; they record their outcome when they end,"
+                + " their messages stay in the outbox until then", name, timeout);
         return false;
     }
 

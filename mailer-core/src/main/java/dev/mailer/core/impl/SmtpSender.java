@@ -1,19 +1,14 @@
 package dev.mailer.core.impl;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +17,7 @@ import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -125,7 +118,7 @@ final class SmtpSender {
      */
     DeliveryOutcome sendMime(byte[] mime, String envelopeFrom, List<String> recipients, OAuthConfigurationProvider oauth,
             LongConsumer serverSize) throws MailException {
-        return converse(oauth, new MimeDelivery(mime, envelopeFrom, recipients, serverSize));
+        return converse(oauth, new MimeDelivery(settings, mime, envelopeFrom, recipients, serverSize));
     }
 
     /**
@@ -269,83 +262,6 @@ final class SmtpSender {
             String reply = transport.getLastServerResponse();
             return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
         }
-    }
-
-    /** Ready MIME bytes with an explicit envelope; each recipient accepted or refused on its own. */
-    private final class MimeDelivery implements Conversation<DeliveryOutcome> {
-        private final byte[] mime;
-        private final String envelopeFrom;
-        private final List<String> recipients;
-        private final LongConsumer serverSize;
-        private SMTPMessage message;
-        private InternetAddress[] addresses;
-
-        MimeDelivery(byte[] mime, String envelopeFrom, List<String> recipients, LongConsumer serverSize) {
-            this.mime = mime;
-            this.envelopeFrom = envelopeFrom;
-            this.recipients = recipients;
-            this.serverSize = serverSize;
-        }
-
-        @Override
-        public void prepare(Session session) throws MessagingException {
-            // parsed, never changed: written back byte for byte, Message-ID included
-            message = new SMTPMessage(session, new ByteArrayInputStream(mime));
-            message.setEnvelopeFrom(envelopeFrom);
-            message.setSendPartial(true);
-            addresses = new InternetAddress[recipients.size()];
-            for (int i = 0; i < addresses.length; i++) {
-                addresses[i] = new InternetAddress(recipients.get(i), false);
-            }
-        }
-
-        @Override
-        public DeliveryOutcome converse(SMTPTransport transport) throws MessagingException {
-            String size = transport.getExtensionParameter("SIZE");
-            if (size != null && size.strip().matches("[1-9][0-9]{0,17}")) {
-                serverSize.accept(Long.parseLong(size.strip()));
-            }
-            try {
-                transport.sendMessage(message, addresses);
-                return new DeliveryOutcome(recipients, Map.of(), transport.getLastServerResponse());
-            } catch (SendFailedException e) {
-                DeliveryOutcome partial = perRecipient(e, transport.getLastServerResponse());
-                if (partial == null) {
-                    throw e;
-                }
-                return partial;
-            }
-        }
-
-        /**
-         * The outcome when the failure is about recipients (some or all refused at RCPT); null when
-         * it is about the whole message (DATA refused after the recipients were accepted).
-         */
-        private DeliveryOutcome perRecipient(SendFailedException e, String lastReply) {
-            Map<String, MailException> refused = new LinkedHashMap<>();
-            for (Exception next = e.getNextException(); next instanceof SMTPAddressFailedException;
-                    next = ((SMTPAddressFailedException) next).getNextException()) {
-                SMTPAddressFailedException failed = (SMTPAddressFailedException) next;
-                refused.put(failed.getAddress().getAddress(), SmtpFailures.fromMessaging(failed, settings));
-            }
-            List<String> sent = addresses(e.getValidSentAddresses());
-            List<String> unsentWithoutReason = addresses(e.getValidUnsentAddresses());
-            unsentWithoutReason.removeAll(refused.keySet());
-            if (refused.isEmpty() || (sent.isEmpty() && !unsentWithoutReason.isEmpty())) {
-                return null;
-            }
-            return new DeliveryOutcome(sent, refused, sent.isEmpty() ? "" : lastReply);
-        }
-    }
-
-    private static List<String> addresses(Address[] addresses) {
-        List<String> result = new ArrayList<>();
-        if (addresses != null) {
-            for (Address address : addresses) {
-                result.add(((InternetAddress) address).getAddress());
-            }
-        }
-        return result;
     }
 
     /** A session of its own, so that the trace of one send is not interleaved with another's. */

@@ -45,7 +45,6 @@ class MailOutboxShutdownTest {
         try {
             release.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            // as a connection cut off by the stop: no reply
             Thread.currentThread().interrupt();
             throw MailException.transientFailure("The connection was interrupted.").build();
         }
@@ -85,7 +84,7 @@ class MailOutboxShutdownTest {
     }
 
     @Test
-    void aDeliveryLongerThanTheShutdownTimeoutLeavesItsMessageQueued() throws Exception {
+    void aDeliveryLongerThanTheShutdownTimeoutDoesNotHoldTheStopAndRecordsItsOutcomeWhenItEnds() throws Exception {
         MailOutbox outbox = outbox("PT0.2S", heldTransmitter);
         QueuedMail inFlight = outbox.enqueue(rendered(1));
         await(() -> started.get() == 1, WAIT, "the delivery started");
@@ -95,8 +94,11 @@ class MailOutboxShutdownTest {
         long stoppedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertTrue(stoppedAfter < 5_000, "bounded: " + stoppedAfter + " ms");
-        assertEquals(List.of(inFlight.id()), ids(outbox), "still in the outbox, for the next start");
+        assertEquals(List.of(inFlight.id()), ids(outbox), "in the outbox while its attempt runs");
         release.countDown();
+        SendResult delivered = inFlight.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("250 2.0.0 OK", delivered.getServerReply());
+        await(() -> ids(outbox).isEmpty(), WAIT, "the accepted message removed: not sent again after a restart");
     }
 
     @Test

@@ -11,12 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +187,32 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void aRefusedLoginMakesADeadLetterAtOnceNamingThePasswordSetting() throws Exception {
+        try (TestSmtpServer smtp = TestSmtpServer.builder().withoutTls().credentials("workflow", "another-Pa55").start()) {
+            service = service(config(smtp.port()), data);
+
+            QueuedMail queued = service.enqueue(mail("jane@example.com"));
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS));
+            MailException failure = (MailException) e.getCause();
+            assertEquals(535, failure.getReplyCode());
+            assertEquals("smtp.password", failure.getSetting().orElseThrow());
+            OutboxEntry dead = service.snapshot().getEntries().get(0);
+            assertEquals(OutboxEntry.State.DEAD, dead.getState());
+            assertEquals(1, dead.getAttempts());
+            assertFalse(dead.getLastError().orElseThrow().contains("s3cret-Pa55"), "no credential in the stored error");
+            assertEquals(1, smtp.count("AUTH"), "not retried");
+            try (Stream<Path> files = Files.list(data)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+                    assertFalse(content.contains("s3cret-Pa55"), "no credential stored in " + file);
+                }
+            }
+        }
+    }
+
+    @Test
     void transientFailuresBeyondTheMaxAgeMakeADeadLetterSayingSo() throws Exception {
         try (TestSmtpServer smtp = server().start()) {
             smtp.answerNext("MAIL", 1_000, "451 4.7.1 Greylisted, try again later");
@@ -217,9 +246,24 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void onceTheServerAnnouncedItsSizeALargerMessageIsRefusedAtEnqueueWithBothSizes() throws Exception {
+        try (TestSmtpServer smtp = server().maxMessageSize(5_000).start()) {
+            service = service(config(smtp.port()), data);
+            service.enqueue(mail("jane@example.com")).completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+            MailException e = assertThrows(MailException.class, () -> service.enqueue(Email.builder().to("jane@example.com")
+                    .text("see attachment").attach("big.bin", "application/octet-stream", new byte[6_000]).build()));
+
+            assertTrue(e.getMessage().matches("(?s)The message is \\d{4} bytes, larger than the 5000 bytes the server 127.0.0.1:"
+                    + smtp.port() + " accepts \\(its EHLO SIZE\\).*"), e.getMessage());
+            assertEquals(1, smtp.messages().size());
+        }
+    }
+
+    @Test
     void anUnwritableDataAreaMakesEnqueueFailNamingTheDirectory() throws Exception {
         Path file = data.resolve("outbox");
-        java.nio.file.Files.writeString(file, "not a directory");
+        Files.writeString(file, "not a directory");
         service = service(config(2525), file);
 
         MailException e = assertThrows(MailException.class, () -> service.enqueue(mail("jane@example.com")));

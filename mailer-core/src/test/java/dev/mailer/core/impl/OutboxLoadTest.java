@@ -209,6 +209,29 @@ class OutboxLoadTest {
     }
 
     @Test
+    void aReconfigurationGoesOnDeliveringTheQueueWithTheNewSettings() throws Exception {
+        int closedPort;
+        try (TestSmtpServer probe = server().start()) {
+            closedPort = probe.port();
+        }
+        DefaultMailService service = start(config(closedPort));
+        Set<String> queued = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            queued.add(service.enqueue(mail(i)).messageId());
+        }
+        await(() -> service.snapshot().getEntries().stream().allMatch(e -> e.getAttempts() >= 1), WAIT, "tried once");
+
+        try (TestSmtpServer smtp = server().start()) {
+            service.modified(config(smtp.port()));
+
+            smtp.awaitMessages(20, WAIT);
+            await(() -> service.snapshot().getEntries().isEmpty(), WAIT, "the outbox is empty");
+            assertEquals(20, smtp.messages().size(), "none twice");
+            assertEquals(queued, new HashSet<>(messageIds(smtp.messages())));
+        }
+    }
+
+    @Test
     void theRateLimitSpacesTheDeliveries() throws Exception {
         int count = 11;
         try (TestSmtpServer smtp = server().start()) {

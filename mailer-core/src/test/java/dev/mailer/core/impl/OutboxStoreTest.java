@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -119,6 +120,31 @@ class OutboxStoreTest {
         assertEquals(Optional.empty(), first.tryLock(id));
         assertEquals(List.of(), first.list());
         assertEquals(List.of(), files(data));
+    }
+
+    @Test
+    void whatACrashLeftIsSweptOnceOldAndNothingOfAQueuedMessageOrOfAWriteInProgress() throws Exception {
+        OutboxStore store = new OutboxStore(data, clock);
+        String queued = store.add(MIME, "<1@example.com>", "workflow@example.com", List.of("a@example.com")).id;
+        try (OutboxStore.Lease lease = store.tryLock(queued).orElseThrow()) {
+            // its lock file now exists too
+        }
+        Path halfWritten = Files.writeString(data.resolve("1-2.state.tmp"), "half");
+        Path neverAccepted = Files.write(data.resolve("1-3.eml"), MIME);
+        Path ofADeliveredOne = Files.writeString(data.resolve("1-4.lock"), "");
+        Path inProgress = Files.write(data.resolve("1-5.eml"), MIME);
+        FileTime old = FileTime.from(clock.instant().minus(Duration.ofHours(2)));
+        for (Path file : List.of(halfWritten, neverAccepted, ofADeliveredOne, data.resolve(queued + ".eml"),
+                data.resolve(queued + ".state"), data.resolve(queued + ".lock"))) {
+            Files.setLastModifiedTime(file, old);
+        }
+        Files.setLastModifiedTime(inProgress, FileTime.from(clock.instant()));
+
+        assertEquals(3, store.sweep(Duration.ofHours(1)));
+
+        assertEquals(List.of("1-5.eml", queued + ".eml", queued + ".lock", queued + ".state"),
+                files(data).stream().map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()));
+        assertEquals(1, store.list().size());
     }
 
     @Test

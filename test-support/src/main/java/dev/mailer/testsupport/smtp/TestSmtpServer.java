@@ -360,6 +360,12 @@ public final class TestSmtpServer implements Closeable {
             return this;
         }
 
+        /** The SIZE EHLO announces (RFC 1870), in bytes; 10 MiB by default. */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
         /** Answers {@code RCPT TO:<address>} with {@code reply} (e.g. {@code 550 5.1.1 User unknown}). */
         public Builder refuseRecipient(String address, String reply) {
             refusedRecipients.put(address.toLowerCase(Locale.ROOT), reply);
