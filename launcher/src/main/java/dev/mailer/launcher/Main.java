@@ -20,6 +20,11 @@ import dev.mailer.launcher.args.UsageException;
 /**
  * {@code java -jar mailer.jar [send ...]}: boots Apache Felix with the embedded bundles.
  *
+ * <p>Every command runs the same way: the framework starts without the shell, the command runs
+ * inside it, the framework stops; {@code serve}'s command returns only once the framework stops
+ * (the shutdown hook stops it on Ctrl-C or SIGTERM). While a command runs, the mail service's
+ * outbox delivers what earlier runs left.
+ *
  * <p>Why a Main of our own instead of bnd's exported launcher: the framework properties depend on
  * the environment at start (MAILER_* folders, the interpolation plugin's secrets folder), the
  * development inbox must be started and configured before the framework, and the framework storage
@@ -34,6 +39,8 @@ public final class Main {
     static final String MAILER_SECRETS_DIR = "MAILER_SECRETS_DIR";
     static final String MAILER_DATA_DIR = "MAILER_DATA_DIR";
     static final String MAILER_LOG_LEVEL = "MAILER_LOG_LEVEL";
+    /** The command that runs until the framework is stopped, without a console. */
+    static final String SERVE = "serve";
 
     /** How long the CLI bundle's command service may take to appear once the bundles are started. */
     private static final long COMMAND_TIMEOUT_MS = 30_000;
@@ -79,7 +86,7 @@ public final class Main {
 
         Path dataDir = absolute(env.getOrDefault(MAILER_DATA_DIR, ""), "mailer-data");
         Path secretsDir = absolute(env.getOrDefault(MAILER_SECRETS_DIR, ""), "secrets");
-        configureLogging(shell);
+        configureLogging(command);
         ConfigSource config;
         try {
             Files.createDirectories(dataDir);
@@ -100,8 +107,9 @@ public final class Main {
         Path configAdminDir = dataDir.resolve("configadmin");
         properties.put("felix.cm.dir", configAdminDir.toString());
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
-        // Runs once init() holds the storage lock, so a second launcher on the same data folder
-        // fails there and changes nothing of the first one's files.
+        // Runs once init() has opened the storage. Felix 7 does not lock it: a second launcher on the
+        // same data folder (send --queue next to serve) runs beside the first, and the outbox's
+        // per-message locks keep their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
             // ConfigAdmin's store is rebuilt from the configuration files on every start, so a
             // file removed while the launcher was down leaves no configuration behind. Bundle
@@ -199,19 +207,30 @@ public final class Main {
 
     /**
      * SLF4J simple (a fragment of slf4j-api in the framework) reads system properties. Default: warn
-     * for send, so stderr shows problems only; info for the shell. MAILER_LOG_LEVEL overrides.
+     * for commands, so stderr shows problems only; info for the shell. {@code serve} is a service:
+     * its lines carry the time, and the mail service's own (ready, each delivery, retry and dead
+     * letter of the outbox) are shown at info. MAILER_LOG_LEVEL overrides.
+     *
+     * @param command null for the shell
      */
-    private void configureLogging(boolean shell) {
+    private void configureLogging(String command) {
         String level = env.getOrDefault(MAILER_LOG_LEVEL, "").strip().toLowerCase(Locale.ROOT);
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-        setDefault("org.slf4j.simpleLogger.defaultLogLevel", level.isEmpty() ? (shell ? "info" : "warn") : level);
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", level.isEmpty() ? (command == null ? "info" : "warn") : level);
+        if (SERVE.equals(command)) {
+            setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+            setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
+        }
         if (level.isEmpty()) {
             // the plugin warns about every absent secret file, even one with a default (absent = unset)
             setDefault("org.slf4j.simpleLogger.log.org.apache.felix.configadmin.plugin.interpolation", "error");
             // the SMTP trace (debug.email=true, MAIL_DEBUG) is logged at info: the setting itself is the switch
             setDefault("org.slf4j.simpleLogger.log.dev.mailer.core.smtp", "info");
+            if (SERVE.equals(command)) {
+                setDefault("org.slf4j.simpleLogger.log.dev.mailer.core", "info");
+            }
         }
     }
 

@@ -63,6 +63,14 @@ public final class LauncherProcess {
      * {@link Running#awaitStdout}, then {@link Running#await} its end.
      */
     public static Running start(Path workDir, Map<String, String> env, Path outputDir, String... args) throws IOException {
+        return start(workDir, env, outputDir, null, args);
+    }
+
+    /**
+     * As {@link #start(Path, Map, Path, String...)}, with {@code stdin} as the child's standard input
+     * (e.g. commands for the shell); null: closed at once.
+     */
+    public static Running start(Path workDir, Map<String, String> env, Path outputDir, Path stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("-jar");
@@ -74,7 +82,8 @@ public final class LauncherProcess {
         Files.createDirectories(outputDir);
         Path out = Files.createTempFile(outputDir, "stdout-", ".txt");
         Path err = Files.createTempFile(outputDir, "stderr-", ".txt");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(stdin == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(stdin.toFile()));
         Process process = builder.start();
         process.getOutputStream().close();
         return new Running(process, out, err, command);
@@ -102,22 +111,50 @@ public final class LauncherProcess {
          */
         public java.util.regex.Matcher awaitStdout(java.util.regex.Pattern pattern, Duration deadline)
                 throws IOException, InterruptedException {
+            return awaitLine(out, "stdout", pattern, deadline);
+        }
+
+        /** As {@link #awaitStdout}, on stderr (where {@code serve} logs). */
+        public java.util.regex.Matcher awaitStderr(java.util.regex.Pattern pattern, Duration deadline)
+                throws IOException, InterruptedException {
+            return awaitLine(err, "stderr", pattern, deadline);
+        }
+
+        private java.util.regex.Matcher awaitLine(Path file, String name, java.util.regex.Pattern pattern, Duration deadline)
+                throws IOException, InterruptedException {
             long end = System.nanoTime() + deadline.toNanos();
             while (true) {
-                for (String line : read(out).split("\\R")) {
+                for (String line : read(file).split("\\R")) {
                     java.util.regex.Matcher match = pattern.matcher(line);
                     if (match.find()) {
                         return match;
                     }
                 }
                 if (!process.isAlive() || System.nanoTime() > end) {
-                    throw new AssertionError("No line matching " + pattern + " on stdout" + (process.isAlive() ? " within "
+                    throw new AssertionError("No line matching " + pattern + " on " + name + (process.isAlive() ? " within "
                             + deadline.toSeconds() + " s" : ": the launcher ended with " + process.exitValue()) + "; stdout: "
                             + read(out) + "; stderr: " + read(err));
                 }
                 // the child writes to a file: look again shortly (bounded by the deadline above)
                 process.waitFor(100, TimeUnit.MILLISECONDS);
             }
+        }
+
+        /** Sends SIGTERM (what Ctrl-C, systemd or docker stop send) and waits for the end, as {@link #await}. */
+        public Result terminate(Duration deadline) throws IOException, InterruptedException {
+            process.destroy();
+            return await(deadline);
+        }
+
+        /** Sends SIGKILL: the child gets no chance to clean up; returns once it is gone. */
+        public Result kill(Duration deadline) throws IOException, InterruptedException {
+            process.destroyForcibly();
+            return await(deadline);
+        }
+
+        /** Whether the child still runs. */
+        public boolean isAlive() {
+            return process.isAlive();
         }
 
         /** Waits for the end; kills the child (and fails) when it runs past {@code deadline}. */

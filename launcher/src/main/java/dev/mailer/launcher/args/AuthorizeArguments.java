@@ -37,19 +37,7 @@ public final class AuthorizeArguments {
                 throw new UsageException("--redirect-uri " + redirectUri + " is not a URL (" + e.getReason() + ")");
             }
         }
-        String timeout = options.single("--timeout");
-        Duration wait = null;
-        if (timeout != null) {
-            try {
-                long seconds = Long.parseLong(timeout);
-                if (seconds <= 0) {
-                    throw new NumberFormatException();
-                }
-                wait = Duration.ofSeconds(seconds);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--timeout " + timeout + " is not a positive number of seconds");
-            }
-        }
+        Duration wait = options.seconds("--timeout", false);
         return new AuthorizeArguments(device, redirectUri, wait, options.isHelp());
     }
 

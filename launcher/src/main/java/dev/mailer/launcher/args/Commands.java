@@ -5,7 +5,7 @@ import java.util.List;
 /** The launcher's commands, and the check of their arguments that runs before the framework starts. */
 public final class Commands {
 
-    public static final List<String> NAMES = List.of("send", "check", "token", "authorize");
+    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "token", "authorize");
 
     private Commands() {
     }
@@ -20,6 +20,10 @@ public final class Commands {
         switch (command) {
             case "send":
                 return SendArguments.parse(args).isHelp();
+            case "serve":
+                return ServeArguments.parse(args).isHelp();
+            case "queue":
+                return QueueArguments.parse(args).isHelp();
             case "check":
                 return CheckArguments.parse(args).isHelp();
             case "token":

@@ -8,6 +8,8 @@ public final class ExitCodes {
     public static final int PERMANENT_FAILURE = 1;
     /** Bad command line or an invalid message (address, header). */
     public static final int USAGE = 2;
+    /** {@code queue}: the outbox holds dead letters, which need an operator (retry or purge). */
+    public static final int DEAD_LETTERS = 3;
     /** No MailService appeared in time (EX_UNAVAILABLE). */
     public static final int UNAVAILABLE = 69;
     /** The container failed: a bundle did not resolve or start (EX_SOFTWARE). */

@@ -1,5 +1,6 @@
 package dev.mailer.launcher.args;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,5 +87,28 @@ final class Options {
             throw new UsageException(name + " given twice");
         }
         return given.isEmpty() ? null : given.get(0);
+    }
+
+    /**
+     * The value of an option given once in whole seconds, or null.
+     *
+     * @param zeroAllowed whether 0 is a valid value (e.g. "do not wait")
+     */
+    Duration seconds(String name, boolean zeroAllowed) throws UsageException {
+        String value = single(name);
+        if (value == null) {
+            return null;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds == 0 && !zeroAllowed) {
+            throw new UsageException(name + " " + value + " is not a " + (zeroAllowed ? "number of seconds (0 or more)"
+                    : "positive number of seconds"));
+        }
+        return Duration.ofSeconds(seconds);
     }
 }

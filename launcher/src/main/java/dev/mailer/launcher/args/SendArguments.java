@@ -2,6 +2,7 @@ package dev.mailer.launcher.args;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +14,16 @@ import java.util.Set;
  * same arguments again to build the {@code Email}.
  *
  * <p>Options take their value as the next argument or after {@code =} ({@code --to=a@example.com}).
+ * With {@code --queue} the message goes through the durable outbox, and {@code --wait} bounds how
+ * long the command waits for its delivery.
  */
 public final class SendArguments {
+
+    /** How long {@code send --queue} waits for the delivery when {@code --wait} is not given. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
+    private static final String QUEUE = "--queue";
+    private static final String WAIT = "--wait";
 
     private final List<String> to;
     private final String subject;
@@ -23,9 +32,11 @@ public final class SendArguments {
     private final Path htmlFile;
     private final String from;
     private final List<Path> attachments;
+    private final boolean queue;
+    private final Duration wait;
     private final boolean help;
 
-    private SendArguments(Parser p) {
+    private SendArguments(Parser p, boolean queue, Duration wait) {
         this.to = List.copyOf(p.to);
         this.subject = p.subject;
         this.text = p.text;
@@ -33,6 +44,8 @@ public final class SendArguments {
         this.htmlFile = p.htmlFile;
         this.from = p.from;
         this.attachments = List.copyOf(p.attachments);
+        this.queue = queue;
+        this.wait = wait;
         this.help = p.help;
     }
 
@@ -42,7 +55,9 @@ public final class SendArguments {
      * @throws UsageException naming the option, for unknown options, missing values or files that cannot be read
      */
     public static SendArguments parse(String... args) throws UsageException {
-        Options options = Options.parse(args, Parser.OPTIONS, Set.of());
+        Set<String> valued = new LinkedHashSet<>(Parser.OPTIONS);
+        valued.add(WAIT);
+        Options options = Options.parse(args, valued, Set.of(QUEUE));
         Parser p = new Parser();
         p.help = options.isHelp();
         for (String name : Parser.OPTIONS) {
@@ -53,7 +68,12 @@ public final class SendArguments {
         if (!p.help) {
             p.check();
         }
-        return new SendArguments(p);
+        boolean queue = options.has(QUEUE);
+        Duration wait = options.seconds(WAIT, true);
+        if (wait != null && !queue) {
+            throw new UsageException(WAIT + " goes with " + QUEUE + "; without it, send waits for the server's reply");
+        }
+        return new SendArguments(p, queue, wait == null ? DEFAULT_WAIT : wait);
     }
 
     /** Splits {@code a@x, "Doe, Jane" <j@y>} at the commas outside quotes and angle brackets. */
@@ -120,6 +140,16 @@ public final class SendArguments {
 
     public List<Path> getAttachments() {
         return attachments;
+    }
+
+    /** True with {@code --queue}: enqueue durably into the outbox instead of sending at once. */
+    public boolean isQueue() {
+        return queue;
+    }
+
+    /** With {@code --queue}: how long to wait for the delivery before leaving the message queued (0: not at all). */
+    public Duration getWait() {
+        return wait;
     }
 
     private static final class Parser {

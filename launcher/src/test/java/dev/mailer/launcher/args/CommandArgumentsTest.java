@@ -46,10 +46,47 @@ class CommandArgumentsTest {
     }
 
     @Test
+    void queueListsWithoutAnActionAndRetriesOrPurgesOneIdOrEveryDeadLetter() throws Exception {
+        assertEquals(QueueArguments.Action.LIST, QueueArguments.parse().getAction());
+        assertEquals(QueueArguments.Action.LIST, QueueArguments.parse("list").getAction());
+        QueueArguments retry = QueueArguments.parse("retry", "0001-ab");
+        assertEquals(QueueArguments.Action.RETRY, retry.getAction());
+        assertEquals("0001-ab", retry.getId());
+        assertFalse(retry.isAllDead());
+        QueueArguments allDead = QueueArguments.parse("retry", "--all-dead");
+        assertTrue(allDead.isAllDead());
+        assertNull(allDead.getId());
+        QueueArguments purge = QueueArguments.parse("purge", "0001-ab");
+        assertEquals(QueueArguments.Action.PURGE, purge.getAction());
+        assertEquals("0001-ab", purge.getId());
+        assertTrue(QueueArguments.parse("purge", "--help").isHelp());
+    }
+
+    @Test
+    void queueUsageErrorsNameWhatIsMissingOrWrong() {
+        assertMessage("queue retry needs the ID of a message (as `queue` lists it) or --all-dead", () -> QueueArguments.parse("retry"));
+        assertMessage("queue retry takes an ID or --all-dead, not both", () -> QueueArguments.parse("retry", "0001-ab", "--all-dead"));
+        assertMessage("queue purge needs the ID of a message", () -> QueueArguments.parse("purge"));
+        assertMessage("unknown option: --all-dead", () -> QueueArguments.parse("purge", "--all-dead"));
+        assertMessage("unknown queue action: flush (queue, queue retry ID|--all-dead, queue purge ID)",
+                () -> QueueArguments.parse("flush"));
+        assertMessage("unexpected argument: 0002", () -> QueueArguments.parse("purge", "0001", "0002"));
+        assertMessage("unknown queue action: 0001", () -> QueueArguments.parse("0001"));
+    }
+
+    @Test
+    void serveTakesNoOptions() throws Exception {
+        assertFalse(ServeArguments.parse().isHelp());
+        assertTrue(ServeArguments.parse("--help").isHelp());
+        assertMessage("unknown option: --port", () -> ServeArguments.parse("--port", "25"));
+        assertMessage("unexpected argument: now", () -> Commands.parseForHelp("serve", new String[] {"now"}));
+    }
+
+    @Test
     void everyCommandIsCheckedBeforeTheFrameworkStarts() throws Exception {
         assertTrue(Commands.parseForHelp("check", new String[] {"--help"}));
         assertFalse(Commands.parseForHelp("token", new String[] {"--print"}));
-        assertMessage("unknown command: mail (commands: send, check, token, authorize)", () -> Commands.parseForHelp("mail", new String[0]));
+        assertMessage("unknown command: mail (commands: send, serve, queue, check, token, authorize)", () -> Commands.parseForHelp("mail", new String[0]));
         assertMessage("unknown option: --bogus", () -> Commands.parseForHelp("--bogus", new String[0]));
         assertMessage("unexpected argument: now", () -> Commands.parseForHelp("authorize", new String[] {"now"}));
     }

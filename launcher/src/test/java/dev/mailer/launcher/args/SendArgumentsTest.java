@@ -1,6 +1,7 @@
 package dev.mailer.launcher.args;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,29 @@ class SendArgumentsTest {
         assertEquals(html, a.getHtmlFile());
         assertEquals("me@example.com", a.getFrom());
         assertEquals(List.of(pdf, html), a.getAttachments());
+    }
+
+    @Test
+    void queueWaitsThirtySecondsUnlessWaitSaysOtherwise() throws Exception {
+        SendArguments plain = SendArguments.parse("--to", "a@example.com", "--subject", "S", "--text", "T");
+        assertFalse(plain.isQueue());
+        SendArguments queued = SendArguments.parse("--to", "a@example.com", "--subject", "S", "--text", "T", "--queue");
+        assertTrue(queued.isQueue());
+        assertEquals(Duration.ofSeconds(30), queued.getWait());
+        assertEquals(Duration.ofSeconds(5), SendArguments.parse("--queue", "--wait", "5", "--to", "a@example.com", "--subject", "S",
+                "--text", "T").getWait());
+        assertEquals(Duration.ZERO, SendArguments.parse("--to", "a@example.com", "--subject", "S", "--text", "T", "--queue",
+                "--wait=0").getWait());
+    }
+
+    @Test
+    void waitIsRefusedWithoutQueueOrWithoutANumberOfSeconds() {
+        assertMessage("--wait goes with --queue", "--to", "a@example.com", "--subject", "S", "--text", "T", "--wait", "5");
+        assertMessage("--wait -1 is not a number of seconds (0 or more)", "--to", "a@example.com", "--subject", "S", "--text", "T",
+                "--queue", "--wait", "-1");
+        assertMessage("--wait soon is not a number of seconds", "--to", "a@example.com", "--subject", "S", "--text", "T",
+                "--queue", "--wait", "soon");
+        assertMessage("--queue takes no value", "--to", "a@example.com", "--subject", "S", "--text", "T", "--queue=yes");
     }
 
     @Test
