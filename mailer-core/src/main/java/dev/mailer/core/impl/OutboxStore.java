@@ -152,6 +152,9 @@ final class OutboxStore {
      */
     Optional<Lease> tryLock(String id) throws IOException {
         checkId(id);
+        if (!Files.exists(directory.resolve(id + STATE))) {
+            return Optional.empty(); // no such message (an unknown id, or delivered meanwhile): nothing to lock
+        }
         Optional<OutboxLocks.Held> held = OutboxLocks.tryLock(directory.resolve(id + LOCK));
         if (held.isEmpty()) {
             return Optional.empty();

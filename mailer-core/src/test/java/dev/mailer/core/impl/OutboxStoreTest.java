@@ -53,6 +53,21 @@ class OutboxStoreTest {
     }
 
     @Test
+    void anUnknownIdIsNothingToLockEvenBeforeTheOutboxDirectoryExistsAndLeavesNoFile() throws Exception {
+        Path directory = data.resolve("outbox");
+        OutboxStore store = new OutboxStore(directory, clock);
+
+        assertEquals(Optional.empty(), store.tryLock("1764655200000-3f2a9c0d8e7b6a51"));
+
+        store.add(MIME, "<1@example.com>", "workflow@example.com", List.of("a@example.com"));
+        assertEquals(Optional.empty(), store.tryLock("1764655200000-3f2a9c0d8e7b6a51"));
+        try (var files = Files.list(directory)) {
+            assertFalse(files.anyMatch(file -> file.getFileName().toString().startsWith("1764655200000-3f2a9c0d8e7b6a51")),
+                    "no lock file for a message that does not exist");
+        }
+    }
+
+    @Test
     void anUnwritableDataAreaMakesAddFailNamingTheDirectoryAndQueuesNothing() throws Exception {
         Path notADirectory = data.resolve("outbox");
         Files.writeString(notADirectory, "a file where the directory should be");
