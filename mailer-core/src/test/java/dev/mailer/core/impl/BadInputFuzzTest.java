@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,13 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import dev.mailer.api.Email;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.testing.HostileValues;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
@@ -36,7 +35,7 @@ import jakarta.mail.internet.MimeMessage;
 class BadInputFuzzTest {
 
     private static final int ROUNDS = 3_000;
-    private static final long SEED = Long.getLong("fuzz.seed", 20261202L);
+    private static final long SEED = HostileValues.SEED;
 
     /** Header fields a message of ours has besides the caller's own (Email.Builder#header). */
     private static final Set<String> OUR_HEADERS = Set.of("from", "reply-to", "to", "cc", "subject", "date", "message-id",
@@ -45,7 +44,7 @@ class BadInputFuzzTest {
     private static final String[] EMAIL_FIELDS = {"from", "replyTo", "to", "cc", "bcc", "subject", "text", "html", "header",
         "attach"};
 
-    private final Random random = new Random(SEED);
+    private final HostileValues hostile = new HostileValues();
     private final Session session = Session.getInstance(new Properties());
 
     @Test
@@ -55,8 +54,8 @@ class BadInputFuzzTest {
             Email.Builder builder = Email.builder();
             Map<String, String> customHeaders = new HashMap<>();
             List<String> used = new ArrayList<>();
-            for (int i = random.nextInt(5); i >= 0; i--) {
-                String field = i == 0 && round % 3 != 0 ? "to" : EMAIL_FIELDS[random.nextInt(EMAIL_FIELDS.length)];
+            for (int i = hostile.nextInt(5); i >= 0; i--) {
+                String field = i == 0 && round % 3 != 0 ? "to" : EMAIL_FIELDS[hostile.nextInt(EMAIL_FIELDS.length)];
                 used.add(field);
                 try {
                     apply(builder, field, customHeaders);
@@ -82,12 +81,12 @@ class BadInputFuzzTest {
 
     @Test
     void randomConfigurationValuesAreRefusedNamingTheProperty() {
-        List<String> properties = propertyNames();
+        List<String> properties = HostileValues.propertyNames(MailServiceConfiguration.class);
         int refused = 0;
         for (int round = 0; round < ROUNDS; round++) {
             Map<String, Object> config = new HashMap<>(Map.of("smtp.host", "smtp.example.com", "from.address", "workflow@example.com"));
-            String property = properties.get(random.nextInt(properties.size()));
-            config.put(property, anyTypedValue());
+            String property = properties.get(hostile.nextInt(properties.size()));
+            config.put(property, hostile.configurationValue());
             try {
                 SmtpSettings.from(config);
             } catch (InvalidConfigurationException e) {
@@ -106,37 +105,37 @@ class BadInputFuzzTest {
     private void apply(Email.Builder builder, String field, Map<String, String> customHeaders) {
         switch (field) {
             case "from":
-                builder.from(value());
+                builder.from(hostile.text());
                 break;
             case "replyTo":
-                builder.replyTo(value());
+                builder.replyTo(hostile.text());
                 break;
             case "to":
-                builder.to(value());
+                builder.to(hostile.text());
                 break;
             case "cc":
-                builder.cc(value());
+                builder.cc(hostile.text());
                 break;
             case "bcc":
-                builder.bcc(value());
+                builder.bcc(hostile.text());
                 break;
             case "subject":
-                builder.subject(value());
+                builder.subject(hostile.text());
                 break;
             case "text":
-                builder.text(value());
+                builder.text(hostile.text());
                 break;
             case "html":
-                builder.html(value());
+                builder.html(hostile.text());
                 break;
             case "header":
-                String name = random.nextBoolean() ? "X-Workflow-" + random.nextInt(100) : value();
-                String headerValue = value();
+                String name = hostile.nextBoolean() ? "X-Workflow-" + hostile.nextInt(100) : hostile.text();
+                String headerValue = hostile.text();
                 builder.header(name, headerValue);
                 customHeaders.put(name, headerValue);
                 break;
             default:
-                builder.attach(value(), random.nextBoolean() ? "application/pdf" : value(), value().getBytes(StandardCharsets.UTF_8));
+                builder.attach(hostile.text(), hostile.nextBoolean() ? "application/pdf" : hostile.text(), hostile.text().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -160,69 +159,5 @@ class BadInputFuzzTest {
         }
         assertFalse(headerBlock.contains("\n") && headerBlock.replace("\r\n", "").contains("\n"),
                 "no bare LF in the header block (seed " + SEED + ", round " + round + ")");
-    }
-
-    /** A value of every kind an operator or caller might produce, hostile ones included. */
-    private String value() {
-        switch (random.nextInt(9)) {
-            case 0:
-                return "jane@example.com";
-            case 1:
-                return "Jane Doe <jane@example.com>";
-            case 2:
-                return "jane@example.com\r\nBcc: mallory@example.net";
-            case 3:
-                return "Subject line\nX-Injected: yes";
-            case 4:
-                return "x".repeat(random.nextInt(200_000));
-            case 5:
-                return new String(randomBytes(random.nextInt(64)), StandardCharsets.ISO_8859_1);
-            case 6:
-                return new String(randomBytes(random.nextInt(64)), StandardCharsets.UTF_8);
-            case 7:
-                return "\u00fcml\u00e4ut \u4e2d\u6587 \ud83d\udce7 <j\u00fcrgen@b\u00fccher.example>";
-            default:
-                return random.nextBoolean() ? "" : " \t ";
-        }
-    }
-
-    /** A configuration value of any type ConfigAdmin can deliver, or one a .cfg.json typo produces. */
-    private Object anyTypedValue() {
-        switch (random.nextInt(9)) {
-            case 0:
-                return value();
-            case 1:
-                return random.nextInt();
-            case 2:
-                return random.nextLong();
-            case 3:
-                return random.nextBoolean();
-            case 4:
-                return random.nextDouble() * 1e12;
-            case 5:
-                return new String[] {value(), value()};
-            case 6:
-                return "$[env:UNSET_" + random.nextInt(1000) + "]";
-            case 7:
-                return new int[] {random.nextInt()};
-            default:
-                return Integer.toString(random.nextInt(200_000) - 100_000);
-        }
-    }
-
-    private byte[] randomBytes(int length) {
-        byte[] bytes = new byte[length];
-        random.nextBytes(bytes);
-        return bytes;
-    }
-
-    /** The configuration's property names, as metatype derives them from MailServiceConfiguration. */
-    private static List<String> propertyNames() {
-        List<String> names = new ArrayList<>();
-        for (Method method : MailServiceConfiguration.class.getDeclaredMethods()) {
-            names.add(method.getName().replace("__", "\u0000").replace('_', '.').replace('\u0000', '_'));
-        }
-        names.sort(null);
-        return names;
     }
 }
