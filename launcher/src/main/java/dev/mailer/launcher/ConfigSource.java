@@ -36,10 +36,11 @@ final class ConfigSource {
     }
 
     /**
+     * @param runDir this run's own folder ({@link RunDirectory}), for the files the launcher writes itself
      * @throws UsageException a variable names no folder or no profile: the message says which and what to do
      * @throws IOException    the packed files cannot be read
      */
-    static ConfigSource choose(Map<String, String> env, Path dataDir) throws UsageException, IOException {
+    static ConfigSource choose(Map<String, String> env, Path runDir) throws UsageException, IOException {
         String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
         if (!configuredDir.isBlank()) {
             Path dir = Path.of(configuredDir).toAbsolutePath().normalize();
@@ -55,16 +56,16 @@ final class ConfigSource {
                 throw new UsageException(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
                         + PROFILES + " (see osgi-config/README.md), or " + MAILER_CONFIG_DIR + " for your own files");
             }
-            return new ConfigSource(dataDir.resolve("config"), files, false);
+            return new ConfigSource(runDir.resolve("config"), files, false);
         }
         if (!env.getOrDefault(SMTP_HOST, "").isBlank()) {
             Map<String, byte[]> files = JarResources.read("mailer-config");
             if (files.isEmpty()) {
                 throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
             }
-            return new ConfigSource(dataDir.resolve("config"), files, false);
+            return new ConfigSource(runDir.resolve("config"), files, false);
         }
-        return new ConfigSource(dataDir.resolve("dev-config"), null, true);
+        return new ConfigSource(runDir.resolve("dev-config"), null, true);
     }
 
     /** The folder FileInstall watches. */

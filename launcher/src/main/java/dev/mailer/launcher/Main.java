@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Commands;
@@ -88,33 +87,40 @@ public final class Main {
         Path secretsDir = absolute(env.getOrDefault(MAILER_SECRETS_DIR, ""), "secrets");
         configureLogging(command);
         ConfigSource config;
+        Path runDir;
         try {
             Files.createDirectories(dataDir);
-            config = ConfigSource.choose(env, dataDir);
+            runDir = RunDirectory.create(dataDir);
+            config = ConfigSource.choose(env, runDir);
         } catch (UsageException e) {
             return usageError(e.getMessage());
         } catch (IOException e) {
             err.println("mailer: ERROR: " + e);
             return ExitCodes.CONTAINER_FAILED;
         }
-        return runInContainer(command, commandArgs, dataDir, secretsDir, config);
+        try {
+            return runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir);
+        } finally {
+            try {
+                RunDirectory.deleteTree(runDir);
+            } catch (IOException e) {
+                // the next run removes it (RunDirectory.removeEnded)
+            }
+        }
     }
 
     /** Starts the framework on {@code config}'s files, runs the command (null: the shell until it stops), stops it. */
-    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config) {
+    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config, Path runDir) {
         boolean shell = command == null;
         Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, config.dir());
-        Path configAdminDir = dataDir.resolve("configadmin");
-        properties.put("felix.cm.dir", configAdminDir.toString());
+        // ConfigAdmin's store is this run's own (RunDirectory), rebuilt from the configuration files on every
+        // start, so a file removed while the launcher was down leaves no configuration behind
+        properties.put("felix.cm.dir", runDir.resolve("configadmin").toString());
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
         // Runs once init() has opened the storage. Felix 7 does not lock it: a second launcher on the
-        // same data folder (send --queue next to serve) runs beside the first, and the outbox's
-        // per-message locks keep their deliveries apart.
+        // same data folder (send --queue next to serve) runs beside the first, with configuration files
+        // of its own (RunDirectory), and the outbox's per-message locks keep their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
-            // ConfigAdmin's store is rebuilt from the configuration files on every start, so a
-            // file removed while the launcher was down leaves no configuration behind. Bundle
-            // data areas (felix-cache) are kept.
-            deleteTree(configAdminDir);
             if (config.isDevInbox()) {
                 devInbox.set(DevInbox.start(dataDir, config.dir(), err));
             } else {
@@ -242,17 +248,6 @@ public final class Main {
 
     private static Path absolute(String value, String defaultValue) {
         return Path.of(value.isBlank() ? defaultValue : value).toAbsolutePath().normalize();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : (Iterable<Path>) walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
-                Files.delete(path);
-            }
-        }
     }
 
     private static void closeDevInbox(AtomicReference<DevInbox> devInbox) {
