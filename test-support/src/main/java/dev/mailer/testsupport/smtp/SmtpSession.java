@@ -47,10 +47,14 @@ final class SmtpSession {
         this.socket = socket;
     }
 
+    /** Counted in {@link TestSmtpServer#maxConcurrentConnections()}; only this session's thread touches it. */
+    private boolean open;
+
     void run() {
         try {
             socket.setSoTimeout((int) config.idleTimeout.toMillis());
             server.connectionOpened();
+            open = true;
             server.record(SmtpEvent.connection(id, false, "CONNECT"));
             if (config.implicitTls) {
                 if (!upgradeToTls()) {
@@ -77,7 +81,7 @@ final class SmtpSession {
         } catch (IOException e) {
             server.record(SmtpEvent.connection(id, tls, "ERROR " + e));
         } finally {
-            server.connectionClosed();
+            leave();
             server.record(SmtpEvent.connection(id, tls, "DISCONNECT"));
             server.loopback().untrack(socket);
             try {
@@ -154,7 +158,7 @@ final class SmtpSession {
                 reply("252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery");
                 return true;
             case "QUIT":
-                reply("221 2.0.0 " + config.hostName + " closing connection");
+                quit();
                 return false;
             default:
                 reply("500 5.5.1 Command unrecognized: " + verb);
@@ -404,8 +408,19 @@ final class SmtpSession {
                 }
                 break;
             default:
+                // no longer open for the count of connections at once: a client may connect again as soon as it reads 221,
+                // before this thread gets to close the socket
+                leave();
                 reply("221 2.0.0 " + config.hostName + " closing connection");
                 break;
+        }
+    }
+
+    /** Ends this connection's part in {@link TestSmtpServer#maxConcurrentConnections()}, once. */
+    private void leave() {
+        if (open) {
+            open = false;
+            server.connectionClosed();
         }
     }
 
