@@ -1,15 +1,9 @@
 package dev.mailer.core.impl;
 
-import dev.mailer.commons.config.InvalidConfigurationException;
-import dev.mailer.commons.config.PublishedService;
-
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.X509TrustManager;
@@ -40,6 +34,8 @@ import dev.mailer.api.check.ConnectionCheck;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.config.PublishedService;
 
 /**
  * The {@link MailService}: sends through the SMTP server of its configuration.
@@ -97,17 +93,8 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     private PublishedService registration;
 
-    /** The clock of the outbox (tests: one they move). */
-    Clock clock = Clock.systemUTC();
-
-    /** {@code outbox/} in the bundle data area; null without one. */
-    private volatile Path outboxDirectory;
-
-    /** The outbox of the current configuration; replaced with it. Guarded by {@code this} for replacing. */
-    private volatile MailOutbox outbox;
-
-    /** The completions of messages enqueued in this JVM, outliving a reconfiguration's outbox. */
-    private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
+    /** The outbox, one per configuration. */
+    private final ServiceOutbox outbox = new ServiceOutbox(Clock.systemUTC());
 
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
@@ -128,23 +115,16 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     }
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds (tests call it instead of activate). */
-    synchronized void useOutbox(Path directory) {
-        outboxDirectory = directory;
-        outbox = openOutbox(state);
-        outbox.startIfQueued();
+    void useOutbox(Path directory) {
+        State current = state;
+        outbox.open(directory, current.settings, transmitter(current));
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
         State next = State.of(properties);
-        synchronized (this) {
-            closeOutbox();
-            this.state = next;
-            if (outboxDirectory != null) {
-                outbox = openOutbox(next);
-                outbox.startIfQueued();
-            }
-        }
+        this.state = next;
+        outbox.reopen(next.settings, transmitter(next));
         if (registration != null) {
             registration.update(properties);
         }
@@ -155,28 +135,18 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (registration != null) {
             registration.unregister();
         }
-        synchronized (this) {
-            closeOutbox();
-        }
+        outbox.close();
     }
 
-    /** Lets the deliveries in flight finish (bounded), leaves the rest queued. */
-    private void closeOutbox() {
-        MailOutbox current = outbox;
-        if (current != null) {
-            current.close();
-        }
-    }
-
-    private MailOutbox openOutbox(State current) {
-        OutboxStore store = new OutboxStore(outboxDirectory, clock);
-        if (current.sender == null) {
-            return new MailOutbox(store, null, null, clock, completions);
-        }
+    /** How the outbox of {@code current} sends: its sender with the token source; null for an invalid configuration. */
+    private MailOutbox.Transmitter transmitter(State current) {
         SmtpSender sender = current.sender;
+        if (sender == null) {
+            return null;
+        }
         boolean oauth = current.settings.oauth;
-        return new MailOutbox(store, current.settings, (mime, from, recipients, serverSize) -> sender.sendMime(mime, from,
-                recipients, oauth ? awaitOAuthProvider() : null, serverSize), clock, completions);
+        return (mime, from, recipients, serverSize) -> sender.sendMime(mime, from, recipients,
+                oauth ? awaitOAuthProvider() : null, serverSize);
     }
 
     @Override
@@ -195,41 +165,32 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             throw new IllegalArgumentException("email must not be null");
         }
         State current = state;
-        SmtpSender.Rendered message = current.sender().render(email);
-        MailOutbox target = outbox;
-        if (target == null) {
-            throw OutboxFailures.noDataArea();
-        }
-        return target.enqueue(message);
+        return outbox.enqueue(current.sender().render(email));
     }
 
-    /** How many enqueued messages of this JVM still wait for their outcome (the only per-message state kept in memory). */
+    /** How many enqueued messages of this JVM still wait for their outcome. */
     int pendingCompletions() {
-        return completions.size();
+        return outbox.pendingCompletions();
     }
 
     @Override
     public OutboxSnapshot snapshot() {
-        MailOutbox current = outbox;
-        return current == null ? new OutboxSnapshot(clock.instant(), List.of()) : current.snapshot();
+        return outbox.snapshot();
     }
 
     @Override
     public boolean retry(String id) {
-        MailOutbox current = outbox;
-        return current != null && current.retry(id);
+        return outbox.retry(id);
     }
 
     @Override
     public boolean purge(String id) {
-        MailOutbox current = outbox;
-        return current != null && current.purge(id);
+        return outbox.purge(id);
     }
 
     @Override
     public int retryAllDead() {
-        MailOutbox current = outbox;
-        return current == null ? 0 : current.retryAllDead();
+        return outbox.retryAllDead();
     }
 
     /**
