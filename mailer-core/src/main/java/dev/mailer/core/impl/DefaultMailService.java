@@ -30,6 +30,7 @@ import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
+import dev.mailer.api.check.CheckStep;
 import dev.mailer.api.check.ConnectionCheck;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.outbox.Outbox;
@@ -199,9 +200,19 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
      */
     @Override
     public CheckReport run(String sendTo) {
+        return diagnosis().run(sendTo);
+    }
+
+    /** The check's configuration step alone, on the same state: no network I/O. */
+    @Override
+    public CheckStep checkConfiguration() {
+        return diagnosis().configurationStep();
+    }
+
+    private ConnectionDiagnosis diagnosis() {
         State current = state;
         return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.sender,
-                this::awaitOAuthProvider, () -> tokenManager).run(sendTo);
+                this::awaitOAuthProvider, () -> tokenManager);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
