@@ -46,9 +46,10 @@ public final class Metrics {
         try {
             opened = SlingMetrics.open(service);
         } catch (LinkageError e) {
-            // the service came after this bundle was resolved without the optional package
-            LOG.warn("A metrics service appeared, but this bundle was resolved without Sling Commons Metrics: refresh the bundle"
-                    + " to report metrics ({})", e.toString());
+            // a service of a package this bundle is not wired to: resolved before it was installed, or too old a version
+            LOG.warn("A Sling Commons Metrics service is registered, but this bundle is not wired to its package (the bundle was"
+                    + " resolved before Sling Commons Metrics was installed, or its version is older than imported): no metrics"
+                    + " are reported until the bundle is refreshed ({})", e.toString());
             return;
         }
         if (opened != null) {

@@ -9,6 +9,8 @@ import org.apache.sling.commons.metrics.MetricsService;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.component.ComponentServiceObjects;
 
+import dev.mailer.commons.testing.RecordingMetricsService;
+
 /** {@link Metrics}: a no-op without a metrics service, reports to the bound one, stops at unbind. */
 class MetricsTest {
 
@@ -33,7 +35,7 @@ class MetricsTest {
 
         assertEquals(2, service.count("mailer.messages.sent"));
         assertEquals(1, service.count("mailer.messages.failed"));
-        assertEquals(1, service.timerUpdates.get("mailer.send.time").get());
+        assertEquals(1, service.timed("mailer.send.time"));
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
 
 import org.osgi.framework.BundleContext;
+import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -37,6 +39,8 @@ import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxSnapshot;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The {@link MailService}: sends through the SMTP server of its configuration.
@@ -94,8 +98,11 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     private PublishedService registration;
 
+    /** Sends, failures, retries and send times, to Sling Commons Metrics when the container has it. */
+    private final Metrics metrics = new Metrics();
+
     /** The outbox, one per configuration. */
-    private final ServiceOutbox outbox = new ServiceOutbox(Clock.systemUTC());
+    private final ServiceOutbox outbox = new ServiceOutbox(Clock.systemUTC(), metrics);
 
     @Activate
     public DefaultMailService(Map<String, Object> properties) {
@@ -155,9 +162,18 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (email == null) {
             throw new IllegalArgumentException("email must not be null");
         }
-        State current = state;
-        SmtpSender sender = current.sender();
-        return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+        long start = System.nanoTime();
+        try {
+            State current = state;
+            SendResult result = current.sender().send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+            metrics.increment(MetricNames.MESSAGES_SENT);
+            return result;
+        } catch (MailException | RuntimeException e) {
+            metrics.increment(MetricNames.MESSAGES_FAILED);
+            throw e;
+        } finally {
+            metrics.time(MetricNames.SEND_TIME, System.nanoTime() - start);
+        }
     }
 
     @Override
@@ -231,6 +247,17 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
                 oauthProvider = null;
             }
         }
+    }
+
+    /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.bind(service);
+    }
+
+    void unbindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.unbind(service);
     }
 
     private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {

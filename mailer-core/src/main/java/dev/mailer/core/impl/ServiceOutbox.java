@@ -11,6 +11,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The outbox of {@link DefaultMailService} across its configurations: one {@link MailOutbox} per
@@ -22,14 +23,16 @@ import dev.mailer.api.outbox.OutboxSnapshot;
 final class ServiceOutbox {
 
     private final Clock clock;
+    private final Metrics metrics;
     private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
     /** {@code outbox/} in the bundle data area; null without one. Guarded by {@code this}. */
     private Path directory;
     /** The outbox of the current configuration; replaced (under {@code this}) with it. */
     private volatile MailOutbox current;
 
-    ServiceOutbox(Clock clock) {
+    ServiceOutbox(Clock clock, Metrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds. */
@@ -47,7 +50,8 @@ final class ServiceOutbox {
     synchronized void reopen(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         close();
         if (directory != null) {
-            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock), settings, transmitter, clock, completions);
+            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock), settings, transmitter, clock, completions,
+                    metrics);
             current = next;
             next.startIfQueued();
         }

@@ -1,4 +1,4 @@
-package dev.mailer.commons.metrics;
+package dev.mailer.commons.testing;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,19 +16,20 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentServiceObjects;
 
 /** A metrics service that keeps counts, timer updates and gauges in maps, and the DS handle it is bound with. */
-final class RecordingMetricsService implements MetricsService {
+public final class RecordingMetricsService implements MetricsService {
 
-    final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    final Map<String, AtomicLong> timerUpdates = new ConcurrentHashMap<>();
-    final Map<String, Supplier<?>> gauges = new ConcurrentHashMap<>();
+    public final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    public final Map<String, AtomicLong> timerUpdates = new ConcurrentHashMap<>();
+    public final Map<String, Supplier<?>> gauges = new ConcurrentHashMap<>();
 
-    long count(String name) {
+    /** How often counter {@code name} was incremented. */
+    public long count(String name) {
         AtomicLong count = counts.get(name);
         return count == null ? 0 : count.get();
     }
 
     /** What DS hands a bind method of a reference to this service. */
-    ComponentServiceObjects<MetricsService> objects() {
+    public ComponentServiceObjects<MetricsService> objects() {
         MetricsService self = this;
         return new ComponentServiceObjects<>() {
             @Override
@@ -107,6 +108,12 @@ final class RecordingMetricsService implements MetricsService {
                 return null;
             }
         };
+    }
+
+    /** How many durations timer {@code name} recorded. */
+    public long timed(String name) {
+        AtomicLong updates = timerUpdates.get(name);
+        return updates == null ? 0 : updates.get();
     }
 
     @Override
