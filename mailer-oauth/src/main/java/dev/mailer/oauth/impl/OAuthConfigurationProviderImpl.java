@@ -5,13 +5,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
+import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.framework.BundleContext;
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +30,8 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
@@ -59,6 +67,8 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private final RefreshTokenStore store;
     private final Clock clock;
     private final DeviceCodeFlow.Sleeper sleeper;
+    /** Renewals, failures and the time to expiry, to Sling Commons Metrics when the container has it. */
+    private final Metrics metrics = new Metrics();
     private volatile State state;
     private PublishedService registration;
 
@@ -76,6 +86,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         this.clock = clock;
         this.sleeper = sleeper;
         this.state = newState(properties);
+        metrics.gauge(MetricNames.TOKEN_EXPIRY_SECONDS, () -> state.secondsToExpiry());
     }
 
     /** Registers the services at the end of activation, once the component is complete. */
@@ -140,6 +151,17 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         return state.deviceFlow().complete(authorization);
     }
 
+    /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.bind(service);
+    }
+
+    void unbindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.unbind(service);
+    }
+
     private State newState(Map<String, Object> properties) {
         try {
             OAuthSettings settings = OAuthSettings.from(properties);
@@ -148,7 +170,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
             }
             TokenEndpoint endpoint = new TokenEndpoint(settings);
-            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock);
+            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics);
             if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
                 return new State(tokens, null, null, null, null);
             }
@@ -183,6 +205,10 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 throw invalid.toMailException();
             }
             return tokens;
+        }
+
+        long secondsToExpiry() {
+            return tokens == null ? 0 : tokens.secondsToExpiry();
         }
 
         TokenStatus status() {
