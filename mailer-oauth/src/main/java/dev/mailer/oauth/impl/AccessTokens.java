@@ -42,7 +42,7 @@ final class AccessTokens {
     private final String storeKey;
     private final boolean usesRefreshToken;
     private final Clock clock;
-    /** Counts renewals and failures (health and metrics, issue 16). */
+    /** Counts renewals and failed token requests. */
     private final Metrics metrics;
 
     private final ReentrantLock renewal;
