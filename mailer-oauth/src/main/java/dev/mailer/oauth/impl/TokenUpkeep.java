@@ -67,13 +67,13 @@ final class TokenUpkeep {
     }
 
     /**
-     * Renews the token in use when it would be due before the run after this one could come (a
-     * period and a half: runs may be late), and one that the mail server refused. Failures are
-     * logged by {@link AccessTokens} and retried by the next run or send.
+     * Renews the token in use when it would be due before the next run even if that came a period
+     * late (a busy scheduler, a slow token request), and one that the mail server refused. Failures
+     * are logged by {@link AccessTokens} and retried by the next run or send.
      */
     void renewAhead() {
         try {
-            tokens.renewIfDueBefore(clock.instant().plus(period).plus(period.dividedBy(2)));
+            tokens.renewIfDueBefore(clock.instant().plus(period.multipliedBy(2)));
         } catch (MailException e) {
             LOG.debug("The upkeep could not renew the access token ahead of the sends; the next run or send tries again", e);
         }
