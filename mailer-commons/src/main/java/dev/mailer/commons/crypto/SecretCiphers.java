@@ -44,8 +44,12 @@ public final class SecretCiphers {
     public static SecretCipher of(BundleContext context, Map<String, ?> properties, ServiceReference<?> current,
             ServiceReference<?> previous) {
         SecretCipher cipher = one(context, target(properties, TARGET, DEFAULT_TARGET), current);
-        return previous == null ? cipher
-                : new FallbackCipher(cipher, one(context, target(properties, PREVIOUS_TARGET, DEFAULT_PREVIOUS_TARGET), previous));
+        return previous == null ? cipher : new FallbackCipher(cipher, one(context, previousTarget(properties), previous));
+    }
+
+    /** The target of the previous key's CryptoService in {@code properties}, else the default. */
+    public static String previousTarget(Map<String, ?> properties) {
+        return target(properties, PREVIOUS_TARGET, DEFAULT_PREVIOUS_TARGET);
     }
 
     private static SecretCipher one(BundleContext context, String target, ServiceReference<?> reference) {

@@ -11,25 +11,29 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.commons.crypto.SecretCipher;
 
 /**
  * The outbox of {@link DefaultMailService} across its configurations: one {@link MailOutbox} per
  * configuration in {@code outbox/} of the bundle data area, closed (deliveries in flight finish,
  * bounded by {@code outbox.shutdown.timeout}) before the next one opens. The completions of the
  * messages enqueued in this JVM outlive each configuration. Without a data area there is no
- * outbox: {@link #enqueue} fails saying so and the view is empty. Thread-safe.
+ * outbox: {@link #enqueue} fails saying so and the view is empty. Messages are encrypted with the
+ * service's {@link SecretCipher} when it has a CryptoService. Thread-safe.
  */
 final class ServiceOutbox {
 
     private final Clock clock;
+    private final SecretCipher cipher;
     private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
     /** {@code outbox/} in the bundle data area; null without one. Guarded by {@code this}. */
     private Path directory;
     /** The outbox of the current configuration; replaced (under {@code this}) with it. */
     private volatile MailOutbox current;
 
-    ServiceOutbox(Clock clock) {
+    ServiceOutbox(Clock clock, SecretCipher cipher) {
         this.clock = clock;
+        this.cipher = cipher;
     }
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds. */
@@ -47,7 +51,7 @@ final class ServiceOutbox {
     synchronized void reopen(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         close();
         if (directory != null) {
-            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock), settings, transmitter, clock, completions);
+            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock, cipher), settings, transmitter, clock, completions);
             current = next;
             next.startIfQueued();
         }
