@@ -1,5 +1,7 @@
 package dev.mailer.oauth.impl;
 
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.file.DurableFile;
 
 import java.io.IOException;
@@ -31,6 +33,11 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * and replaced as a {@link DurableFile}, so that a crash or a power loss leaves the old or the new
  * token, never half of one or none.
  *
+ * <p>With a CryptoService ({@link #useCipher}) the token is written encrypted
+ * ({@value #REFRESH_TOKEN_ENCRYPTED}); a file written without one ({@value #REFRESH_TOKEN}) still
+ * reads, and the next write encrypts it. A token that cannot be decrypted (no CryptoService, another
+ * key) makes {@link #get} fail like an unreadable file: the configured token is not sent instead.
+ *
  * <p>Thread-safe. One instance per file in this JVM ({@link RefreshTokenStores}), shared by every
  * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
  * from being sent twice.
@@ -43,6 +50,7 @@ final class RefreshTokenStore {
     private static final String SOURCE = "source";
     private static final String SAVED = "saved";
     private static final String REFRESH_TOKEN = "refresh_token";
+    private static final String REFRESH_TOKEN_ENCRYPTED = "refresh_token.encrypted";
 
     private final Path file;
     private final DurableFile durable;
@@ -51,6 +59,8 @@ final class RefreshTokenStore {
     // guarded by this: the token last read or written, and whether it is newer than the file (a write failed)
     private Stored latest;
     private boolean unsaved;
+    /** Encrypts what is written and decrypts what is read; guarded by this. */
+    private SecretCipher cipher = SecretCiphers.none();
 
     /** @param file where to keep the token; null keeps it in memory only (no persistent storage available) */
     RefreshTokenStore(Path file) {
@@ -68,6 +78,33 @@ final class RefreshTokenStore {
      */
     static String keyOf(OAuthSettings settings) {
         return sha256(settings.clientId + '\n' + settings.tokenUrl + '\n' + (settings.refreshToken == null ? "" : settings.refreshToken));
+    }
+
+    /**
+     * Encrypts what is written from now on and decrypts what is read: the cipher of the component
+     * instance that activated last, which all share the store (their configuration selects the same
+     * CryptoService, and one that comes or goes activates them anew).
+     */
+    synchronized void useCipher(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    /**
+     * Writes the stored token again, encrypted with {@code with}'s current key (read with it, its
+     * previous key, or unencrypted); a token that could not be written before is written now.
+     *
+     * @return false when no token is stored
+     * @throws IOException when it cannot be read ({@link dev.mailer.commons.crypto.CipherException}:
+     *         decrypted) or written; it is left as it was
+     */
+    synchronized boolean reseal(SecretCipher with) throws IOException {
+        Stored stored = unsaved ? latest : file == null ? null : read(with);
+        if (stored == null || file == null) {
+            return false;
+        }
+        write(stored, with);
+        unsaved = false;
+        return true;
     }
 
     /**
@@ -124,7 +161,7 @@ final class RefreshTokenStore {
     private Stored current() throws IOException {
         if (file != null && !unsaved) {
             try {
-                latest = read();
+                latest = read(cipher);
             } catch (IOException e) {
                 if (latest == null) {
                     throw e;
@@ -139,12 +176,12 @@ final class RefreshTokenStore {
         latest = entry;
         if (file != null) {
             unsaved = true;
-            write(entry);
+            write(entry, cipher);
             unsaved = false;
         }
     }
 
-    private Stored read() throws IOException {
+    private Stored read(SecretCipher with) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
@@ -153,20 +190,26 @@ final class RefreshTokenStore {
             properties.load(in);
         }
         String key = properties.getProperty(KEY);
-        String token = properties.getProperty(REFRESH_TOKEN);
+        String encrypted = properties.getProperty(REFRESH_TOKEN_ENCRYPTED);
+        String token = encrypted != null ? with.decrypt(encrypted) : properties.getProperty(REFRESH_TOKEN);
         if (key == null || token == null || token.isBlank()) {
             return null; // an older format, or damaged: the configured token applies
         }
         return new Stored(key, token, source(properties.getProperty(SOURCE)), savedAt(properties.getProperty(SAVED)));
     }
 
-    private void write(Stored entry) throws IOException {
+    private void write(Stored entry, SecretCipher with) throws IOException {
         Properties properties = new Properties();
         properties.setProperty(KEY, entry.key);
         properties.setProperty(SOURCE, entry.source.name());
         properties.setProperty(SAVED, entry.savedAt.toString());
-        properties.setProperty(REFRESH_TOKEN, entry.token);
-        durable.replace(out -> properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source
+        if (with.isPresent()) {
+            properties.setProperty(REFRESH_TOKEN_ENCRYPTED, with.encrypt(entry.token));
+        } else {
+            properties.setProperty(REFRESH_TOKEN, entry.token);
+        }
+        String how = with.isPresent() ? ", encrypted with the CryptoService " + with.target() : ", unencrypted";
+        durable.replace(out -> properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source + how
                 + "). Secret: do not share or copy."));
     }
 
