@@ -1,5 +1,6 @@
 package dev.mailer.oauth.impl;
 
+import dev.mailer.commons.crypto.CipherException;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.file.DurableFile;
@@ -157,11 +158,17 @@ final class RefreshTokenStore {
         return file;
     }
 
-    /** What the file holds now, unless a token that could not be written is newer; what was read last when it cannot be read. */
+    /**
+     * What the file holds now, unless a token that could not be written is newer; what was read last
+     * when it cannot be read, but not when it cannot be decrypted: the key changed, so the file may
+     * hold a newer token than this JVM knows, and the operator has to act.
+     */
     private Stored current() throws IOException {
         if (file != null && !unsaved) {
             try {
                 latest = read(cipher);
+            } catch (CipherException e) {
+                throw e;
             } catch (IOException e) {
                 if (latest == null) {
                     throw e;

@@ -92,6 +92,17 @@ class RefreshTokenEncryptionTest {
     }
 
     @Test
+    void aTokenThatCannotBeDecryptedAnyMoreIsNotReplacedByTheOneReadBefore() throws Exception {
+        RefreshTokenStore store = store(FakeCrypto.cipher("old"));
+        store.put(KEY, TOKEN, RefreshTokenSource.ROTATED, SAVED);
+        assertEquals(TOKEN, store.get(KEY).token);
+
+        store.useCipher(FakeCrypto.cipher("new"));
+
+        assertThrows(CipherException.class, () -> store.get(KEY));
+    }
+
+    @Test
     void reencryptionWritesATokenOfThePreviousKeyWithTheCurrentKey() throws Exception {
         store(FakeCrypto.cipher("old")).put(KEY, TOKEN, RefreshTokenSource.ROTATED, SAVED);
 
