@@ -27,6 +27,11 @@ public final class ItPaths {
         return path("mailer.it.web.bundles");
     }
 
+    /** Sling Commons Scheduler/Threads/Metrics and Felix Health Checks, for the test classes that add them ({@link SlingPlatform}). */
+    public static Path platformBundles() {
+        return path("mailer.it.platform.bundles");
+    }
+
     /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
     public static Path configDir() {
         return path("mailer.it.config.dir");

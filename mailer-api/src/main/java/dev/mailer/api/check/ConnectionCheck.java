@@ -19,4 +19,13 @@ public interface ConnectionCheck {
      * @return the steps that ran, never null; a step's failure is reported in it, not thrown
      */
     CheckReport run(String sendTo);
+
+    /**
+     * The first step of {@link #run(String)} alone: whether the configuration the mail service runs
+     * with is valid, and what it says. No network I/O, so it answers at once (for health checks).
+     *
+     * @return the {@code configuration} step: PASS, WARN, or FAIL with the properties to fix
+     * @since 1.1
+     */
+    CheckStep checkConfiguration();
 }

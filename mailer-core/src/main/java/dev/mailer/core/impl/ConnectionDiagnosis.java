@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.MailException;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.check.CheckReport;
+import dev.mailer.api.check.CheckStep;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.core.impl.SmtpFailures.Finding;
@@ -89,6 +90,12 @@ final class ConnectionDiagnosis {
                 () -> LOG.info("Connection check of {} passed: {}", server(), report.getSteps().stream()
                         .map(s -> s.getName() + " " + s.getOutcome()).collect(Collectors.joining(", "))));
         return report;
+    }
+
+    /** The configuration step alone: no network I/O. */
+    CheckStep configurationStep() {
+        configuration();
+        return steps.report().getSteps().get(0);
     }
 
     private boolean probe(InetAddress address) {

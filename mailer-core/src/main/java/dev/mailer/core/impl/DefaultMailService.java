@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
 
 import org.apache.sling.commons.crypto.CryptoService;
+import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,6 +34,7 @@ import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.check.CheckReport;
+import dev.mailer.api.check.CheckStep;
 import dev.mailer.api.check.ConnectionCheck;
 import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.outbox.Outbox;
@@ -41,6 +44,8 @@ import dev.mailer.commons.config.PublishedService;
 import dev.mailer.commons.crypto.CryptoFailures;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The {@link MailService}: sends through the SMTP server of its configuration.
@@ -110,6 +115,9 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     /** Decrypts ENC(...) passwords and encrypts the outbox's messages; for the component's lifetime (static references). */
     private final SecretCipher cipher;
 
+    /** Sends, failures, retries and send times, to Sling Commons Metrics when the container has it. */
+    private final Metrics metrics = new Metrics();
+
     /** The outbox, one per configuration. */
     private final ServiceOutbox outbox;
 
@@ -131,7 +139,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     DefaultMailService(Map<String, Object> properties, SecretCipher cipher) {
         this.cipher = cipher;
-        this.outbox = new ServiceOutbox(Clock.systemUTC(), cipher);
+        this.outbox = new ServiceOutbox(Clock.systemUTC(), cipher, metrics);
         this.state = State.of(properties, cipher);
     }
 
@@ -191,9 +199,18 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (email == null) {
             throw new IllegalArgumentException("email must not be null");
         }
-        State current = state;
-        SmtpSender sender = current.sender();
-        return sender.send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+        long start = System.nanoTime();
+        try {
+            State current = state;
+            SendResult result = current.sender().send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+            metrics.increment(MetricNames.MESSAGES_SENT);
+            return result;
+        } catch (MailException | RuntimeException e) {
+            metrics.increment(MetricNames.MESSAGES_FAILED);
+            throw e;
+        } finally {
+            metrics.time(MetricNames.SEND_TIME, System.nanoTime() - start);
+        }
     }
 
     @Override
@@ -236,9 +253,19 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
      */
     @Override
     public CheckReport run(String sendTo) {
+        return diagnosis().run(sendTo);
+    }
+
+    /** The check's configuration step alone, on the same state: no network I/O. */
+    @Override
+    public CheckStep checkConfiguration() {
+        return diagnosis().configurationStep();
+    }
+
+    private ConnectionDiagnosis diagnosis() {
         State current = state;
         return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.sender,
-                this::awaitOAuthProvider, () -> tokenManager).run(sendTo);
+                this::awaitOAuthProvider, () -> tokenManager);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -257,6 +284,17 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
                 oauthProvider = null;
             }
         }
+    }
+
+    /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.bind(service);
+    }
+
+    void unbindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.unbind(service);
     }
 
     private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {

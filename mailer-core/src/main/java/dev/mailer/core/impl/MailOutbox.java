@@ -24,6 +24,8 @@ import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxEntry;
 import dev.mailer.api.outbox.OutboxSnapshot;
 import dev.mailer.commons.crypto.CipherException;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The outbox of one configuration of the mail service: accepts rendered messages into the
@@ -48,6 +50,8 @@ final class MailOutbox implements Outbox, AutoCloseable {
     private final Transmitter transmitter;
     private final Clock clock;
     private final OutboxPolicy policy;
+    /** Counts deliveries, retries and dead letters, and times each attempt. */
+    private final Metrics metrics;
     /** The completions of the messages enqueued in this JVM; shared with the next configuration's outbox. */
     private final Map<String, CompletableFuture<SendResult>> completions;
     /** The SIZE the server announced in its last EHLO; 0 while unknown. */
@@ -62,8 +66,9 @@ final class MailOutbox implements Outbox, AutoCloseable {
      *        looked at, retried and purged, but nothing is delivered until a valid configuration comes
      */
     MailOutbox(OutboxStore store, SmtpSettings settings, Transmitter transmitter, Clock clock,
-            Map<String, CompletableFuture<SendResult>> completions) {
+            Map<String, CompletableFuture<SendResult>> completions, Metrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.settings = settings;
         this.transmitter = transmitter;
         this.clock = clock;
@@ -245,6 +250,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
     private Instant deliver(OutboxStore.Lease lease, OutboxState state) {
         OutboxPolicy.Next next;
         DeliveryOutcome outcome = null;
+        long start = System.nanoTime();
         try {
             outcome = transmitter.transmit(lease.mime(), state.envelopeFrom, state.pending, serverSize::set);
             next = policy.afterOutcome(state, outcome);
@@ -257,6 +263,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
             LOG.error("Cannot read outbox message {} in {}; it stays there", state.id, store.directory(), e);
             return null;
         }
+        metrics.time(MetricNames.SEND_TIME, System.nanoTime() - start);
         try {
             if (next.delivered()) {
                 lease.remove();
@@ -264,6 +271,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
                 delivered.addAll(outcome.accepted);
                 LOG.info("Delivered {} ({}) to {} after {} attempt(s): {}", state.id, state.messageId, delivered,
                         state.attempts + 1, outcome.reply);
+                metrics.increment(MetricNames.MESSAGES_SENT);
                 complete(state.id, new SendResult(state.messageId, outcome.reply, delivered), null);
                 return null;
             }
@@ -276,9 +284,11 @@ final class MailOutbox implements Outbox, AutoCloseable {
         if (next.dead != null) {
             LOG.warn("Dead letter {} ({}), not delivered to {}: {}", state.id, state.messageId, next.state.pending,
                     next.dead.getMessage());
+            metrics.increment(MetricNames.MESSAGES_FAILED);
             complete(state.id, null, next.dead);
             return null;
         }
+        metrics.increment(MetricNames.MESSAGES_RETRIED);
         LOG.info("Retrying {} ({}) for {} at {} (attempt {} failed: {})", state.id, state.messageId, next.state.pending,
                 next.state.nextAttemptAt, next.state.attempts, next.state.lastError);
         return next.state.nextAttemptAt;

@@ -12,6 +12,7 @@ import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.OutboxSnapshot;
 import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The outbox of {@link DefaultMailService} across its configurations: one {@link MailOutbox} per
@@ -25,15 +26,17 @@ final class ServiceOutbox {
 
     private final Clock clock;
     private final SecretCipher cipher;
+    private final Metrics metrics;
     private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
     /** {@code outbox/} in the bundle data area; null without one. Guarded by {@code this}. */
     private Path directory;
     /** The outbox of the current configuration; replaced (under {@code this}) with it. */
     private volatile MailOutbox current;
 
-    ServiceOutbox(Clock clock, SecretCipher cipher) {
+    ServiceOutbox(Clock clock, SecretCipher cipher, Metrics metrics) {
         this.clock = clock;
         this.cipher = cipher;
+        this.metrics = metrics;
     }
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds. */
@@ -51,7 +54,8 @@ final class ServiceOutbox {
     synchronized void reopen(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         close();
         if (directory != null) {
-            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock, cipher), settings, transmitter, clock, completions);
+            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock, cipher), settings, transmitter, clock, completions,
+                    metrics);
             current = next;
             next.startIfQueued();
         }

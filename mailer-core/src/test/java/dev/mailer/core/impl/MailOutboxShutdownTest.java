@@ -25,6 +25,7 @@ import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * Stopping the outbox: no new attempt starts, the one in flight may finish within
@@ -56,7 +57,7 @@ class MailOutboxShutdownTest {
         config.put("smtp.max.connections", 1);
         config.put("outbox.shutdown.timeout", shutdownTimeout);
         return new MailOutbox(new OutboxStore(data, Clock.systemUTC()), SmtpSettings.from(config), transmitter,
-                Clock.systemUTC(), new ConcurrentHashMap<>());
+                Clock.systemUTC(), new ConcurrentHashMap<>(), new Metrics());
     }
 
     private static SmtpSender.Rendered rendered(int n) throws Exception {

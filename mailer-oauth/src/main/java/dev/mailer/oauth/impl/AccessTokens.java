@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.MailException;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * The access token lifecycle: cached with its expiry, renewed ahead of it, one token request at
@@ -40,6 +42,8 @@ final class AccessTokens {
     private final String storeKey;
     private final boolean usesRefreshToken;
     private final Clock clock;
+    /** Counts renewals and failed token requests. */
+    private final Metrics metrics;
 
     private final ReentrantLock renewal;
     private final AtomicReference<Token> current = new AtomicReference<>();
@@ -52,6 +56,11 @@ final class AccessTokens {
     private Instant nextAttempt = Instant.MIN;
 
     AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock) {
+        this(settings, endpoint, store, clock, new Metrics());
+    }
+
+    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock, Metrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.endpoint = endpoint;
         this.store = store;
@@ -159,6 +168,12 @@ final class AccessTokens {
         return status.build();
     }
 
+    /** Seconds until the cached access token expires; 0 when none is cached or it has expired. Never waits. */
+    long secondsToExpiry() {
+        Token token = current.get();
+        return token == null ? 0 : Math.max(0, Duration.between(clock.instant(), token.expiresAt).getSeconds());
+    }
+
     private RefreshTokenSource refreshTokenSource() {
         if (!usesRefreshToken) {
             return RefreshTokenSource.NOT_USED;
@@ -180,7 +195,10 @@ final class AccessTokens {
             }
         }
         try {
-            return accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt, settings.grantType + " grant").value;
+            Token token = accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt,
+                    settings.grantType + " grant");
+            metrics.increment(MetricNames.TOKEN_RENEWALS);
+            return token.value;
         } catch (TokenEndpointException e) {
             return failed(OAuthFailures.toMailException(e, settings), previous, requestedAt);
         }
@@ -205,6 +223,7 @@ final class AccessTokens {
 
     /** Records {@code failure} and backs off; answers with {@code previous} while it is still valid. */
     private String failed(MailException failure, Token previous, Instant requestedAt) throws MailException {
+        metrics.increment(MetricNames.TOKEN_FAILURES);
         lastFailure = new Failure(failure, requestedAt);
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         nextAttempt = requestedAt.plus(backoff);

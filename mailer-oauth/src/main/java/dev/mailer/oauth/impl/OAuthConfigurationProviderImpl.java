@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.sling.commons.crypto.CryptoService;
+import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -17,6 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -33,6 +36,8 @@ import dev.mailer.commons.config.PublishedService;
 import dev.mailer.commons.crypto.CryptoFailures;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
+import dev.mailer.commons.metrics.MetricNames;
+import dev.mailer.commons.metrics.Metrics;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
@@ -78,6 +83,8 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private final AtomicBoolean unencryptedSaid = new AtomicBoolean();
     private final Clock clock;
     private final DeviceCodeFlow.Sleeper sleeper;
+    /** Renewals, failures and the time to expiry, to Sling Commons Metrics when the container has it. */
+    private final Metrics metrics = new Metrics();
     private volatile State state;
     private PublishedService registration;
 
@@ -109,6 +116,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         this.clock = clock;
         this.sleeper = sleeper;
         this.state = newState(properties);
+        metrics.gauge(MetricNames.TOKEN_EXPIRY_SECONDS, () -> state.secondsToExpiry());
     }
 
     /** Registers the services at the end of activation, once the component is complete. */
@@ -173,6 +181,17 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         return state.deviceFlow().complete(authorization);
     }
 
+    /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.bind(service);
+    }
+
+    void unbindMetrics(ComponentServiceObjects<MetricsService> service) {
+        metrics.unbind(service);
+    }
+
     private State newState(Map<String, Object> properties) {
         try {
             OAuthSettings settings = OAuthSettings.from(properties, cipher);
@@ -182,7 +201,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
             }
             TokenEndpoint endpoint = new TokenEndpoint(settings);
-            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock);
+            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics);
             if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
                 return new State(tokens, null, null, null, null);
             }
@@ -225,6 +244,10 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 throw invalid.toMailException();
             }
             return tokens;
+        }
+
+        long secondsToExpiry() {
+            return tokens == null ? 0 : tokens.secondsToExpiry();
         }
 
         TokenStatus status() {
