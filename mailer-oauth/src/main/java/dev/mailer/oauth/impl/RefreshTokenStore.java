@@ -37,7 +37,8 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * <p>With a CryptoService ({@link #useCipher}) the token is written encrypted
  * ({@value #REFRESH_TOKEN_ENCRYPTED}); a file written without one ({@value #REFRESH_TOKEN}) still
  * reads, and the next write encrypts it. A token that cannot be decrypted (no CryptoService, another
- * key) makes {@link #get} fail like an unreadable file: the configured token is not sent instead.
+ * key) makes {@link #get} for its settings fail like an unreadable file: the configured token is not
+ * sent instead; the key it belongs to is in clear, so that a newly configured token still wins.
  *
  * <p>Thread-safe. One instance per file in this JVM ({@link RefreshTokenStores}), shared by every
  * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
@@ -103,6 +104,7 @@ final class RefreshTokenStore {
         if (stored == null || file == null) {
             return false;
         }
+        stored.checkReadable();
         write(stored, with);
         unsaved = false;
         return true;
@@ -116,10 +118,18 @@ final class RefreshTokenStore {
         return renewal;
     }
 
-    /** The token stored for {@code key}, or null when none is, or it belongs to other settings. */
+    /**
+     * The token stored for {@code key}, or null when none is, or it belongs to other settings.
+     *
+     * @throws CipherException when the token stored for {@code key} cannot be decrypted
+     */
     synchronized Stored get(String key) throws IOException {
         Stored stored = current();
-        return stored != null && stored.key.equals(key) ? stored : null;
+        if (stored == null || !stored.key.equals(key)) {
+            return null;
+        }
+        stored.checkReadable();
+        return stored;
     }
 
     /**
@@ -146,7 +156,7 @@ final class RefreshTokenStore {
         } catch (IOException e) {
             stored = null; // unreadable: the successor is the one token known to be good
         }
-        if (stored != null && stored.key.equals(key) && !stored.token.equals(sent)) {
+        if (stored != null && stored.key.equals(key) && stored.undecryptable == null && !stored.token.equals(sent)) {
             return false;
         }
         save(new Stored(key, successor, RefreshTokenSource.ROTATED, savedAt));
@@ -159,16 +169,14 @@ final class RefreshTokenStore {
     }
 
     /**
-     * What the file holds now, unless a token that could not be written is newer; what was read last
-     * when it cannot be read, but not when it cannot be decrypted: the key changed, so the file may
-     * hold a newer token than this JVM knows, and the operator has to act.
+     * What the file holds now (also a token it cannot decrypt: the key changed, so the file may hold a
+     * newer one than this JVM knows), unless a token that could not be written is newer; what was read
+     * last when it cannot be read.
      */
     private Stored current() throws IOException {
         if (file != null && !unsaved) {
             try {
                 latest = read(cipher);
-            } catch (CipherException e) {
-                throw e;
             } catch (IOException e) {
                 if (latest == null) {
                     throw e;
@@ -197,12 +205,21 @@ final class RefreshTokenStore {
             properties.load(in);
         }
         String key = properties.getProperty(KEY);
+        RefreshTokenSource source = source(properties.getProperty(SOURCE));
+        Instant savedAt = savedAt(properties.getProperty(SAVED));
         String encrypted = properties.getProperty(REFRESH_TOKEN_ENCRYPTED);
-        String token = encrypted != null ? with.decrypt(encrypted) : properties.getProperty(REFRESH_TOKEN);
+        String token = properties.getProperty(REFRESH_TOKEN);
+        if (key != null && encrypted != null) {
+            try {
+                token = with.decrypt(encrypted);
+            } catch (CipherException e) {
+                return new Stored(key, source, savedAt, e.getMessage());
+            }
+        }
         if (key == null || token == null || token.isBlank()) {
             return null; // an older format, or damaged: the configured token applies
         }
-        return new Stored(key, token, source(properties.getProperty(SOURCE)), savedAt(properties.getProperty(SAVED)));
+        return new Stored(key, token, source, savedAt);
     }
 
     private void write(Stored entry, SecretCipher with) throws IOException {
@@ -243,12 +260,30 @@ final class RefreshTokenStore {
         final String token;
         final RefreshTokenSource source;
         final Instant savedAt;
+        /** Why the token cannot be decrypted ({@link CipherException}'s text), null when it could: then token is null. */
+        final String undecryptable;
 
         Stored(String key, String token, RefreshTokenSource source, Instant savedAt) {
+            this(key, token, source, savedAt, null);
+        }
+
+        /** A token that is there for {@code key} but cannot be decrypted. */
+        Stored(String key, RefreshTokenSource source, Instant savedAt, String undecryptable) {
+            this(key, null, source, savedAt, undecryptable);
+        }
+
+        private Stored(String key, String token, RefreshTokenSource source, Instant savedAt, String undecryptable) {
             this.key = key;
             this.token = token;
             this.source = source;
             this.savedAt = savedAt;
+            this.undecryptable = undecryptable;
+        }
+
+        void checkReadable() throws CipherException {
+            if (undecryptable != null) {
+                throw new CipherException(undecryptable);
+            }
         }
 
         @Override

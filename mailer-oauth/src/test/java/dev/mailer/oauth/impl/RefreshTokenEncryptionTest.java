@@ -103,6 +103,17 @@ class RefreshTokenEncryptionTest {
     }
 
     @Test
+    void aTokenOfOtherSettingsThatCannotBeDecryptedDoesNotStopANewlyConfiguredOne() throws Exception {
+        store(FakeCrypto.cipher("lost")).put(KEY, TOKEN, RefreshTokenSource.ROTATED, SAVED);
+        RefreshTokenStore store = store(FakeCrypto.cipher("new"));
+
+        assertEquals(null, store.get("the-key-of-a-newly-configured-token"));
+        assertTrue(store.replace("the-key-of-a-newly-configured-token", "configured", "its-successor", SAVED));
+
+        assertEquals("its-successor", store(FakeCrypto.cipher("new")).get("the-key-of-a-newly-configured-token").token);
+    }
+
+    @Test
     void reencryptionWritesATokenOfThePreviousKeyWithTheCurrentKey() throws Exception {
         store(FakeCrypto.cipher("old")).put(KEY, TOKEN, RefreshTokenSource.ROTATED, SAVED);
 
