@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -88,16 +89,20 @@ final class EncryptedValueFiles {
         }
     }
 
-    /** Replaces the file's content atomically, keeping its permissions. */
+    /** Replaces the file's content atomically, keeping its permissions (the new content is never readable by more). */
     private static void replace(Path file, String content) throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + ".reencrypt.tmp");
         Files.deleteIfExists(temp);
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        Set<PosixFilePermission> permissions = null;
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            Files.setPosixFilePermissions(temp, permissions);
+            permissions = Files.getPosixFilePermissions(file);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the folder's permissions apply
+            Files.createFile(temp); // not a POSIX file system: the folder's permissions apply
+        }
+        Files.writeString(temp, content, StandardCharsets.UTF_8);
+        if (permissions != null) {
+            Files.setPosixFilePermissions(temp, permissions);
         }
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
