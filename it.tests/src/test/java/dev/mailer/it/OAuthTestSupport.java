@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.json.JSONObject;
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
@@ -187,6 +189,11 @@ public abstract class OAuthTestSupport extends MailerTestSupport {
      * folder and waits until the token provider and the mail service run with them.
      */
     protected MailService installProfile(String profile) throws IOException {
+        return installProfile(profile, Map.of());
+    }
+
+    /** As {@link #installProfile(String)}, with {@code oauthSettings} put into the token provider's file. */
+    protected MailService installProfile(String profile, Map<String, String> oauthSettings) throws IOException {
         Path source = ItPaths.profilesDir().resolve(profile);
         List<Path> files;
         try (Stream<Path> list = Files.list(source)) {
@@ -198,7 +205,13 @@ public abstract class OAuthTestSupport extends MailerTestSupport {
         for (Path file : files) {
             // FileInstall must never see half a file: copy next to it under another name, then rename
             Path temp = watchedDir().resolve(file.getFileName() + ".part");
-            Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+            if (file.getFileName().toString().startsWith(OAUTH_PID) && !oauthSettings.isEmpty()) {
+                JSONObject json = new JSONObject(Files.readString(file, StandardCharsets.UTF_8));
+                oauthSettings.forEach(json::put);
+                Files.writeString(temp, json.toString(2), StandardCharsets.UTF_8);
+            } else {
+                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.move(temp, watchedDir().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         String grant = OFFICE365_APP.equals(profile) ? "client_credentials" : "refresh_token";

@@ -237,7 +237,8 @@ public final class Main {
      * SLF4J simple (a fragment of slf4j-api in the framework) reads system properties. Default: warn
      * for commands, so stderr shows problems only; info for the shell. {@code serve} is a service:
      * its lines carry the time, and the mail service's own (ready, each delivery, retry and dead
-     * letter of the outbox) are shown at info. MAILER_LOG_LEVEL overrides.
+     * letter of the outbox) and the token upkeep's (where it runs, each keep-alive) are shown at info.
+     * MAILER_LOG_LEVEL overrides.
      *
      * @param command null for the shell
      */
@@ -258,6 +259,9 @@ public final class Main {
             setDefault("org.slf4j.simpleLogger.log.dev.mailer.core.smtp", "info");
             if (SERVE.equals(command)) {
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.core", "info");
+                // where the token upkeep runs, and each keep-alive
+                setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.UpkeepScheduler", "info");
+                setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.TokenUpkeep", "info");
             }
         }
     }

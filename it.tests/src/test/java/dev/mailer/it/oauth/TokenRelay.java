@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.json.JSONObject;
@@ -56,6 +57,8 @@ public final class TokenRelay implements Closeable {
     private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
     private final List<Exchange> exchanges = new ArrayList<>();
     private volatile String issuer = Issuers.OFFICE365.id();
+    /** Runs for every request before it is answered, while the client waits for the answer. */
+    private volatile Consumer<Exchange> whileAnswering = exchange -> { };
     /** Answers given instead of relaying, to the next requests, in order: status and JSON body. */
     private final Deque<Object[]> scripted = new ConcurrentLinkedDeque<>();
 
@@ -99,6 +102,15 @@ public final class TokenRelay implements Closeable {
         for (int i = 0; i < count; i++) {
             scripted.add(new Object[] {status, json});
         }
+        return this;
+    }
+
+    /**
+     * Runs {@code action} for every request before it is answered, on the relay's thread, while the
+     * client waits for the answer (e.g. to see which thread of the client asked).
+     */
+    public TokenRelay whileAnswering(Consumer<Exchange> action) {
+        this.whileAnswering = action;
         return this;
     }
 
@@ -196,6 +208,7 @@ public final class TokenRelay implements Closeable {
         synchronized (exchanges) {
             exchanges.add(exchange);
         }
+        whileAnswering.accept(exchange);
         int status;
         String answer;
         String expected = clientSecrets.get(String.valueOf(exchange.form("client_id")));

@@ -25,9 +25,18 @@ final class TokenStatusText {
                 .orElse("none obtained yet"));
         line(out, "last renewal", status.getLastRenewal().map(Instant::toString).orElse("none since the start"));
         line(out, "refresh token", status.getRefreshTokenSource().getDescription());
+        line(out, "keep-alive", keepAlive(status, now));
         line(out, "last error", status.getLastError()
                 .map(e -> e + status.getLastErrorAt().map(at -> " (at " + at + ")").orElse(""))
                 .orElse("none"));
+    }
+
+    /** "after P7D without a token; last ...; next due ..." or "off". */
+    private static String keepAlive(TokenStatus status, Instant now) {
+        return status.getKeepAlive().map(period -> "after " + period + " without a token"
+                + "; last " + status.getLastKeepAlive().map(Instant::toString).orElse("none since the start")
+                + status.getKeepAliveDue().map(due -> "; next due " + due + (now.isAfter(due) ? " (overdue)" : "")).orElse(""))
+                .orElse("off");
     }
 
     private static String minutes(Duration left) {

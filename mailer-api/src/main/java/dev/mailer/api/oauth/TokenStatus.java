@@ -1,5 +1,6 @@
 package dev.mailer.api.oauth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,9 @@ public final class TokenStatus {
     private final String lastError;
     private final Instant lastErrorAt;
     private final RefreshTokenSource refreshTokenSource;
+    private final Duration keepAlive;
+    private final Instant lastKeepAlive;
+    private final Instant keepAliveDue;
 
     private TokenStatus(Builder b) {
         this.grantType = b.grantType;
@@ -57,6 +61,9 @@ public final class TokenStatus {
         this.lastError = b.lastError;
         this.lastErrorAt = b.lastErrorAt;
         this.refreshTokenSource = b.refreshTokenSource;
+        this.keepAlive = b.keepAlive;
+        this.lastKeepAlive = b.lastKeepAlive;
+        this.keepAliveDue = b.keepAliveDue;
     }
 
     public static Builder builder() {
@@ -108,6 +115,39 @@ public final class TokenStatus {
         return refreshTokenSource;
     }
 
+    /**
+     * How long the grant may go without a token request before the provider makes one by itself
+     * (setting {@code keepAlive}), so that a refresh token the provider ends when unused stays
+     * alive; empty when the keep-alive is off.
+     *
+     * @since 1.1
+     */
+    public Optional<Duration> getKeepAlive() {
+        return Optional.ofNullable(keepAlive);
+    }
+
+    /**
+     * When the last keep-alive request succeeded in this process; empty when none has yet (sends
+     * that obtain tokens make it unnecessary). A failed one shows as {@link #getLastError()}.
+     *
+     * @since 1.1
+     */
+    public Optional<Instant> getLastKeepAlive() {
+        return Optional.ofNullable(lastKeepAlive);
+    }
+
+    /**
+     * When the next keep-alive request is due unless a token is obtained before: the time the grant
+     * was last known to work plus {@link #getKeepAlive()}. A time well past means the upkeep does not
+     * run, or fails (see {@link #getLastError()}). Empty when the keep-alive is off or there is no
+     * grant to keep alive yet (no refresh token, or an invalid configuration).
+     *
+     * @since 1.1
+     */
+    public Optional<Instant> getKeepAliveDue() {
+        return Optional.ofNullable(keepAliveDue);
+    }
+
     /** True when an access token is cached and has not expired at {@code now}. */
     public boolean hasValidToken(Instant now) {
         return expiresAt != null && now.isBefore(expiresAt);
@@ -116,7 +156,10 @@ public final class TokenStatus {
     @Override
     public String toString() {
         return "TokenStatus[grant=" + grantType + ", clientId=" + clientId + ", expiresAt=" + expiresAt + ", lastRenewal="
-                + lastRenewal + ", refreshToken=" + refreshTokenSource + (lastError == null ? "" : ", lastError=" + lastError) + "]";
+                + lastRenewal + ", refreshToken=" + refreshTokenSource + ", keepAlive=" + (keepAlive == null ? "off" : keepAlive
+                        + (lastKeepAlive == null ? "" : ", lastKeepAlive=" + lastKeepAlive)
+                        + (keepAliveDue == null ? "" : ", keepAliveDue=" + keepAliveDue))
+                + (lastError == null ? "" : ", lastError=" + lastError) + "]";
     }
 
     public static final class Builder {
@@ -130,6 +173,9 @@ public final class TokenStatus {
         private String lastError;
         private Instant lastErrorAt;
         private RefreshTokenSource refreshTokenSource = RefreshTokenSource.NONE;
+        private Duration keepAlive;
+        private Instant lastKeepAlive;
+        private Instant keepAliveDue;
 
         private Builder() {
         }
@@ -177,6 +223,27 @@ public final class TokenStatus {
 
         public Builder refreshTokenSource(RefreshTokenSource source) {
             this.refreshTokenSource = source == null ? RefreshTokenSource.NONE : source;
+            return this;
+        }
+
+        /**
+         * @param period the keep-alive period; null or zero: off
+         * @since 1.1
+         */
+        public Builder keepAlive(Duration period) {
+            this.keepAlive = period == null || period.isZero() ? null : period;
+            return this;
+        }
+
+        /** @since 1.1 */
+        public Builder lastKeepAlive(Instant lastKeepAlive) {
+            this.lastKeepAlive = lastKeepAlive;
+            return this;
+        }
+
+        /** @since 1.1 */
+        public Builder keepAliveDue(Instant keepAliveDue) {
+            this.keepAliveDue = keepAliveDue;
             return this;
         }
 

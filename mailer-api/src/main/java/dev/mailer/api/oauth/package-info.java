@@ -4,7 +4,7 @@
  * command-line tools, shell commands and admin servlets; workflow code needs only
  * {@link dev.mailer.api.MailService}.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package dev.mailer.api.oauth;
 

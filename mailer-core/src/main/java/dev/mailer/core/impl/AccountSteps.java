@@ -81,8 +81,14 @@ final class AccountSteps {
         }
         String expiry = status.getExpiresAt().map(t -> ", expires " + t.truncatedTo(ChronoUnit.SECONDS)).orElse("");
         String scopes = status.getGrantedScopes().map(s -> ", scopes " + s).orElse("");
-        return steps.pass("Access token obtained for smtp.user=" + settings.user + " (grant " + status.getGrantType() + expiry
-                + scopes + ")", statusLines(status, true));
+        String summary = "Access token obtained for smtp.user=" + settings.user + " (grant " + status.getGrantType() + expiry + scopes + ")";
+        if (status.getLastError().isPresent()) {
+            // a cached token still works, but the last token request (e.g. the keep-alive) failed: the next one will too
+            return steps.warn(summary + ", but the last token request failed" + status.getLastErrorAt().map(t -> " at "
+                    + t.truncatedTo(ChronoUnit.SECONDS)).orElse("") + ": " + status.getLastError().get(), statusLines(status, true),
+                    "Sends work until this token expires; fix what the error says before then.");
+        }
+        return steps.pass(summary, statusLines(status, true));
     }
 
     private static TokenStatus status(Supplier<OAuthTokenManager> tokenManager) {
@@ -116,6 +122,10 @@ final class AccountSteps {
                     + Math.max(0, Duration.between(Instant.now(), t).toMinutes()) + " min)"));
         }
         lines.add("refresh token: " + status.getRefreshTokenSource().getDescription());
+        lines.add("keep-alive: " + status.getKeepAlive().map(period -> "when no token was obtained for " + period
+                + status.getLastKeepAlive().map(t -> ", last " + t.truncatedTo(ChronoUnit.SECONDS)).orElse("")
+                + status.getKeepAliveDue().map(t -> ", next due " + t.truncatedTo(ChronoUnit.SECONDS)).orElse(""))
+                .orElse("off"));
         return lines;
     }
 

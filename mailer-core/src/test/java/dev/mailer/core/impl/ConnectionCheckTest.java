@@ -505,6 +505,29 @@ class ConnectionCheckTest {
     }
 
     @Test
+    void aFailedKeepAliveWarnsInTheTokenStepWithTheProvidersErrorWhileTheCachedTokenStillWorks() throws Exception {
+        smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.credentials("workflow@example.com", TOKEN)
+                .mechanism(new FixedTokenXoauth2()).onlyMechanisms("LOGIN", "XOAUTH2"));
+        DefaultMailService service = new DefaultMailService(oauthTlsConfig());
+        service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
+        Instant failedAt = Instant.now();
+        String error = "Keep-alive failed: ... invalid_grant (AADSTS700082: The refresh token has expired due to inactivity.)";
+        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
+                .expiresAt(failedAt.plusSeconds(600)).refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED)
+                .keepAlive(java.time.Duration.ofDays(7)).keepAliveDue(failedAt.plusSeconds(3600)).lastError(error, failedAt).build());
+
+        CheckReport report = service.run(null);
+
+        CheckStep token = step(report, "token");
+        assertEquals(Outcome.WARN, token.getOutcome(), report.toString());
+        assertTrue(token.getSummary().contains("but the last token request failed at "), token.getSummary());
+        assertTrue(token.getSummary().endsWith(error), token.getSummary());
+        assertTrue(token.getDetails().stream().anyMatch(d -> d.startsWith("keep-alive: when no token was obtained for PT168H, next due ")),
+                token.getDetails().toString());
+        assertNoSecret(report, TOKEN);
+    }
+
+    @Test
     void tokenTheServerRefusesFailsAuthWithTheSmtpAuthDiagnosisAfterOneFreshTry() throws Exception {
         smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.authenticateOnlyWith(new RefusingMechanism(
                 "XOAUTH2", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.")));

@@ -92,9 +92,12 @@ final class HealthTexts {
         return "No access token was obtained since the token provider started.";
     }
 
-    /** To be used once TokenStatus has the keep-alive period (see TokenCheck). */
+    static String keepAliveDue(Duration keepAlive, Instant due) {
+        return "Keep-alive every " + period(keepAlive) + " without token requests; the next is due at " + due + " unless a send comes first.";
+    }
+
     static String keepAliveOverdue(Duration age, Duration keepAlive) {
-        return "No token was obtained for " + shown(age) + ", longer than the keep-alive period keepAlive=" + keepAlive
+        return "No token was obtained for " + shown(age) + ", longer than the keep-alive period keepAlive=" + period(keepAlive)
                 + ": the keep-alive refresh is overdue. Check the log of the token provider; an unused refresh token dies"
                 + " at the provider (Microsoft: 90 days).";
     }
@@ -149,5 +152,10 @@ final class HealthTexts {
     /** A duration as ISO-8601 in whole seconds, as the settings are written (PT59M59S). */
     private static String shown(Duration duration) {
         return duration.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** A period of whole days as the keepAlive setting is written (P7D, not PT168H); others as {@link #shown}. */
+    private static String period(Duration duration) {
+        return !duration.isZero() && duration.equals(Duration.ofDays(duration.toDays())) ? "P" + duration.toDays() + "D" : shown(duration);
     }
 }

@@ -43,6 +43,9 @@ public class TokenCheck implements HealthCheck {
         String[] hc_tags() default {MailerChecks.TAG};
     }
 
+    /** The longest the upkeep may run after a keep-alive is due (it runs every upkeepInterval, PT1M by default). */
+    static final Duration MAX_KEEP_ALIVE_LAG = Duration.ofHours(1);
+
     private final OAuthTokenManager tokens;
     private final Clock clock;
 
@@ -69,10 +72,27 @@ public class TokenCheck implements HealthCheck {
         status.getLastRenewal().ifPresentOrElse(
                 at -> log.info("{}", HealthTexts.lastRenewal(at, Duration.between(at, now))),
                 () -> log.info("{}", HealthTexts.noRenewalYet()));
-        // KEEP-ALIVE (wired after the keep-alive is merged): with TokenStatus.getKeepAlive(), the period (off: zero),
-        // log.warn HealthTexts.keepAliveOverdue(age, keepAlive) when the last renewal is older than it. A refused
-        // keep-alive refresh needs nothing here: it sets lastError, which token(...) reports.
+        keepAlive(status, now, log);
         return new Result(log);
+    }
+
+    /**
+     * Whether the keep-alive keeps the grant alive: overdue once its due time passed by more than the
+     * upkeep can lag (a quarter of the period, at most an hour). A refused keep-alive needs nothing
+     * here: it is the last error, which {@link #token} reports.
+     */
+    private static void keepAlive(TokenStatus status, Instant now, FormattingResultLog log) {
+        Duration period = status.getKeepAlive().orElse(null);
+        Instant due = status.getKeepAliveDue().orElse(null);
+        if (period == null || due == null) {
+            return;
+        }
+        Duration lag = period.dividedBy(4).compareTo(MAX_KEEP_ALIVE_LAG) < 0 ? period.dividedBy(4) : MAX_KEEP_ALIVE_LAG;
+        if (now.isAfter(due.plus(lag))) {
+            log.warn("{}", HealthTexts.keepAliveOverdue(Duration.between(due.minus(period), now), period));
+        } else {
+            log.info("{}", HealthTexts.keepAliveDue(period, due));
+        }
     }
 
     /** The token now, and the last request's failure if there was one. */

@@ -98,4 +98,46 @@ class TokenCheckTest {
         assertEquals("CRITICAL The token provider's configuration is invalid: The configuration of X is invalid: clientId: missing.",
                 Results.lines(result).get(0));
     }
+
+    @Test
+    void aKeepAliveThatIsNotYetDueIsOkWithWhenItIsDue() {
+        tokens.status = refreshTokenGrant().expiresAt(NOW.plus(Duration.ofMinutes(30))).lastRenewal(NOW.minus(Duration.ofMinutes(30)))
+                .keepAlive(Duration.ofDays(7)).keepAliveDue(NOW.plus(Duration.ofDays(7)).minus(Duration.ofMinutes(30))).build();
+
+        Result result = execute();
+
+        assertEquals(Status.OK, result.getStatus(), Results.text(result));
+        assertEquals("OK Keep-alive every P7D without token requests; the next is due at 2026-03-08T11:30:00.250Z unless a send"
+                + " comes first.", Results.lines(result).get(2));
+    }
+
+    @Test
+    void aKeepAliveOverdueByMoreThanTheUpkeepCanLagIsAWarningNamingTheSetting() {
+        Instant lastWorked = NOW.minus(Duration.ofDays(9));
+        tokens.status = refreshTokenGrant().lastRenewal(lastWorked).keepAlive(Duration.ofDays(7))
+                .keepAliveDue(lastWorked.plus(Duration.ofDays(7))).build();
+
+        Result result = execute();
+
+        assertEquals(Status.WARN, result.getStatus(), Results.text(result));
+        assertTrue(Results.text(result).contains("No token was obtained for PT216H, longer than the keep-alive period keepAlive=P7D"),
+                Results.text(result));
+    }
+
+    @Test
+    void aKeepAliveDueAMomentAgoIsStillOkBecauseTheUpkeepRunsEveryInterval() {
+        tokens.status = refreshTokenGrant().lastRenewal(NOW.minus(Duration.ofDays(7)).minusSeconds(30)).keepAlive(Duration.ofDays(7))
+                .keepAliveDue(NOW.minusSeconds(30)).build();
+
+        assertEquals(Status.OK, execute().getStatus());
+    }
+
+    @Test
+    void withTheKeepAliveOffNothingIsSaidAboutIt() {
+        tokens.status = refreshTokenGrant().lastRenewal(NOW.minus(Duration.ofDays(100))).build();
+
+        Result result = execute();
+
+        assertTrue(Results.lines(result).stream().noneMatch(line -> line.contains("eep-alive")), Results.text(result));
+    }
 }

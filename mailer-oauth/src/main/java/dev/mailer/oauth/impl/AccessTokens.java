@@ -1,6 +1,5 @@
 package dev.mailer.oauth.impl;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,18 +37,21 @@ final class AccessTokens {
 
     private final OAuthSettings settings;
     private final TokenEndpoint endpoint;
-    private final RefreshTokenStore store;
-    private final String storeKey;
+    private final RefreshTokens refreshTokens;
     private final boolean usesRefreshToken;
     private final Clock clock;
     /** Counts renewals and failed token requests. */
     private final Metrics metrics;
+    /** Since when these settings are in use: how long the grant has been idle when nothing else is known. */
+    private final Instant createdAt;
 
     private final ReentrantLock renewal;
     private final AtomicReference<Token> current = new AtomicReference<>();
     // written under renewal, read without it by status(): a status never waits for a token request
     private volatile Token lastObtained;
     private volatile Failure lastFailure;
+    // set once a token was handed out or authorized: from then on the upkeep keeps one ready
+    private volatile boolean inUse;
 
     // guarded by renewal
     private Duration backoff = Duration.ZERO;
@@ -63,15 +65,23 @@ final class AccessTokens {
         this.metrics = metrics;
         this.settings = settings;
         this.endpoint = endpoint;
-        this.store = store;
-        this.storeKey = RefreshTokenStore.keyOf(settings);
+        this.refreshTokens = new RefreshTokens(settings, store, clock);
         this.usesRefreshToken = OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType);
         this.clock = clock;
+        this.createdAt = clock.instant();
         this.renewal = store.renewal();
     }
 
     /** The current token, renewed first when it is due. */
     String get() throws MailException {
+        String token = currentOrRenewed();
+        if (!inUse) {
+            inUse = true;
+        }
+        return token;
+    }
+
+    private String currentOrRenewed() throws MailException {
         Token token = current.get();
         Instant now = clock.instant();
         if (token != null && now.isBefore(token.renewAt)) {
@@ -117,6 +127,73 @@ final class AccessTokens {
     }
 
     /**
+     * For the upkeep: renews the token ahead of the sends when it is in use and due before
+     * {@code horizon} (or was dropped), so that a send finds a fresh one. Nothing happens for tokens
+     * nobody asked for yet, nor during a back-off.
+     *
+     * @throws MailException when the renewal failed and no valid token is left (logged already)
+     */
+    void renewIfDueBefore(Instant horizon) throws MailException {
+        if (!inUse || !dueBefore(current.get(), horizon)) {
+            return;
+        }
+        renewal.lock();
+        try {
+            Token token = current.get();
+            Instant now = clock.instant();
+            if (dueBefore(token, horizon) && !now.isBefore(nextAttempt)) {
+                renew(token, now);
+            }
+        } finally {
+            renewal.unlock();
+        }
+    }
+
+    private static boolean dueBefore(Token token, Instant horizon) {
+        return token == null || !horizon.isBefore(token.renewAt);
+    }
+
+    /**
+     * For the keep-alive: one token request now, unless the grant was shown to work after
+     * {@code idleSince} (by another thread or process meanwhile) or a back-off holds. The token
+     * obtained is cached like any other; a rotated refresh token is stored.
+     *
+     * @return whether a token was obtained
+     * @throws MailException when the request failed (recorded for the status, not logged)
+     */
+    boolean renewIfIdleSince(Instant idleSince) throws MailException {
+        renewal.lock();
+        try {
+            Instant now = clock.instant();
+            if (lastProofOfLife().isAfter(idleSince) || now.isBefore(nextAttempt)) {
+                return false;
+            }
+            obtain(now, "keep-alive, " + settings.grantType + " grant");
+            return true;
+        } finally {
+            renewal.unlock();
+        }
+    }
+
+    /**
+     * When the grant was last known to work: the last token obtained here; else when the stored
+     * refresh token was issued (it outlives restarts); else when these settings came into use.
+     */
+    Instant lastProofOfLife() {
+        Token obtained = lastObtained;
+        if (obtained != null) {
+            return obtained.obtainedAt;
+        }
+        Instant stored = usesRefreshToken ? refreshTokens.storedAt() : null;
+        return stored != null ? stored : createdAt;
+    }
+
+    /** True when there is a grant to keep alive: client credentials, or a refresh token configured or stored. */
+    boolean hasGrant() {
+        return refreshTokens.source() != RefreshTokenSource.NONE;
+    }
+
+    /**
      * Takes the tokens an authorization flow obtained: stores the refresh token as
      * {@link RefreshTokenSource#AUTHORIZED} for these settings and caches the access token, so the
      * next send needs no token request.
@@ -131,14 +208,8 @@ final class AccessTokens {
         renewal.lock();
         try {
             accept(response, requestedAt, "sign-in");
-            try {
-                store.put(storeKey, response.refreshToken, RefreshTokenSource.AUTHORIZED, requestedAt);
-            } catch (IOException e) {
-                throw OAuthFailures.authorizedButNotStored(store.file(), e);
-            }
-            LOG.info("Stored the authorized refresh token in {}; it is used from now on{}", store.file() == null
-                    ? "memory (no persistent data area: until a restart)" : store.file(),
-                    settings.refreshToken == null ? "" : ", instead of the configured one, until refreshToken is changed");
+            refreshTokens.authorized(response.refreshToken, requestedAt);
+            inUse = true;
         } finally {
             renewal.unlock();
         }
@@ -147,6 +218,11 @@ final class AccessTokens {
 
     /** What is known now, without contacting the token endpoint. */
     TokenStatus status() {
+        return statusBuilder().build();
+    }
+
+    /** {@link #status()}, for a caller that adds what it knows. */
+    TokenStatus.Builder statusBuilder() {
         Token token = current.get();
         Token obtained = lastObtained;
         Failure failure = lastFailure;
@@ -155,7 +231,7 @@ final class AccessTokens {
                 .clientId(settings.clientId)
                 .tokenUrl(settings.tokenUrl.toString())
                 .requestedScopes(settings.scopes)
-                .refreshTokenSource(refreshTokenSource());
+                .refreshTokenSource(refreshTokens.source());
         if (token != null) {
             status.expiresAt(token.expiresAt);
         }
@@ -165,7 +241,7 @@ final class AccessTokens {
         if (failure != null) {
             status.lastError(failure.exception.getMessage(), failure.at);
         }
-        return status.build();
+        return status;
     }
 
     /** Seconds until the cached access token expires; 0 when none is cached or it has expired. Never waits. */
@@ -174,33 +250,38 @@ final class AccessTokens {
         return token == null ? 0 : Math.max(0, Duration.between(clock.instant(), token.expiresAt).getSeconds());
     }
 
-    private RefreshTokenSource refreshTokenSource() {
-        if (!usesRefreshToken) {
-            return RefreshTokenSource.NOT_USED;
+    /** Renews the token; after a failure answers with {@code previous} while it is still valid. */
+    private String renew(Token previous, Instant requestedAt) throws MailException {
+        try {
+            return obtain(requestedAt, settings.grantType + " grant").value;
+        } catch (MailException failure) {
+            if (previous != null && requestedAt.isBefore(previous.expiresAt)) {
+                LOG.warn("Renewing the OAuth2 access token failed; using the current one until {}: {}", previous.expiresAt,
+                        failure.getMessage());
+                return previous.value;
+            }
+            LOG.error(failure.getMessage());
+            throw failure;
         }
-        RefreshTokenStore.Stored stored = stored();
-        return stored != null ? stored.source : settings.refreshToken != null ? RefreshTokenSource.CONFIGURED : RefreshTokenSource.NONE;
     }
 
-    private String renew(Token previous, Instant requestedAt) throws MailException {
+    /** One token request with the grant of the settings; a failure is recorded and starts or extends the back-off. */
+    private Token obtain(Instant requestedAt, String how) throws MailException {
         String refreshToken = null;
         if (usesRefreshToken) {
             try {
-                refreshToken = refreshToken();
-            } catch (IOException e) {
-                return failed(OAuthFailures.storedRefreshTokenUnreadable(store.file(), e), previous, requestedAt);
-            }
-            if (refreshToken == null) {
-                return failed(OAuthFailures.noRefreshToken(), previous, requestedAt);
+                refreshToken = refreshTokens.toSend();
+            } catch (MailException e) {
+                throw failed(e, requestedAt);
             }
         }
         try {
-            Token token = accept(usesRefreshToken ? refresh(refreshToken) : endpoint.clientCredentials(), requestedAt,
-                    settings.grantType + " grant");
+            Token token = accept(usesRefreshToken ? refreshTokens.exchange(endpoint, refreshToken) : endpoint.clientCredentials(),
+                    requestedAt, how);
             metrics.increment(MetricNames.TOKEN_RENEWALS);
-            return token.value;
+            return token;
         } catch (TokenEndpointException e) {
-            return failed(OAuthFailures.toMailException(e, settings), previous, requestedAt);
+            throw failed(OAuthFailures.toMailException(e, settings), requestedAt);
         }
     }
 
@@ -221,60 +302,13 @@ final class AccessTokens {
         return token;
     }
 
-    /** Records {@code failure} and backs off; answers with {@code previous} while it is still valid. */
-    private String failed(MailException failure, Token previous, Instant requestedAt) throws MailException {
+    /** Records {@code failure} and backs off; returns it. */
+    private MailException failed(MailException failure, Instant requestedAt) {
         metrics.increment(MetricNames.TOKEN_FAILURES);
         lastFailure = new Failure(failure, requestedAt);
         backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         nextAttempt = requestedAt.plus(backoff);
-        if (previous != null && requestedAt.isBefore(previous.expiresAt)) {
-            LOG.warn("Renewing the OAuth2 access token failed; using the current one until {}: {}", previous.expiresAt,
-                    failure.getMessage());
-            return previous.value;
-        }
-        LOG.error(failure.getMessage());
-        throw failure;
-    }
-
-    /**
-     * The refresh token to send: the one stored for these settings, else the configured one; null
-     * when there is neither. Read from the store on every refresh, under its lock, rather than kept
-     * here: the store is shared with the authorization flows, with other configurations and
-     * instances of the component, and its file with other processes, and any of them may have
-     * rotated the token since.
-     *
-     * @throws IOException when a stored token exists but cannot be read: the configured one may
-     *         have been exchanged already, so it must not be sent instead
-     */
-    private String refreshToken() throws IOException {
-        RefreshTokenStore.Stored stored = store.get(storeKey);
-        return stored != null ? stored.token : settings.refreshToken;
-    }
-
-    private TokenResponse refresh(String refreshToken) throws TokenEndpointException {
-        // the server rotated it: the old one must never be sent again, whatever else the answer holds
-        return endpoint.refresh(refreshToken, successor -> keepRotated(refreshToken, successor));
-    }
-
-    private void keepRotated(String sent, String successor) {
-        try {
-            if (!store.replace(storeKey, sent, successor, clock.instant())) {
-                LOG.warn("The token endpoint rotated the refresh token, but {} holds a newer one by now (from another process or"
-                        + " a sign-in); keeping that one", store.file());
-            }
-        } catch (IOException e) {
-            LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
-                    + " the configured refresh token, if any, is used again", store.file(), e.toString());
-        }
-    }
-
-    private RefreshTokenStore.Stored stored() {
-        try {
-            return store.get(storeKey);
-        } catch (IOException e) {
-            LOG.warn("Cannot read the stored refresh token {} ({}); using the configured one", store.file(), e.toString());
-            return null;
-        }
+        return failure;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -2,6 +2,7 @@ package dev.mailer.oauth.impl;
 
 import java.io.File;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +46,10 @@ import dev.mailer.commons.metrics.Metrics;
  * {@link OAuthTokenManager}, reports its token status and bootstraps the refresh token by the
  * authorization-code (PKCE) or device-code flow.
  *
+ * <p>Once a token is in use, the {@link TokenUpkeep} renews it ahead of the sends, and keeps an idle
+ * grant alive ({@code keepAlive}); the {@link UpkeepScheduler} runs it on the Sling scheduler or a
+ * thread of its own.
+ *
  * <p>Activation does no network I/O: the first token is requested by the first send. An invalid
  * configuration keeps the services registered but failing every request with the explanation. The
  * services are registered by the component itself ({@link PublishedService}) so that the client
@@ -87,6 +92,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private final Metrics metrics = new Metrics();
     private volatile State state;
     private PublishedService registration;
+    private UpkeepScheduler upkeep;
 
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties,
@@ -122,12 +128,17 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     /** Registers the services at the end of activation, once the component is complete. */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
+        upkeep = new UpkeepScheduler(context, this::renewAhead, this::keepAlive);
+        upkeep.schedule(state.upkeepPeriod());
         registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class, OAuthTokenManager.class);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
         this.state = newState(properties);
+        if (upkeep != null) {
+            upkeep.schedule(state.upkeepPeriod());
+        }
         if (registration != null) {
             registration.update(properties);
         }
@@ -137,6 +148,25 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     void deactivate() {
         if (registration != null) {
             registration.unregister();
+        }
+        if (upkeep != null) {
+            upkeep.stop();
+        }
+    }
+
+    /** The upkeep's job on every instance: renews the access token in use ahead of the sends. */
+    void renewAhead() {
+        TokenUpkeep current = state.upkeep;
+        if (current != null) {
+            current.renewAhead();
+        }
+    }
+
+    /** The upkeep's job on one instance of a cluster: keeps an idle grant alive. */
+    void keepAlive() {
+        TokenUpkeep current = state.upkeep;
+        if (current != null) {
+            current.keepAlive();
         }
     }
 
@@ -165,7 +195,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     @Override
     public TokenStatus completeAuthorization(Map<String, String> callbackParameters) throws MailException {
-        return state.codeFlow().complete(callbackParameters == null ? Map.of() : callbackParameters);
+        State s = state;
+        s.codeFlow().complete(callbackParameters == null ? Map.of() : callbackParameters);
+        return s.status();
     }
 
     @Override
@@ -178,7 +210,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         if (authorization == null) {
             throw new IllegalArgumentException("authorization is null: pass what beginDeviceAuthorization returned");
         }
-        return state.deviceFlow().complete(authorization);
+        State s = state;
+        s.deviceFlow().complete(authorization);
+        return s.status();
     }
 
     /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
@@ -202,14 +236,15 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
             }
             TokenEndpoint endpoint = new TokenEndpoint(settings);
             AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics);
+            TokenUpkeep upkeep = new TokenUpkeep(settings, tokens, clock);
             if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
-                return new State(tokens, null, null, null, null);
+                return new State(tokens, upkeep, null, null, null, null);
             }
-            return new State(tokens, new AuthorizationCodeFlow(settings, endpoint, tokens, clock),
+            return new State(tokens, upkeep, new AuthorizationCodeFlow(settings, endpoint, tokens, clock),
                     new DeviceCodeFlow(settings, endpoint, tokens, clock, sleeper), null, null);
         } catch (InvalidConfigurationException e) {
             LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());
-            return new State(null, null, null, e, clock.instant());
+            return new State(null, null, null, null, e, clock.instant());
         }
     }
 
@@ -224,15 +259,18 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     /** The tokens and flows of the current configuration, or the reason it is unusable. Immutable. */
     private static final class State {
         final AccessTokens tokens;
+        /** Null when the configuration is invalid. */
+        final TokenUpkeep upkeep;
         /** Null unless the grant is refresh_token: only a refresh token can be bootstrapped. */
         final AuthorizationCodeFlow codeFlow;
         final DeviceCodeFlow deviceFlow;
         final InvalidConfigurationException invalid;
         final Instant invalidSince;
 
-        State(AccessTokens tokens, AuthorizationCodeFlow codeFlow, DeviceCodeFlow deviceFlow, InvalidConfigurationException invalid,
-                Instant invalidSince) {
+        State(AccessTokens tokens, TokenUpkeep upkeep, AuthorizationCodeFlow codeFlow, DeviceCodeFlow deviceFlow,
+                InvalidConfigurationException invalid, Instant invalidSince) {
             this.tokens = tokens;
+            this.upkeep = upkeep;
             this.codeFlow = codeFlow;
             this.deviceFlow = deviceFlow;
             this.invalid = invalid;
@@ -251,7 +289,13 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         }
 
         TokenStatus status() {
-            return tokens != null ? tokens.status() : TokenStatus.builder().lastError(invalid.getMessage(), invalidSince).build();
+            return tokens != null ? upkeep.describe(tokens.statusBuilder()).build()
+                    : TokenStatus.builder().lastError(invalid.getMessage(), invalidSince).build();
+        }
+
+        /** How often the upkeep runs; null: not at all. */
+        Duration upkeepPeriod() {
+            return upkeep == null ? null : upkeep.period();
         }
 
         AuthorizationCodeFlow codeFlow() throws MailException {

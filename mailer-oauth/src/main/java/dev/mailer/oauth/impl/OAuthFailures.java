@@ -51,6 +51,17 @@ final class OAuthFailures {
                 temporary, error, description, OAuthSettings.AUTH_URL, Purpose.AUTHORIZE, settings);
     }
 
+    /**
+     * The log line of a failed keep-alive: the token request the upkeep made because no token was
+     * obtained for {@code keepAlive} failed with {@code failure} (one of the texts above: the
+     * provider's error and what to do).
+     */
+    static String keepAliveFailed(Duration keepAlive, MailException failure) {
+        return "Keep-alive failed: no OAuth2 token was obtained for " + OAuthSettings.format(keepAlive) + " (keepAlive), and the"
+                + " token request made to keep the grant alive failed" + (failure.isTransient() ? " (it is tried again later): "
+                        : "; sends will fail the same way until it is fixed: ") + failure.getMessage();
+    }
+
     /** A token is needed for the refresh_token grant, but neither a configured nor a stored refresh token exists. */
     static MailException noRefreshToken() {
         return MailException.permanentFailure("No OAuth2 access token: there is no refresh token yet; nothing was sent.")

@@ -65,6 +65,19 @@ public @interface OAuthProviderConfiguration {
     @AttributeDefinition(name = "HTTP proxy", description = "host:port of an HTTP(S) proxy for the token endpoint; empty: direct.")
     String httpProxy();
 
+    @AttributeDefinition(name = "Keep-alive",
+            description = "ISO-8601 duration: when no token was obtained for this long, the upkeep obtains one (the refresh token"
+                    + " is exchanged and the rotated one stored), so that a grant the provider ends when unused (Microsoft: 90"
+                    + " days, Google: 6 months) stays alive without sends. PT0S: off. With Sling Commons Scheduler and Discovery,"
+                    + " one instance of a cluster does it.")
+    String keepAlive() default OAuthSettings.DEFAULT_KEEP_ALIVE;
+
+    @AttributeDefinition(name = "Upkeep interval",
+            description = "ISO-8601 duration, PT1S to PT1H: how often the upkeep at most looks whether an access token is due"
+                    + " for renewal (renewed ahead, so that no send waits for the token endpoint) or the keep-alive is due"
+                    + " (at least four times per keep-alive period).")
+    String upkeepInterval() default OAuthSettings.DEFAULT_UPKEEP_INTERVAL;
+
     @AttributeDefinition(name = "CryptoService",
             description = "Filter selecting the Apache Sling Commons Crypto CryptoService that decrypts clientSecret and"
                     + " refreshToken written ENC(...) and encrypts the stored refresh token. Without one, the token is stored"

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,14 @@ final class OAuthSettings {
     static final int DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS = 300;
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
+    /** A week: far inside the shortest idle limit of the big providers (Microsoft: 90 days unused, Google: 6 months). */
+    static final String DEFAULT_KEEP_ALIVE = "P7D";
+    /** How often the upkeep looks at the tokens at most; shorter when keepAlive asks for it (see {@link TokenUpkeep}). */
+    static final String DEFAULT_UPKEEP_INTERVAL = "PT1M";
+    /** A grant unused for longer than this is dead at every provider: a longer keepAlive is a mistake. */
+    static final String MAX_KEEP_ALIVE = "P365D";
+    static final Duration MIN_UPKEEP_INTERVAL = Duration.ofSeconds(1);
+    static final String MAX_UPKEEP_INTERVAL = "PT1H";
 
     static final String AUTH_URL = "authUrl";
     static final String DEVICE_AUTH_URL = "deviceAuthUrl";
@@ -40,6 +49,8 @@ final class OAuthSettings {
     static final String CONNECT_TIMEOUT = "httpConnectTimeoutMillis";
     static final String READ_TIMEOUT = "httpReadTimeoutMillis";
     static final String PROXY = "httpProxy";
+    static final String KEEP_ALIVE = "keepAlive";
+    static final String UPKEEP_INTERVAL = "upkeepInterval";
 
     final URI authUrl;
     final URI deviceAuthUrl;
@@ -55,6 +66,10 @@ final class OAuthSettings {
     final int connectTimeoutMs;
     final int readTimeoutMs;
     final InetSocketAddress proxy;
+    /** How long the grant may go without a token request before the upkeep makes one; zero: never. */
+    final Duration keepAlive;
+    /** The longest time between two runs of the upkeep. */
+    final Duration upkeepInterval;
     /** Problems with settings that sending does not need (authUrl, deviceAuthUrl, authCodeRedirectUrl): logged, not fatal. */
     final List<String> warnings;
 
@@ -78,6 +93,10 @@ final class OAuthSettings {
         connectTimeoutMs = r.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         readTimeoutMs = r.integer(READ_TIMEOUT, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         proxy = proxy(r);
+        keepAlive = duration(r, KEEP_ALIVE, DEFAULT_KEEP_ALIVE, Duration.ZERO, MAX_KEEP_ALIVE,
+                "write e.g. P7D (a week, the default), P30D, or PT0S to turn the keep-alive off");
+        upkeepInterval = duration(r, UPKEEP_INTERVAL, DEFAULT_UPKEEP_INTERVAL, MIN_UPKEEP_INTERVAL, MAX_UPKEEP_INTERVAL,
+                "write e.g. PT1M (the default) or PT10S, from PT1S to " + MAX_UPKEEP_INTERVAL);
 
         switch (grantType) {
             case GRANT_REFRESH_TOKEN:
@@ -143,7 +162,32 @@ final class OAuthSettings {
         return "OAuthSettings[grant=" + grantType + ", tokenUrl=" + tokenUrl
                 + (refreshUrl.equals(tokenUrl) ? "" : ", refreshUrl=" + refreshUrl) + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "unset" : "***") + ", refreshToken="
-                + (refreshToken == null ? "unset" : "***") + ", scopes=" + scopes + (proxy == null ? "" : ", proxy=" + proxy) + "]";
+                + (refreshToken == null ? "unset" : "***") + ", scopes=" + scopes + (proxy == null ? "" : ", proxy=" + proxy)
+                + ", keepAlive=" + (keepAlive.isZero() ? "off" : format(keepAlive)) + "]";
+    }
+
+    /** A duration as a setting would be written: whole days as {@code P7D}, else {@code PT1M30S}. */
+    static String format(Duration duration) {
+        return !duration.isZero() && duration.toSeconds() % 86_400 == 0 && duration.getNano() == 0
+                ? "P" + duration.toDays() + "D" : duration.toString();
+    }
+
+    /**
+     * An ISO-8601 duration from {@code min} to {@code max}; a bad value is refused naming the property,
+     * followed by {@code advice}: what to write instead.
+     */
+    private static Duration duration(ConfigReader r, String property, String defaultValue, Duration min, String max,
+            String advice) {
+        boolean hadProblem = r.hasProblem(property);
+        Duration value = r.duration(property, Duration.parse(defaultValue), min);
+        if (value.compareTo(Duration.parse(max)) > 0) {
+            r.problem(property, r.string(property) + " is longer than the maximum " + max);
+            value = Duration.parse(defaultValue);
+        }
+        if (!hadProblem && r.hasProblem(property)) {
+            r.problem(property, advice);
+        }
+        return value;
     }
 
     /**

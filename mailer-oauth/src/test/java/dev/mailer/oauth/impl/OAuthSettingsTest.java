@@ -121,6 +121,48 @@ class OAuthSettingsTest {
     }
 
     @Test
+    void keepAliveIsAWeekByDefaultAndPT0STurnsItOff() throws Exception {
+        Map<String, Object> config = config();
+        assertEquals(java.time.Duration.ofDays(7), OAuthSettings.from(config).keepAlive);
+        assertEquals(java.time.Duration.parse(OAuthSettings.DEFAULT_KEEP_ALIVE), OAuthSettings.from(config).keepAlive);
+        assertTrue(OAuthSettings.from(config).toString().contains("keepAlive=P7D"), OAuthSettings.from(config).toString());
+        config.put("keepAlive", "PT0S");
+        assertTrue(OAuthSettings.from(config).keepAlive.isZero());
+        assertTrue(OAuthSettings.from(config).toString().contains("keepAlive=off"));
+        config.put("keepAlive", "P30D");
+        assertEquals(java.time.Duration.ofDays(30), OAuthSettings.from(config).keepAlive);
+        config.put("keepAlive", ""); // $[env:OAUTH_KEEPALIVE;default=] : not set
+        assertEquals(java.time.Duration.ofDays(7), OAuthSettings.from(config).keepAlive);
+    }
+
+    @Test
+    void aBadKeepAliveIsRefusedNamingItAndSayingWhatToWrite() {
+        Map<String, Object> config = config();
+        for (String bad : new String[] {"7 days", "7", "-P1D", "P400D", "$[env:OAUTH_KEEPALIVE]"}) {
+            config.put("keepAlive", bad);
+            String text = problems(config);
+            assertTrue(text.contains("keepAlive: "), bad + ": " + text);
+            assertTrue(text.contains("keepAlive: write e.g. P7D (a week, the default), P30D, or PT0S to turn the keep-alive off"),
+                    bad + ": " + text);
+        }
+        config.put("keepAlive", "7 days");
+        assertTrue(problems(config).contains("keepAlive: '7 days' is not an ISO-8601 duration"), problems(config));
+        config.put("keepAlive", "P400D");
+        assertTrue(problems(config).contains("keepAlive: P400D is longer than the maximum P365D"), problems(config));
+    }
+
+    @Test
+    void aBadUpkeepIntervalIsRefusedNamingIt() {
+        Map<String, Object> config = config();
+        config.put("upkeepInterval", "PT0.5S");
+        String text = problems(config);
+        assertTrue(text.contains("upkeepInterval: PT0.5S is shorter than the minimum PT1S"), text);
+        assertTrue(text.contains("upkeepInterval: write e.g. PT1M (the default) or PT10S, from PT1S to PT1H"), text);
+        config.put("upkeepInterval", "PT2H");
+        assertTrue(problems(config).contains("upkeepInterval: PT2H is longer than the maximum PT1H"), problems(config));
+    }
+
+    @Test
     void toStringShowsNoSecrets() throws Exception {
         String text = OAuthSettings.from(config()).toString();
         assertFalse(text.contains("client-s3cret"), text);
