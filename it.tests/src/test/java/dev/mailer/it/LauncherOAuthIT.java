@@ -106,12 +106,14 @@ public class LauncherOAuthIT extends LauncherOAuthTestBase {
         assertEquals("the second run used its own fresh token", requests.get(1).accessToken(), attempts.get(1).token());
         assertTrue(attempts.get(1).toString(), attempts.get(1).accepted());
 
-        // at rest under MAILER_DATA_DIR: the latest rotated refresh token, owner-only, and no other secret
+        // at rest under MAILER_DATA_DIR: the latest rotated refresh token, encrypted (the launcher's CryptoService) in an
+        // owner-only file, and no secret in clear text
         String latest = requests.get(1).refreshToken();
-        List<Path> stores = filesUnder(dataDir, latest);
-        assertEquals("exactly one file keeps the latest rotated refresh token: " + stores, 1, stores.size());
+        List<Path> stores = filesUnder(dataDir, "refresh_token.encrypted=");
+        assertEquals("exactly one file keeps the latest rotated refresh token, encrypted: " + stores, 1, stores.size());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stores.get(0))));
         Map<String, String> notAtRest = new LinkedHashMap<>();
+        notAtRest.put("the latest rotated refresh token", latest);
         notAtRest.put("the configured refresh token", refreshToken);
         notAtRest.put("the superseded rotated refresh token", rotated);
         notAtRest.put("the client secret", clientSecret);

@@ -30,6 +30,7 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.resource.Namespace;
@@ -46,11 +47,21 @@ import org.osgi.util.tracker.ServiceTracker;
  *
  * <p>Bundles are started transiently on every run: what runs is decided by the launcher each time
  * (in {@code send} mode the shell is left out), not by what an earlier run left behind.
+ *
+ * <p>The mailer's own bundles ({@value #MAILER_BUNDLES}*) have a start level above the others', so
+ * that they stop first: the mail service finishes the deliveries in flight while the services it
+ * uses (the CryptoService that decrypts the outbox's messages) are still there.
  */
 final class Container {
 
     /** Location prefix of the bundles the launcher manages; bundles installed otherwise are left alone. */
     static final String LOCATION_PREFIX = "mailer-launcher:";
+
+    /** The symbolic names of the mailer's own bundles start with this. */
+    static final String MAILER_BUNDLES = "dev.mailer.";
+    /** The framework's start level once started: the mailer's bundles' level. */
+    static final int BEGINNING_START_LEVEL = 2;
+    private static final int PLATFORM_START_LEVEL = 1;
 
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_MS = 30_000;
@@ -139,6 +150,8 @@ final class Container {
                     bundle.update(new ByteArrayInputStream(content));
                     changed.add(bundle);
                 }
+                bundle.adapt(BundleStartLevel.class).setStartLevel(
+                        symbolicName.startsWith(MAILER_BUNDLES) ? BEGINNING_START_LEVEL : PLATFORM_START_LEVEL);
                 ours.put(bundle, manifest.getMainAttributes().getValue(Constants.FRAGMENT_HOST) != null);
             } catch (BundleException e) {
                 errors.add(file.getKey() + ": " + e.getMessage());

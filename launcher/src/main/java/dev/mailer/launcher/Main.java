@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mailer.launcher.args.CryptoKeys;
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Commands;
 import dev.mailer.launcher.args.Usage;
@@ -32,6 +33,11 @@ import dev.mailer.launcher.args.UsageException;
  * <p>The code that calls the MailService runs inside the framework (the CLI bundle,
  * {@code dev.mailer.launcher.cli}); this class reaches it through a service typed with JDK classes
  * only ({@link Container#runCommand}).
+ *
+ * <p>Secrets at rest: every run configures Sling Commons Crypto's Jasypt CryptoService
+ * {@code names=mailer} with the key file {@code mailer.key} of the secrets folder, made on first
+ * use ({@link LauncherKeys}); the CLI bundle turns the framework properties naming the key files
+ * into configurations. {@code reencrypt} rotates the key ({@link KeyRotation}).
  */
 public final class Main {
 
@@ -88,8 +94,16 @@ public final class Main {
         configureLogging(command);
         ConfigSource config;
         Path runDir;
+        LauncherKeys keys = new LauncherKeys(secretsDir);
         try {
             Files.createDirectories(dataDir);
+            if (KeyRotation.COMMAND.equals(command)) {
+                Integer refused = KeyRotation.begin(keys, dataDir, err);
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            keys.ensureKey();
             runDir = RunDirectory.create(dataDir);
             config = ConfigSource.choose(env, runDir);
         } catch (UsageException e) {
@@ -99,7 +113,11 @@ public final class Main {
             return ExitCodes.CONTAINER_FAILED;
         }
         try {
-            return runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir);
+            int exit = runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir, keys);
+            if (KeyRotation.COMMAND.equals(command)) {
+                KeyRotation.end(keys, exit, err);
+            }
+            return exit;
         } finally {
             try {
                 RunDirectory.deleteTree(runDir);
@@ -110,9 +128,11 @@ public final class Main {
     }
 
     /** Starts the framework on {@code config}'s files, runs the command (null: the shell until it stops), stops it. */
-    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config, Path runDir) {
+    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config, Path runDir,
+            LauncherKeys keys) {
         boolean shell = command == null;
         Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, config.dir());
+        properties.putAll(keys.frameworkProperties());
         // ConfigAdmin's store is this run's own (RunDirectory), rebuilt from the configuration files on every
         // start, so a file removed while the launcher was down leaves no configuration behind
         properties.put("felix.cm.dir", runDir.resolve("configadmin").toString());
@@ -192,11 +212,13 @@ public final class Main {
         Map<String, Object> properties = new HashMap<>();
         properties.put("org.osgi.framework.storage", dataDir.resolve("felix-cache").toString());
         properties.put("org.osgi.framework.storage.clean", "none");
+        properties.put("org.osgi.framework.startlevel.beginning", Integer.toString(Container.BEGINNING_START_LEVEL));
         properties.put("felix.log.logger", new StderrFrameworkLogger());
         properties.put("felix.log.level", "2");
         // ConfigAdmin holds configurations back until the interpolation plugin is there, so no
-        // component ever sees a raw $[env:...] placeholder
-        properties.put("felix.cm.config.plugins", "org.apache.felix.configadmin.plugin.interpolation");
+        // component ever sees a raw $[env:...] placeholder; and until the CLI bundle's plugin is, which
+        // makes the mailer's components wait for the CryptoService the launcher configures
+        properties.put("felix.cm.config.plugins", "org.apache.felix.configadmin.plugin.interpolation," + CryptoKeys.PLUGIN_ID);
         properties.put("org.apache.felix.configadmin.plugin.interpolation.secretsdir", secretsDir.toString());
         properties.put("org.apache.felix.configadmin.plugin.interpolation.file.encoding", "UTF-8");
         properties.put("felix.fileinstall.dir", configDir.toString());

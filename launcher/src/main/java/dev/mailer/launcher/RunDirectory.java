@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +44,25 @@ final class RunDirectory {
                 }
             }
         }
+    }
+
+    /** The process ids of the other runs on this data folder that are alive now. */
+    static List<Long> others(Path dataDir) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        Path runs = dataDir.resolve(RUNS);
+        if (!Files.isDirectory(runs)) {
+            return pids;
+        }
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runs)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (name.matches("[0-9]{1,19}") && Long.parseLong(name) != self && alive(Long.parseLong(name))) {
+                    pids.add(Long.parseLong(name));
+                }
+            }
+        }
+        return pids;
     }
 
     private static boolean alive(long pid) {

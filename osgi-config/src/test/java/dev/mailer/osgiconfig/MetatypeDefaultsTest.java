@@ -85,6 +85,8 @@ class MetatypeDefaultsTest {
         Path file = classesDir().resolve("mailer-config/" + pid + ".cfg.json");
         Map<String, String> inFile = placeholderDefaults(file);
         Map<String, String> metatype = metatypeDefaults().get(pid);
+        // DS reference targets (cryptoService.target) select a platform service: not a setting the file carries
+        metatype.keySet().removeIf(property -> property.endsWith(".target"));
         inFile.keySet().retainAll(metatype.keySet());
         assertEquals(metatype, inFile);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
@@ -60,6 +61,19 @@ public final class ContainerSetup {
      * the files of a provider profile there themselves.
      */
     public static Option[] options(Class<?> testClass, Path configDir, long pollMillis) {
+        return options(testClass, configDir, pollMillis, jar -> true);
+    }
+
+    /**
+     * As {@link #options(Class)}, without the runtime bundles whose file name starts with one of
+     * {@code leftOut}: a Felix that lacks an optional platform service altogether.
+     */
+    public static Option[] optionsWithout(Class<?> testClass, String... leftOut) {
+        return options(testClass, ItPaths.configDir(), 1000,
+                jar -> List.of(leftOut).stream().noneMatch(prefix -> jar.getFileName().toString().startsWith(prefix)));
+    }
+
+    private static Option[] options(Class<?> testClass, Path configDir, long pollMillis, Predicate<Path> runtimeBundle) {
         prepareOnce();
         Path logFile = ItPaths.logFile(testClass.getSimpleName());
         TestPki pki = loadPki();
@@ -93,15 +107,20 @@ public final class ContainerSetup {
         options.add(frameworkProperty("felix.fileinstall.log.level").value("2"));
 
         options.add(junitBundles());
-        options.addAll(bundlesIn(ItPaths.runtimeBundles()));
+        options.addAll(bundlesIn(ItPaths.runtimeBundles(), runtimeBundle));
         options.addAll(bundlesIn(ItPaths.testBundles()));
         return options.toArray(new Option[0]);
     }
 
     /** The bundles of a folder, in name order; fragments are installed but not started. */
     static List<Option> bundlesIn(Path dir) {
+        return bundlesIn(dir, jar -> true);
+    }
+
+    private static List<Option> bundlesIn(Path dir, Predicate<Path> keep) {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).filter(keep).sorted()
+                    .collect(Collectors.toList());
             if (jars.isEmpty()) {
                 throw new IllegalStateException("No bundles in " + dir + ": run the tests through Maven (mvn verify),"
                         + " which copies them there in pre-integration-test");

@@ -5,7 +5,7 @@ import java.util.List;
 /** The launcher's commands, and the check of their arguments that runs before the framework starts. */
 public final class Commands {
 
-    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "token", "authorize");
+    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "token", "authorize", "encrypt", "reencrypt");
 
     private Commands() {
     }
@@ -30,6 +30,10 @@ public final class Commands {
                 return TokenArguments.parse(args).isHelp();
             case "authorize":
                 return AuthorizeArguments.parse(args).isHelp();
+            case "encrypt":
+                return EncryptArguments.parse(args).isHelp();
+            case "reencrypt":
+                return BareArguments.parse(args).isHelp();
             default:
                 throw new UsageException(command.startsWith("-") ? "unknown option: " + command : "unknown command: " + command
                         + " (commands: " + String.join(", ", NAMES) + ")");

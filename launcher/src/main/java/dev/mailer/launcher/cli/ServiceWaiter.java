@@ -9,7 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
+
+import dev.mailer.api.crypto.Reencryption;
+import dev.mailer.launcher.args.CryptoKeys;
 
 /**
  * Waits a bounded time for the services a command needs, which appear only once FileInstall has
@@ -67,6 +72,47 @@ final class ServiceWaiter implements AutoCloseable {
         return await(type, OAUTH_PID, needs);
     }
 
+    /**
+     * The CryptoService the launcher configured ({@code target} {@code (names=mailer)}, or
+     * {@code (names=mailer.previous)} of the previous key), once Sling Commons Crypto activated it.
+     */
+    ServiceReference<?> cryptoService(String target) throws UnavailableException, InterruptedException {
+        ServiceTracker<Object, Object> tracker = track("(&(objectClass=" + CryptoConfigurations.CRYPTO_SERVICE + ")" + target + ")");
+        if (tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds)) == null) {
+            throw new UnavailableException("no CryptoService " + target + " after " + waitSeconds + " s: the launcher configures"
+                    + " Apache Sling Commons Crypto's Jasypt service with the key file " + context.getProperty(CryptoKeys.KEY_PROPERTY)
+                    + "; see the log above for bundles or components that failed.");
+        }
+        return tracker.getServiceReference();
+    }
+
+    /**
+     * The re-encryption of {@code stored} ({@code outbox}, {@code refresh-token}); with
+     * {@code previousKey}, once its component bound the previous key's CryptoService too.
+     */
+    Reencryption reencryption(String stored, boolean previousKey) throws UnavailableException, InterruptedException {
+        ServiceTracker<Object, Object> tracker = track("(&(objectClass=" + Reencryption.class.getName() + ")(" + Reencryption.STORED
+                + "=" + stored + ")" + (previousKey ? "(" + Reencryption.PREVIOUS_KEY + "=*)" : "") + ")");
+        Object service = tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
+        if (service == null) {
+            throw new UnavailableException("no re-encryption of the " + stored + " after " + waitSeconds + " s: it needs the"
+                    + " mailer's bundles active and the CryptoService" + (previousKey ? "s of the key and the previous key" : "")
+                    + "; see the log above for bundles or components that failed.");
+        }
+        return (Reencryption) service;
+    }
+
+    private ServiceTracker<Object, Object> track(String filter) {
+        try {
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, context.createFilter(filter), null);
+            trackers.add(tracker);
+            tracker.open();
+            return tracker;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("filter " + filter, e);
+        }
+    }
+
     private <S> S await(Class<S> type, String pid, String needs) throws UnavailableException, InterruptedException {
         ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
         trackers.add(tracker);
@@ -74,9 +120,18 @@ final class ServiceWaiter implements AutoCloseable {
         S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
         if (service == null) {
             throw new UnavailableException("no " + type.getSimpleName() + " after " + waitSeconds + " s: " + needs
-                    + "; see the log above for bundles or components that failed.");
+                    + cryptoHint() + "; see the log above for bundles or components that failed.");
         }
         return service;
+    }
+
+    /** In the launcher the mailer's components wait for its CryptoService (CryptoPlugin): say when that is what is missing. */
+    private String cryptoHint() {
+        String key = context.getProperty(CryptoKeys.KEY_PROPERTY);
+        if (key == null || context.getServiceReference(CryptoConfigurations.CRYPTO_SERVICE) != null) {
+            return "";
+        }
+        return ", and the CryptoService (names=mailer) it waits for, whose key is " + key + ", is not there either";
     }
 
     /** Releases the services. */

@@ -22,6 +22,18 @@ class CommandArgumentsTest {
     }
 
     @Test
+    void encryptAndReencryptTakeNoOptionsButHelp() throws Exception {
+        assertFalse(Commands.parseForHelp("encrypt", new String[0]));
+        assertTrue(Commands.parseForHelp("reencrypt", new String[] {"--help"}));
+        assertMessage("unknown option: --all", () -> Commands.parseForHelp("reencrypt", new String[] {"--all"}));
+        for (String[] args : new String[][] {{"s3cret"}, {"--value", "s3cret"}, {"--value=s3cret"}, {"--help", "s3cret"}}) {
+            UsageException e = assertThrows(UsageException.class, () -> Commands.parseForHelp("encrypt", args));
+            assertTrue(e.getMessage().startsWith("encrypt takes no arguments: it reads the value from stdin"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cret"), "never repeats what may be the secret: " + e.getMessage());
+        }
+    }
+
+    @Test
     void tokenPrintsTheTokenOnlyWithPrint() throws Exception {
         assertFalse(TokenArguments.parse().isPrint());
         assertTrue(TokenArguments.parse("--print").isPrint());
@@ -86,7 +98,7 @@ class CommandArgumentsTest {
     void everyCommandIsCheckedBeforeTheFrameworkStarts() throws Exception {
         assertTrue(Commands.parseForHelp("check", new String[] {"--help"}));
         assertFalse(Commands.parseForHelp("token", new String[] {"--print"}));
-        assertMessage("unknown command: mail (commands: send, serve, queue, check, token, authorize)", () -> Commands.parseForHelp("mail", new String[0]));
+        assertMessage("unknown command: mail (commands: send, serve, queue, check, token, authorize, encrypt, reencrypt)", () -> Commands.parseForHelp("mail", new String[0]));
         assertMessage("unknown option: --bogus", () -> Commands.parseForHelp("--bogus", new String[0]));
         assertMessage("unexpected argument: now", () -> Commands.parseForHelp("authorize", new String[] {"now"}));
     }

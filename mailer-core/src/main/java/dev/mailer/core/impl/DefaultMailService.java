@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.X509TrustManager;
 
-import org.osgi.framework.BundleContext;
+import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -39,6 +41,9 @@ import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxSnapshot;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.crypto.CryptoFailures;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.metrics.MetricNames;
 import dev.mailer.commons.metrics.Metrics;
 
@@ -60,6 +65,15 @@ import dev.mailer.commons.metrics.Metrics;
  *
  * <p>The component registers its service itself ({@link PublishedService}): DS would publish
  * {@code smtp.password} as a service property, readable by every bundle.
+ *
+ * <p>A Sling Commons Crypto CryptoService ({@value SecretCiphers#TARGET}, default
+ * {@value SecretCiphers#DEFAULT_TARGET}) decrypts passwords written {@code ENC(...)} and encrypts
+ * the outbox's messages; during a key rotation, one of the previous key decrypts what it encrypted.
+ * Both references are optional, static and greedy: the configuration is decrypted on activation, so
+ * a CryptoService that comes or goes activates the component anew (rare: at start and at a key
+ * rotation; a reconfiguration does the same), instead of a dynamic reference that every send would
+ * have to check. They are {@code ServiceReference}s, whose erased type keeps this class free of the
+ * optional package ({@link SecretCiphers}).
  */
 // registered by hand (see above), so the bundle declares the service capability itself
 @Capability(namespace = "osgi.service",
@@ -98,15 +112,35 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     private PublishedService registration;
 
+    /** Decrypts ENC(...) passwords and encrypts the outbox's messages; for the component's lifetime (static references). */
+    private final SecretCipher cipher;
+
     /** Sends, failures, retries and send times, to Sling Commons Metrics when the container has it. */
     private final Metrics metrics = new Metrics();
 
     /** The outbox, one per configuration. */
-    private final ServiceOutbox outbox = new ServiceOutbox(Clock.systemUTC(), metrics);
+    private final ServiceOutbox outbox;
 
     @Activate
-    public DefaultMailService(Map<String, Object> properties) {
-        this.state = State.of(properties);
+    public DefaultMailService(BundleContext context, Map<String, Object> properties,
+            @Reference(name = SecretCiphers.REFERENCE, target = SecretCiphers.DEFAULT_TARGET,
+                    cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<CryptoService> crypto,
+            @Reference(name = SecretCiphers.PREVIOUS_REFERENCE, target = SecretCiphers.DEFAULT_PREVIOUS_TARGET,
+                    cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<CryptoService> previousCrypto) {
+        this(properties, SecretCiphers.of(context, properties, crypto, previousCrypto));
+    }
+
+    /** Without a CryptoService (tests). */
+    DefaultMailService(Map<String, Object> properties) {
+        this(properties, SecretCiphers.none());
+    }
+
+    DefaultMailService(Map<String, Object> properties, SecretCipher cipher) {
+        this.cipher = cipher;
+        this.outbox = new ServiceOutbox(Clock.systemUTC(), cipher, metrics);
+        this.state = State.of(properties, cipher);
     }
 
     /**
@@ -115,7 +149,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
      */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        File data = context.getDataFile("outbox");
+        File data = context.getDataFile(OutboxStore.DATA_DIRECTORY);
         if (data != null) {
             useOutbox(data.toPath());
         }
@@ -124,13 +158,16 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds (tests call it instead of activate). */
     void useOutbox(Path directory) {
+        if (!cipher.isPresent()) {
+            LOG.warn(CryptoFailures.storedUnencrypted("Outbox messages", directory, cipher));
+        }
         State current = state;
         outbox.open(directory, current.settings, transmitter(current));
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        State next = State.of(properties);
+        State next = State.of(properties, cipher);
         this.state = next;
         outbox.reopen(next.settings, transmitter(next));
         if (registration != null) {
@@ -299,9 +336,9 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             this.invalid = invalid;
         }
 
-        static State of(Map<String, Object> properties) {
+        static State of(Map<String, Object> properties, SecretCipher cipher) {
             try {
-                SmtpSettings settings = SmtpSettings.from(properties);
+                SmtpSettings settings = SmtpSettings.from(properties, cipher);
                 X509TrustManager trust = TrustStores.trustManager(settings);
                 State state = new State(settings, trust, new SmtpSender(settings, TrustStores.socketFactory(trust)), null);
                 LOG.info("Mail service ready: {}", settings);

@@ -23,6 +23,7 @@ import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxEntry;
 import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.commons.crypto.CipherException;
 import dev.mailer.commons.metrics.MetricNames;
 import dev.mailer.commons.metrics.Metrics;
 
@@ -255,6 +256,9 @@ final class MailOutbox implements Outbox, AutoCloseable {
             next = policy.afterOutcome(state, outcome);
         } catch (MailException e) {
             next = policy.afterFailure(state, e);
+        } catch (CipherException e) {
+            // its key may come back (a CryptoService that starts later, a restored key file): retried, and the outbox shows why
+            next = policy.afterFailure(state, OutboxFailures.notDecrypted(store.mimeFile(state.id), e));
         } catch (IOException e) {
             LOG.error("Cannot read outbox message {} in {}; it stays there", state.id, store.directory(), e);
             return null;

@@ -4,6 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.mailer.commons.crypto.SecretCiphers;
+
 /**
  * Settings of {@link DefaultMailService}, named as in AEM's Day CQ Mail Service so an AEM
  * configuration carries over. Values may be {@code $[env:...]} / {@code $[secret:...]}
@@ -24,7 +26,8 @@ public @interface MailServiceConfiguration {
     String smtp_user();
 
     @AttributeDefinition(name = "SMTP password", type = AttributeType.PASSWORD,
-            description = "Basic authentication only. Use $[secret:smtp_password].")
+            description = "Basic authentication only. Use $[secret:smtp_password], or a value encrypted with"
+                    + " java -jar mailer.jar encrypt: ENC(...).")
     String smtp_password();
 
     @AttributeDefinition(name = "\"From\" address", description = "Default sender. Required.")
@@ -92,4 +95,14 @@ public @interface MailServiceConfiguration {
     @AttributeDefinition(name = "Outbox: shutdown timeout",
             description = "ISO-8601 duration; on stop or reconfiguration, how long deliveries in flight may finish.")
     String outbox_shutdown_timeout() default SmtpSettings.DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT;
+
+    @AttributeDefinition(name = "CryptoService",
+            description = "Filter selecting the Apache Sling Commons Crypto CryptoService that decrypts passwords written"
+                    + " ENC(...) and encrypts the outbox's messages. Without one, messages are stored unencrypted (owner-only files).")
+    String cryptoService_target() default SecretCiphers.DEFAULT_TARGET;
+
+    @AttributeDefinition(name = "CryptoService of the previous key",
+            description = "During a key rotation: the CryptoService of the previous key, which only decrypts what it encrypted"
+                    + " (until java -jar mailer.jar reencrypt, or a Reencryption service, wrote it again with the current key).")
+    String previousCryptoService_target() default SecretCiphers.DEFAULT_PREVIOUS_TARGET;
 }

@@ -1,10 +1,12 @@
 package dev.mailer.core.impl;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.crypto.CipherException;
 
 /** The one source of the outbox's failure texts: what was not queued or not delivered, and what to do. */
 final class OutboxFailures {
@@ -20,6 +22,34 @@ final class OutboxFailures {
                         + " (it is in the bundle data area, under MAILER_DATA_DIR for the launcher).")
                 .cause(e).build();
     }
+
+    /** The message could not be encrypted for the outbox: nothing was queued. */
+    static MailException notEncrypted(CipherException e) {
+        return MailException.transientFailure("The message " + e.getMessage() + " for the outbox; nothing was queued.")
+                .diagnosis("Check the CryptoService (its log), or use send().")
+                .build();
+    }
+
+    /**
+     * A message's MIME file is encrypted and cannot be decrypted now: no CryptoService, or another key.
+     * Transient: once the key is back it is delivered with the next retry, and until then the outbox
+     * shows why it waits.
+     */
+    static MailException notDecrypted(Path file, CipherException e) {
+        return MailException.transientFailure("The outbox message " + file + " is encrypted, but it " + e.getMessage()
+                + "; it stays queued.")
+                .diagnosis(RESTORE_KEY + "; the next retry (or `queue retry ID`) delivers it.")
+                .build();
+    }
+
+    /** What {@link OutboxStore#reseal} could not do: the message stays as it was. */
+    static String notReencrypted(Path file, IOException e) {
+        return "The outbox message " + file + (e instanceof CipherException ? " is encrypted, but it " + e.getMessage() + ". "
+                + RESTORE_KEY : " cannot be rewritten (" + e + ")") + "; it stays as it was.";
+    }
+
+    private static final String RESTORE_KEY = "Restore the key it was encrypted with (java -jar mailer.jar: mailer.key in the"
+            + " secrets directory, during a key rotation also mailer.key.previous)";
 
     /** The message is larger than outbox.message.max.size. */
     static MailException tooLarge(long size, long limit) {

@@ -18,6 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.crypto.CipherException;
+import dev.mailer.commons.crypto.SealedBytes;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.file.DurableFile;
 
 /**
@@ -28,10 +32,17 @@ import dev.mailer.commons.file.DurableFile;
  * A message exists once its state file does (written after the MIME bytes); it is gone once its
  * state file is deleted, which happens only under its lock. Thread-safe; several instances, also
  * in several processes, may share a directory.
+ *
+ * <p>With a CryptoService, the MIME bytes (headers, body, attachments) are encrypted
+ * ({@link SealedBytes}); MIME files written without one read as they are. The state file holds no
+ * content and stays readable, so that the outbox can be listed without the key.
  */
 final class OutboxStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxStore.class);
+
+    /** The outbox's folder in the bundle data area. */
+    static final String DATA_DIRECTORY = "outbox";
 
     private static final String MIME = ".eml";
     private static final String STATE = ".state";
@@ -40,15 +51,25 @@ final class OutboxStore {
     private final Path directory;
     private final Clock clock;
     private final DurableFile.Sync sync;
+    private final SecretCipher cipher;
 
     OutboxStore(Path directory, Clock clock) {
-        this(directory, clock, DurableFile.Sync.DISK);
+        this(directory, clock, DurableFile.Sync.DISK, SecretCiphers.none());
+    }
+
+    OutboxStore(Path directory, Clock clock, SecretCipher cipher) {
+        this(directory, clock, DurableFile.Sync.DISK, cipher);
     }
 
     OutboxStore(Path directory, Clock clock, DurableFile.Sync sync) {
+        this(directory, clock, sync, SecretCiphers.none());
+    }
+
+    OutboxStore(Path directory, Clock clock, DurableFile.Sync sync, SecretCipher cipher) {
         this.directory = directory.toAbsolutePath();
         this.clock = clock;
         this.sync = sync;
+        this.cipher = cipher;
     }
 
     Path directory() {
@@ -61,11 +82,17 @@ final class OutboxStore {
      * @throws MailException naming the directory when it cannot be written (nothing is queued then)
      */
     OutboxState add(byte[] mime, String messageId, String envelopeFrom, List<String> recipients) throws MailException {
+        byte[] stored;
+        try {
+            stored = SealedBytes.seal(mime, cipher);
+        } catch (CipherException e) {
+            throw OutboxFailures.notEncrypted(e);
+        }
         String id = newId();
         OutboxState state = OutboxState.queued(id, messageId, envelopeFrom, recipients, clock.instant());
         try {
             Files.createDirectories(directory);
-            new DurableFile(directory.resolve(id + MIME), sync).replace(out -> out.write(mime));
+            new DurableFile(mimeFile(id), sync).replace(out -> out.write(stored));
             new DurableFile(directory.resolve(id + STATE), sync).replace(state::writeTo);
             return state;
         } catch (IOException | RuntimeException e) {
@@ -141,6 +168,40 @@ final class OutboxStore {
         return suffix != null && !Files.exists(directory.resolve(name.substring(0, name.length() - suffix.length()) + STATE));
     }
 
+    /** The file of a message's MIME bytes, for messages. */
+    Path mimeFile(String id) {
+        return directory.resolve(id + MIME);
+    }
+
+    /**
+     * Writes a message's MIME bytes again, encrypted with the current key (read with it, the previous
+     * key, or unencrypted). Needs no message lock: the MIME file is written once and otherwise only
+     * replaced here, atomically, so a delivery reads the old or the new file, both readable. When the
+     * message was delivered meanwhile, the file written for it is removed again.
+     *
+     * @return false when there is no such message (any more)
+     * @throws IOException naming why it could not be read or written ({@link CipherException}: decrypted); it is left as it was
+     */
+    boolean reseal(String id) throws IOException {
+        Path file = mimeFile(id);
+        byte[] mime;
+        try {
+            mime = SealedBytes.open(Files.readAllBytes(file), cipher);
+        } catch (NoSuchFileException e) {
+            if (Files.exists(directory.resolve(id + STATE))) {
+                throw e;
+            }
+            return false;
+        }
+        byte[] stored = SealedBytes.seal(mime, cipher);
+        new DurableFile(file, sync).replace(out -> out.write(stored));
+        if (!Files.exists(directory.resolve(id + STATE))) {
+            deleteQuietly(file);
+            return false;
+        }
+        return true;
+    }
+
     /** Whether this JVM holds the message's lock now (a delivery or an operator's change runs). */
     boolean isLockedHere(String id) {
         return OutboxLocks.heldHere(directory.resolve(id + LOCK));
@@ -184,8 +245,9 @@ final class OutboxStore {
             return state;
         }
 
+        /** @throws CipherException when the bytes are encrypted and cannot be decrypted (no CryptoService, another key) */
         byte[] mime() throws IOException {
-            return Files.readAllBytes(directory.resolve(state.id + MIME));
+            return SealedBytes.open(Files.readAllBytes(mimeFile(state.id)), cipher);
         }
 
         /** Replaces the state durably. */

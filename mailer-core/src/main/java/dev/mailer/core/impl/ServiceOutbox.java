@@ -11,6 +11,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.OutboxSnapshot;
+import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.metrics.Metrics;
 
 /**
@@ -18,11 +19,13 @@ import dev.mailer.commons.metrics.Metrics;
  * configuration in {@code outbox/} of the bundle data area, closed (deliveries in flight finish,
  * bounded by {@code outbox.shutdown.timeout}) before the next one opens. The completions of the
  * messages enqueued in this JVM outlive each configuration. Without a data area there is no
- * outbox: {@link #enqueue} fails saying so and the view is empty. Thread-safe.
+ * outbox: {@link #enqueue} fails saying so and the view is empty. Messages are encrypted with the
+ * service's {@link SecretCipher} when it has a CryptoService. Thread-safe.
  */
 final class ServiceOutbox {
 
     private final Clock clock;
+    private final SecretCipher cipher;
     private final Metrics metrics;
     private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
     /** {@code outbox/} in the bundle data area; null without one. Guarded by {@code this}. */
@@ -30,8 +33,9 @@ final class ServiceOutbox {
     /** The outbox of the current configuration; replaced (under {@code this}) with it. */
     private volatile MailOutbox current;
 
-    ServiceOutbox(Clock clock, Metrics metrics) {
+    ServiceOutbox(Clock clock, SecretCipher cipher, Metrics metrics) {
         this.clock = clock;
+        this.cipher = cipher;
         this.metrics = metrics;
     }
 
@@ -50,7 +54,7 @@ final class ServiceOutbox {
     synchronized void reopen(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         close();
         if (directory != null) {
-            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock), settings, transmitter, clock, completions,
+            MailOutbox next = new MailOutbox(new OutboxStore(directory, clock, cipher), settings, transmitter, clock, completions,
                     metrics);
             current = next;
             next.startIfQueued();

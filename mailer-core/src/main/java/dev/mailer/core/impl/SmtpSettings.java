@@ -10,6 +10,9 @@ import jakarta.mail.internet.InternetAddress;
 
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.crypto.EncryptedValues;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.text.Printable;
 
 /**
@@ -90,11 +93,12 @@ final class SmtpSettings {
     final Duration retryMax;
     final Duration shutdownTimeout;
 
-    private SmtpSettings(ConfigReader r) {
+    /** @param cipher decrypts the passwords written {@code ENC(...)} */
+    private SmtpSettings(ConfigReader r, SecretCipher cipher) {
         host = r.requiredString(HOST);
         port = r.integer(PORT, DEFAULT_PORT, 1, 65535);
         user = r.string(USER);
-        password = r.string(PASSWORD);
+        password = EncryptedValues.read(r, PASSWORD, cipher);
         fromAddress = mailbox(r, FROM);
         ssl = r.bool(SSL, DEFAULT_SSL);
         starttls = r.bool(STARTTLS, DEFAULT_STARTTLS);
@@ -108,7 +112,7 @@ final class SmtpSettings {
         truststorePath = truststore == null ? null : Path.of(truststore);
         String type = r.string(TRUSTSTORE_TYPE);
         truststoreType = type == null ? DEFAULT_TRUSTSTORE_TYPE : type;
-        truststorePassword = r.string(TRUSTSTORE_PASSWORD);
+        truststorePassword = EncryptedValues.read(r, TRUSTSTORE_PASSWORD, cipher);
         maxConnections = r.integer(MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 1, 100);
         ratePerMinute = r.integer(RATE_PER_MINUTE, DEFAULT_RATE_PER_MINUTE, 0, 60_000);
         outboxMessageMaxSize = r.integer(OUTBOX_MESSAGE_MAX_SIZE, DEFAULT_OUTBOX_MESSAGE_MAX_SIZE, 1, Integer.MAX_VALUE);
@@ -144,14 +148,19 @@ final class SmtpSettings {
         }
     }
 
+    /** {@link #from(Map, SecretCipher)} without a CryptoService: an {@code ENC(...)} password is a problem. */
+    static SmtpSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
+        return from(properties, SecretCiphers.none());
+    }
+
     /**
-     * Reads and validates the configuration.
+     * Reads and validates the configuration; passwords written {@code ENC(...)} are decrypted with {@code cipher}.
      *
      * @throws InvalidConfigurationException listing every problem, each naming its property
      */
-    static SmtpSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
+    static SmtpSettings from(Map<String, ?> properties, SecretCipher cipher) throws InvalidConfigurationException {
         ConfigReader reader = new ConfigReader(properties);
-        SmtpSettings settings = new SmtpSettings(reader);
+        SmtpSettings settings = new SmtpSettings(reader, cipher);
         reader.throwIfInvalid(DefaultMailService.PID);
         return settings;
     }

@@ -5,9 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -31,6 +34,9 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.crypto.CryptoFailures;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.metrics.MetricNames;
 import dev.mailer.commons.metrics.Metrics;
 
@@ -52,6 +58,13 @@ import dev.mailer.commons.metrics.Metrics;
  * token, and the lock that serializes its use, are shared by all configurations and instances (the
  * token is keyed to the settings it belongs to), so a refresh in flight during a reconfiguration is
  * never repeated with the same refresh token.
+ *
+ * <p>A Sling Commons Crypto CryptoService ({@value SecretCiphers#TARGET}, default
+ * {@value SecretCiphers#DEFAULT_TARGET}) decrypts clientSecret and refreshToken written
+ * {@code ENC(...)} and encrypts the stored refresh token; during a key rotation, one of the previous
+ * key decrypts what it encrypted. Both references are optional, static and greedy, as in the mail
+ * service: the configuration is decrypted on activation, so a CryptoService that comes or goes
+ * activates the component anew.
  */
 // registered by hand (see above), so the bundle declares the service capability itself
 @Capability(namespace = "osgi.service",
@@ -70,6 +83,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private static final Logger LOG = LoggerFactory.getLogger(OAuthConfigurationProviderImpl.class);
 
     private final RefreshTokenStore store;
+    private final SecretCipher cipher;
+    /** Whether it was said that the refresh token is stored unencrypted: once per activation. */
+    private final AtomicBoolean unencryptedSaid = new AtomicBoolean();
     private final Clock clock;
     private final DeviceCodeFlow.Sleeper sleeper;
     /** Renewals, failures and the time to expiry, to Sling Commons Metrics when the container has it. */
@@ -79,16 +95,30 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private UpkeepScheduler upkeep;
 
     @Activate
-    public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties) {
-        this(context.getDataFile(""), properties, Clock.systemUTC(), DeviceCodeFlow.Sleeper.THREAD);
+    public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties,
+            @Reference(name = SecretCiphers.REFERENCE, target = SecretCiphers.DEFAULT_TARGET,
+                    cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<CryptoService> crypto,
+            @Reference(name = SecretCiphers.PREVIOUS_REFERENCE, target = SecretCiphers.DEFAULT_PREVIOUS_TARGET,
+                    cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<CryptoService> previousCrypto) {
+        this(context.getDataFile(""), properties, Clock.systemUTC(), DeviceCodeFlow.Sleeper.THREAD,
+                SecretCiphers.of(context, properties, crypto, previousCrypto));
     }
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper) {
+        this(dataArea, properties, clock, sleeper, SecretCiphers.none());
+    }
+
+    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper,
+            SecretCipher cipher) {
         if (dataArea == null) {
             LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
         }
         // shared with every other instance on the same data area: one refresh at a time per stored token
         this.store = dataArea == null ? new RefreshTokenStore(null) : RefreshTokenStores.of(dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
+        this.cipher = cipher;
+        store.useCipher(cipher);
         this.clock = clock;
         this.sleeper = sleeper;
         this.state = newState(properties);
@@ -198,8 +228,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     private State newState(Map<String, Object> properties) {
         try {
-            OAuthSettings settings = OAuthSettings.from(properties);
+            OAuthSettings settings = OAuthSettings.from(properties, cipher);
             LOG.info("OAuth2 token provider ready: {}", settings);
+            sayIfStoredUnencrypted(settings);
             for (String warning : settings.warnings) {
                 LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
             }
@@ -214,6 +245,14 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         } catch (InvalidConfigurationException e) {
             LOG.error("{} Every token request will fail until the configuration is fixed.", e.getMessage());
             return new State(null, null, null, null, e, clock.instant());
+        }
+    }
+
+    /** Once: only the refresh_token grant stores a token. */
+    private void sayIfStoredUnencrypted(OAuthSettings settings) {
+        if (!cipher.isPresent() && store.file() != null && OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)
+                && unencryptedSaid.compareAndSet(false, true)) {
+            LOG.warn(CryptoFailures.storedUnencrypted("Refresh tokens", store.file(), cipher));
         }
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.crypto.CipherException;
 
 /**
  * Turns OAuth failures into {@link MailException}s that quote the OAuth {@code error} and
@@ -76,12 +77,35 @@ final class OAuthFailures {
      * reuse detection revoke the sign-in.
      */
     static MailException storedRefreshTokenUnreadable(Path file, IOException e) {
+        if (e instanceof CipherException) {
+            return storedRefreshTokenNotDecrypted(file, (CipherException) e);
+        }
         return MailException.permanentFailure("No OAuth2 access token: the stored refresh token " + file + " cannot be read ("
                 + e + "); nothing was sent.")
                 .diagnosis("Make " + file + " readable for the user running the mailer. The configured refresh token is not"
                         + " used instead, because the stored one may have replaced it.")
                 .cause(e)
                 .build();
+    }
+
+    /**
+     * The stored refresh token is encrypted and cannot be decrypted: no CryptoService, or another key.
+     * As for an unreadable file, the configured refresh token is not sent instead.
+     */
+    private static MailException storedRefreshTokenNotDecrypted(Path file, CipherException e) {
+        return MailException.permanentFailure("No OAuth2 access token: the stored refresh token " + file + " is encrypted, but it "
+                + e.getMessage() + "; nothing was sent.")
+                .diagnosis("Restore the key it was encrypted with (java -jar mailer.jar: mailer.key in the secrets directory, during"
+                        + " a key rotation also mailer.key.previous), or " + AUTHORIZE + ", which stores a new one. The configured"
+                        + " refresh token is not used instead, because the stored one may have replaced it.")
+                .build();
+    }
+
+    /** What {@link RefreshTokenReencryption} could not do: the stored token stays as it was. */
+    static String storedRefreshTokenNotReencrypted(Path file, IOException e) {
+        return "The stored refresh token " + file + (e instanceof CipherException ? " is encrypted, but it " + e.getMessage()
+                + ". Restore the key it was encrypted with (mailer.key.previous during a key rotation)"
+                : " cannot be rewritten (" + e + ")") + "; it stays as it was.";
     }
 
     /** The authorization succeeded but the provider issued only an access token: nothing to keep for later sends. */

@@ -4,6 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.mailer.commons.crypto.SecretCiphers;
+
 /**
  * Settings of {@link OAuthConfigurationProviderImpl}, named as AEM's OAuth mailer configuration.
  * Secrets should be {@code $[secret:...]} placeholders. {@link OAuthSettings} reads and validates
@@ -32,7 +34,8 @@ public @interface OAuthProviderConfiguration {
     @AttributeDefinition(name = "Client ID")
     String clientId();
 
-    @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD, description = "Use $[secret:oauth_client_secret].")
+    @AttributeDefinition(name = "Client secret", type = AttributeType.PASSWORD,
+            description = "Use $[secret:oauth_client_secret], or a value encrypted with java -jar mailer.jar encrypt: ENC(...).")
     String clientSecret();
 
     @AttributeDefinition(name = "Scopes", description = "e.g. https://outlook.office.com/SMTP.Send and offline_access.")
@@ -43,7 +46,7 @@ public @interface OAuthProviderConfiguration {
 
     @AttributeDefinition(name = "Refresh token", type = AttributeType.PASSWORD,
             description = "Initial refresh token (grant refresh_token), optional: authorize obtains and stores one. Use"
-                    + " $[secret:oauth_refresh_token;default=]. A newly configured token wins over a stored one.")
+                    + " $[secret:oauth_refresh_token;default=], or ENC(...). A newly configured token wins over a stored one.")
     String refreshToken();
 
     @AttributeDefinition(name = "Grant type", description = "refresh_token (delegated, default) or client_credentials (app-only).")
@@ -74,4 +77,15 @@ public @interface OAuthProviderConfiguration {
                     + " for renewal (renewed ahead, so that no send waits for the token endpoint) or the keep-alive is due"
                     + " (at least four times per keep-alive period).")
     String upkeepInterval() default OAuthSettings.DEFAULT_UPKEEP_INTERVAL;
+
+    @AttributeDefinition(name = "CryptoService",
+            description = "Filter selecting the Apache Sling Commons Crypto CryptoService that decrypts clientSecret and"
+                    + " refreshToken written ENC(...) and encrypts the stored refresh token. Without one, the token is stored"
+                    + " unencrypted (an owner-only file).")
+    String cryptoService_target() default SecretCiphers.DEFAULT_TARGET;
+
+    @AttributeDefinition(name = "CryptoService of the previous key",
+            description = "During a key rotation: the CryptoService of the previous key, which only decrypts what it encrypted"
+                    + " (until java -jar mailer.jar reencrypt, or the next rotation of the token, wrote it with the current key).")
+    String previousCryptoService_target() default SecretCiphers.DEFAULT_PREVIOUS_TARGET;
 }

@@ -13,6 +13,9 @@ import java.util.Map;
 
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.crypto.EncryptedValues;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.text.Printable;
 
 /** The validated, immutable settings of the token provider. {@link #toString()} never shows secrets. */
@@ -70,7 +73,8 @@ final class OAuthSettings {
     /** Problems with settings that sending does not need (authUrl, deviceAuthUrl, authCodeRedirectUrl): logged, not fatal. */
     final List<String> warnings;
 
-    private OAuthSettings(ConfigReader r, ConfigReader bootstrap) {
+    /** @param cipher decrypts the secrets written {@code ENC(...)} */
+    private OAuthSettings(ConfigReader r, ConfigReader bootstrap, SecretCipher cipher) {
         // only the authorization bootstrap needs these: a problem there must not stop mail
         authUrl = endpoint(bootstrap, AUTH_URL, false);
         deviceAuthUrl = endpoint(bootstrap, DEVICE_AUTH_URL, false);
@@ -80,9 +84,9 @@ final class OAuthSettings {
         URI refresh = endpoint(r, REFRESH_URL, false);
         refreshUrl = refresh == null ? tokenUrl : refresh;
         clientId = r.requiredString(CLIENT_ID);
-        clientSecret = r.string(CLIENT_SECRET);
+        clientSecret = EncryptedValues.read(r, CLIENT_SECRET, cipher);
         scopes = scopes(r.strings(SCOPES));
-        refreshToken = r.string(REFRESH_TOKEN);
+        refreshToken = EncryptedValues.read(r, REFRESH_TOKEN, cipher);
         String grant = r.string(GRANT_TYPE);
         grantType = grant == null ? GRANT_REFRESH_TOKEN : grant.toLowerCase(Locale.ROOT);
         renewBeforeExpirySeconds = r.integer(RENEW_BEFORE_EXPIRY, DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS, 0, 86_400);
@@ -112,9 +116,15 @@ final class OAuthSettings {
         }
     }
 
+    /** {@link #from(Map, SecretCipher)} without a CryptoService: an {@code ENC(...)} secret is a problem. */
     static OAuthSettings from(Map<String, ?> properties) throws InvalidConfigurationException {
+        return from(properties, SecretCiphers.none());
+    }
+
+    /** Reads and validates the configuration; clientSecret and refreshToken written {@code ENC(...)} are decrypted with {@code cipher}. */
+    static OAuthSettings from(Map<String, ?> properties, SecretCipher cipher) throws InvalidConfigurationException {
         ConfigReader reader = new ConfigReader(properties);
-        OAuthSettings settings = new OAuthSettings(reader, new ConfigReader(properties));
+        OAuthSettings settings = new OAuthSettings(reader, new ConfigReader(properties), cipher);
         reader.throwIfInvalid(OAuthConfigurationProviderImpl.PID);
         return settings;
     }

@@ -1,5 +1,8 @@
 package dev.mailer.oauth.impl;
 
+import dev.mailer.commons.crypto.CipherException;
+import dev.mailer.commons.crypto.SecretCipher;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.file.DurableFile;
 
 import java.io.IOException;
@@ -31,6 +34,12 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * and replaced as a {@link DurableFile}, so that a crash or a power loss leaves the old or the new
  * token, never half of one or none.
  *
+ * <p>With a CryptoService ({@link #useCipher}) the token is written encrypted
+ * ({@value #REFRESH_TOKEN_ENCRYPTED}); a file written without one ({@value #REFRESH_TOKEN}) still
+ * reads, and the next write encrypts it. A token that cannot be decrypted (no CryptoService, another
+ * key) makes {@link #get} for its settings fail like an unreadable file: the configured token is not
+ * sent instead; the key it belongs to is in clear, so that a newly configured token still wins.
+ *
  * <p>Thread-safe. One instance per file in this JVM ({@link RefreshTokenStores}), shared by every
  * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
  * from being sent twice.
@@ -43,6 +52,7 @@ final class RefreshTokenStore {
     private static final String SOURCE = "source";
     private static final String SAVED = "saved";
     private static final String REFRESH_TOKEN = "refresh_token";
+    private static final String REFRESH_TOKEN_ENCRYPTED = "refresh_token.encrypted";
 
     private final Path file;
     private final DurableFile durable;
@@ -51,6 +61,8 @@ final class RefreshTokenStore {
     // guarded by this: the token last read or written, and whether it is newer than the file (a write failed)
     private Stored latest;
     private boolean unsaved;
+    /** Encrypts what is written and decrypts what is read; guarded by this. */
+    private SecretCipher cipher = SecretCiphers.none();
 
     /** @param file where to keep the token; null keeps it in memory only (no persistent storage available) */
     RefreshTokenStore(Path file) {
@@ -71,6 +83,34 @@ final class RefreshTokenStore {
     }
 
     /**
+     * Encrypts what is written from now on and decrypts what is read: the cipher of the component
+     * instance that activated last, which all share the store (their configuration selects the same
+     * CryptoService, and one that comes or goes activates them anew).
+     */
+    synchronized void useCipher(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    /**
+     * Writes the stored token again, encrypted with {@code with}'s current key (read with it, its
+     * previous key, or unencrypted); a token that could not be written before is written now.
+     *
+     * @return false when no token is stored
+     * @throws IOException when it cannot be read ({@link dev.mailer.commons.crypto.CipherException}:
+     *         decrypted) or written; it is left as it was
+     */
+    synchronized boolean reseal(SecretCipher with) throws IOException {
+        Stored stored = unsaved ? latest : file == null ? null : read(with);
+        if (stored == null || file == null) {
+            return false;
+        }
+        stored.checkReadable();
+        write(stored, with);
+        unsaved = false;
+        return true;
+    }
+
+    /**
      * Held while a token is requested with what this store holds, by every configuration and
      * component instance that uses it: a refresh token the server rotates is sent once only.
      */
@@ -78,10 +118,18 @@ final class RefreshTokenStore {
         return renewal;
     }
 
-    /** The token stored for {@code key}, or null when none is, or it belongs to other settings. */
+    /**
+     * The token stored for {@code key}, or null when none is, or it belongs to other settings.
+     *
+     * @throws CipherException when the token stored for {@code key} cannot be decrypted
+     */
     synchronized Stored get(String key) throws IOException {
         Stored stored = current();
-        return stored != null && stored.key.equals(key) ? stored : null;
+        if (stored == null || !stored.key.equals(key)) {
+            return null;
+        }
+        stored.checkReadable();
+        return stored;
     }
 
     /**
@@ -108,7 +156,7 @@ final class RefreshTokenStore {
         } catch (IOException e) {
             stored = null; // unreadable: the successor is the one token known to be good
         }
-        if (stored != null && stored.key.equals(key) && !stored.token.equals(sent)) {
+        if (stored != null && stored.key.equals(key) && stored.undecryptable == null && !stored.token.equals(sent)) {
             return false;
         }
         save(new Stored(key, successor, RefreshTokenSource.ROTATED, savedAt));
@@ -120,11 +168,15 @@ final class RefreshTokenStore {
         return file;
     }
 
-    /** What the file holds now, unless a token that could not be written is newer; what was read last when it cannot be read. */
+    /**
+     * What the file holds now (also a token it cannot decrypt: the key changed, so the file may hold a
+     * newer one than this JVM knows), unless a token that could not be written is newer; what was read
+     * last when it cannot be read.
+     */
     private Stored current() throws IOException {
         if (file != null && !unsaved) {
             try {
-                latest = read();
+                latest = read(cipher);
             } catch (IOException e) {
                 if (latest == null) {
                     throw e;
@@ -139,12 +191,12 @@ final class RefreshTokenStore {
         latest = entry;
         if (file != null) {
             unsaved = true;
-            write(entry);
+            write(entry, cipher);
             unsaved = false;
         }
     }
 
-    private Stored read() throws IOException {
+    private Stored read(SecretCipher with) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
@@ -153,20 +205,35 @@ final class RefreshTokenStore {
             properties.load(in);
         }
         String key = properties.getProperty(KEY);
+        RefreshTokenSource source = source(properties.getProperty(SOURCE));
+        Instant savedAt = savedAt(properties.getProperty(SAVED));
+        String encrypted = properties.getProperty(REFRESH_TOKEN_ENCRYPTED);
         String token = properties.getProperty(REFRESH_TOKEN);
+        if (key != null && encrypted != null) {
+            try {
+                token = with.decrypt(encrypted);
+            } catch (CipherException e) {
+                return new Stored(key, source, savedAt, e.getMessage());
+            }
+        }
         if (key == null || token == null || token.isBlank()) {
             return null; // an older format, or damaged: the configured token applies
         }
-        return new Stored(key, token, source(properties.getProperty(SOURCE)), savedAt(properties.getProperty(SAVED)));
+        return new Stored(key, token, source, savedAt);
     }
 
-    private void write(Stored entry) throws IOException {
+    private void write(Stored entry, SecretCipher with) throws IOException {
         Properties properties = new Properties();
         properties.setProperty(KEY, entry.key);
         properties.setProperty(SOURCE, entry.source.name());
         properties.setProperty(SAVED, entry.savedAt.toString());
-        properties.setProperty(REFRESH_TOKEN, entry.token);
-        durable.replace(out -> properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source
+        if (with.isPresent()) {
+            properties.setProperty(REFRESH_TOKEN_ENCRYPTED, with.encrypt(entry.token));
+        } else {
+            properties.setProperty(REFRESH_TOKEN, entry.token);
+        }
+        String how = with.isPresent() ? ", encrypted with the CryptoService " + with.target() : ", unencrypted";
+        durable.replace(out -> properties.store(out, "OAuth2 refresh token of the mailer (" + entry.source + how
                 + "). Secret: do not share or copy."));
     }
 
@@ -193,12 +260,30 @@ final class RefreshTokenStore {
         final String token;
         final RefreshTokenSource source;
         final Instant savedAt;
+        /** Why the token cannot be decrypted ({@link CipherException}'s text), null when it could: then token is null. */
+        final String undecryptable;
 
         Stored(String key, String token, RefreshTokenSource source, Instant savedAt) {
+            this(key, token, source, savedAt, null);
+        }
+
+        /** A token that is there for {@code key} but cannot be decrypted. */
+        Stored(String key, RefreshTokenSource source, Instant savedAt, String undecryptable) {
+            this(key, null, source, savedAt, undecryptable);
+        }
+
+        private Stored(String key, String token, RefreshTokenSource source, Instant savedAt, String undecryptable) {
             this.key = key;
             this.token = token;
             this.source = source;
             this.savedAt = savedAt;
+            this.undecryptable = undecryptable;
+        }
+
+        void checkReadable() throws CipherException {
+            if (undecryptable != null) {
+                throw new CipherException(undecryptable);
+            }
         }
 
         @Override
