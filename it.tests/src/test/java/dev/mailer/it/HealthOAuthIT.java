@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.junit.Before;
@@ -98,6 +99,21 @@ public class HealthOAuthIT extends OAuthTestSupport {
         assertEquals(3, answers(401));
         long expiry = (Long) MetricValues.gauge(context, EXPIRY);
         assertTrue("seconds to expiry of a 4 s token: " + expiry, expiry >= 0 && expiry <= Issuers.SHORT.lifetimeSeconds());
+    }
+
+    @Test
+    public void aRefusedKeepAliveTurnsTheTokenCheckRedWithTheProvidersErrorWhileTheTokenIsStillValid() throws IOException {
+        // an hour-long token, and a keep-alive every 2 s: nothing but the keep-alive asks the endpoint once the token is there
+        tokenEndpoint.useIssuer(Issuers.LONG);
+        installProfile(OFFICE365_APP, Map.of("keepAlive", "PT2S"));
+        awaitGreen(deadline());
+
+        tokenEndpoint.answerNext(1_000, 401, REFUSAL);
+        CheckResult token = HealthChecks.await(context, HealthChecks.TOKEN, r -> r.is("CRITICAL"), deadline(),
+                "to go red when the keep-alive is refused, though the cached token is valid for an hour");
+        assertTrue(tokenManager().getStatus().toString(), tokenManager().getStatus().hasValidToken(Instant.now()));
+        assertTrue(token.toString(), token.says("CRITICAL The token endpoint refused the last token request")
+                && token.says("invalid_client (AADSTS7000215: Invalid client secret provided.)"));
     }
 
     /** Waits until the token check has a valid token and the SMTP check passes. */

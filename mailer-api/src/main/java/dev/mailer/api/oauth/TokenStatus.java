@@ -45,6 +45,7 @@ public final class TokenStatus {
     private final Instant lastRenewal;
     private final String lastError;
     private final Instant lastErrorAt;
+    private final boolean lastErrorPermanent;
     private final RefreshTokenSource refreshTokenSource;
     private final Duration keepAlive;
     private final Instant lastKeepAlive;
@@ -60,6 +61,7 @@ public final class TokenStatus {
         this.lastRenewal = b.lastRenewal;
         this.lastError = b.lastError;
         this.lastErrorAt = b.lastErrorAt;
+        this.lastErrorPermanent = b.lastErrorPermanent;
         this.refreshTokenSource = b.refreshTokenSource;
         this.keepAlive = b.keepAlive;
         this.lastKeepAlive = b.lastKeepAlive;
@@ -111,6 +113,19 @@ public final class TokenStatus {
         return Optional.ofNullable(lastErrorAt);
     }
 
+    /**
+     * True when the last error will not heal by waiting: the token endpoint refused the grant or the
+     * client (a revoked or expired refresh token, a wrong secret), or the configuration is invalid.
+     * Sending fails once the cached token expires, so this needs an operator even while
+     * {@link #hasValidToken(Instant)}. False after a success or a transient failure (endpoint down,
+     * 5xx, timeout).
+     *
+     * @since 1.1
+     */
+    public boolean isLastErrorPermanent() {
+        return lastErrorPermanent;
+    }
+
     public RefreshTokenSource getRefreshTokenSource() {
         return refreshTokenSource;
     }
@@ -159,7 +174,7 @@ public final class TokenStatus {
                 + lastRenewal + ", refreshToken=" + refreshTokenSource + ", keepAlive=" + (keepAlive == null ? "off" : keepAlive
                         + (lastKeepAlive == null ? "" : ", lastKeepAlive=" + lastKeepAlive)
                         + (keepAliveDue == null ? "" : ", keepAliveDue=" + keepAliveDue))
-                + (lastError == null ? "" : ", lastError=" + lastError) + "]";
+                + (lastError == null ? "" : ", " + (lastErrorPermanent ? "permanent " : "") + "lastError=" + lastError) + "]";
     }
 
     public static final class Builder {
@@ -172,6 +187,7 @@ public final class TokenStatus {
         private Instant lastRenewal;
         private String lastError;
         private Instant lastErrorAt;
+        private boolean lastErrorPermanent;
         private RefreshTokenSource refreshTokenSource = RefreshTokenSource.NONE;
         private Duration keepAlive;
         private Instant lastKeepAlive;
@@ -219,6 +235,12 @@ public final class TokenStatus {
             this.lastError = message;
             this.lastErrorAt = at;
             return this;
+        }
+
+        /** As {@link #lastError(String, Instant)}, saying whether it heals by waiting ({@link TokenStatus#isLastErrorPermanent()}). */
+        public Builder lastError(String message, Instant at, boolean permanent) {
+            this.lastErrorPermanent = permanent;
+            return lastError(message, at);
         }
 
         public Builder refreshTokenSource(RefreshTokenSource source) {

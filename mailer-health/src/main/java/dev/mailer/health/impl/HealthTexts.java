@@ -71,6 +71,11 @@ final class HealthTexts {
                 + ", and renewal is tried again before then. The token endpoint said: " + error;
     }
 
+    static String grantRefusedTokenStillValid(Instant failedAt, String error, Instant expiresAt) {
+        return "The token endpoint refused the last token request, at " + failedAt + ", and retrying will not change that:"
+                + " sending with OAuth2 stops when the current token expires at " + expiresAt + ". The token endpoint said: " + error;
+    }
+
     static String noValidToken(Instant failedAt, String error) {
         return "No valid access token: the last token request, at " + failedAt + ", failed, so sending with OAuth2 fails."
                 + " The token endpoint said: " + error;

@@ -100,7 +100,11 @@ public class TokenCheck implements HealthCheck {
         boolean valid = status.hasValidToken(now);
         if (status.getLastError().isPresent()) {
             Instant failedAt = status.getLastErrorAt().orElse(now);
-            if (valid) {
+            if (valid && status.isLastErrorPermanent()) {
+                // a refused grant (e.g. a refused keep-alive) does not heal: mail stops within the token's lifetime
+                log.critical("{}", HealthTexts.grantRefusedTokenStillValid(failedAt, status.getLastError().get(),
+                        status.getExpiresAt().get()));
+            } else if (valid) {
                 log.warn("{}", HealthTexts.renewalFailedTokenStillValid(failedAt, status.getLastError().get(),
                         status.getExpiresAt().get()));
             } else {

@@ -22,6 +22,8 @@ class TokenCheckTest {
     private static final String REFUSED = "The token endpoint refused the refresh token: invalid_grant (AADSTS700082: The refresh"
             + " token has expired due to inactivity.) Authorize again: java -jar mailer.jar authorize.";
 
+    private static final String UNAVAILABLE = "The token endpoint answered 503 Service Unavailable; try again later.";
+
     private final FakeMailer.Tokens tokens = new FakeMailer.Tokens();
 
     private Result execute() {
@@ -56,15 +58,15 @@ class TokenCheckTest {
     }
 
     @Test
-    void aFailedRenewalWhileTheTokenIsStillValidIsAWarningWithTheProvidersError() {
-        tokens.status = refreshTokenGrant().expiresAt(NOW.plusSeconds(120)).lastError(REFUSED, NOW.minusSeconds(2)).build();
+    void aTransientRenewalFailureWhileTheTokenIsStillValidIsAWarningWithTheEndpointsAnswer() {
+        tokens.status = refreshTokenGrant().expiresAt(NOW.plusSeconds(120)).lastError(UNAVAILABLE, NOW.minusSeconds(2), false).build();
 
         Result result = execute();
 
         assertEquals(Status.WARN, result.getStatus());
         assertTrue(Results.lines(result).get(0).startsWith("WARN Renewing the access token failed at 2026-03-01T11:59:58.250Z;"
                 + " the current one is used until 2026-03-01T12:02:00.250Z"), Results.text(result));
-        assertTrue(Results.lines(result).get(0).endsWith("The token endpoint said: " + REFUSED), Results.text(result));
+        assertTrue(Results.lines(result).get(0).endsWith("The token endpoint said: " + UNAVAILABLE), Results.text(result));
     }
 
     @Test
@@ -139,5 +141,17 @@ class TokenCheckTest {
         Result result = execute();
 
         assertTrue(Results.lines(result).stream().noneMatch(line -> line.contains("eep-alive")), Results.text(result));
+    }
+
+    @Test
+    void aRefusedGrantIsCriticalEvenWhileTheCachedTokenIsStillValid() {
+        tokens.status = refreshTokenGrant().expiresAt(NOW.plusSeconds(1800)).lastError(REFUSED, NOW.minusSeconds(2), true).build();
+
+        Result result = execute();
+
+        assertEquals(Status.CRITICAL, result.getStatus(), Results.text(result));
+        assertEquals("CRITICAL The token endpoint refused the last token request, at 2026-03-01T11:59:58.250Z, and retrying will"
+                + " not change that: sending with OAuth2 stops when the current token expires at 2026-03-01T12:30:00.250Z."
+                + " The token endpoint said: " + REFUSED, Results.lines(result).get(0));
     }
 }

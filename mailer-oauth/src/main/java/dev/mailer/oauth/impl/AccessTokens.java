@@ -239,7 +239,7 @@ final class AccessTokens {
             status.lastRenewal(obtained.obtainedAt).grantedScopes(obtained.scope);
         }
         if (failure != null) {
-            status.lastError(failure.exception.getMessage(), failure.at);
+            status.lastError(failure.exception.getMessage(), failure.at, !failure.exception.isTransient());
         }
         return status;
     }

@@ -290,7 +290,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
         TokenStatus status() {
             return tokens != null ? upkeep.describe(tokens.statusBuilder()).build()
-                    : TokenStatus.builder().lastError(invalid.getMessage(), invalidSince).build();
+                    : TokenStatus.builder().lastError(invalid.getMessage(), invalidSince, true).build();
         }
 
         /** How often the upkeep runs; null: not at all. */

@@ -277,6 +277,7 @@ class AccessTokensTest {
         clock.advance(Duration.ofSeconds(400)); // renewal due, token still valid
         assertEquals("access-1", tokens.get());
         assertEquals(2, server.requests(TOKEN_PATH).size(), "one renewal attempt");
+        assertFalse(tokens.status().isLastErrorPermanent(), "an endpoint down for maintenance heals by waiting: " + tokens.status());
         assertEquals("access-1", tokens.get());
         assertEquals(2, server.requests(TOKEN_PATH).size(), "within the back-off (1 s) no new request is made");
 

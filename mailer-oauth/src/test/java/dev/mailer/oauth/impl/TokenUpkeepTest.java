@@ -228,6 +228,7 @@ class TokenUpkeepTest {
         assertTrue(error.contains("authorize again to get a new one"), error);
         assertFalse(error.contains("refresh-s3cret"), error);
         assertEquals(clock.instant(), status.getLastErrorAt().orElseThrow());
+        assertTrue(status.isLastErrorPermanent(), "a refused refresh token does not heal by waiting: the health check goes red");
         assertTrue(status.getLastKeepAlive().isEmpty());
         assertEquals(clock.instant().plus(TokenUpkeep.KEEP_ALIVE_RETRY), status.getKeepAliveDue().orElseThrow());
         assertFalse(status.toString().contains("refresh-s3cret"));
