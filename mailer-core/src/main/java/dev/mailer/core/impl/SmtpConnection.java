@@ -60,7 +60,9 @@ final class SmtpConnection {
 
     /**
      * When it may carry no more messages: at {@code maxAge}, and before its token expires, by
-     * {@link #TOKEN_EXPIRY_MARGIN} or, for a token that had less than twice that left at login, half of what it had.
+     * {@link #TOKEN_EXPIRY_MARGIN} or, for a token that had less than four times that left at login, a
+     * quarter of what it had (after the token provider's own renewal, which comes at half the lifetime
+     * of a short-lived token at the latest, so that one connection serves the whole of a token's use).
      */
     Instant retireAt(Duration maxAge) {
         Instant byAge = openedAt.plus(maxAge);
@@ -68,7 +70,7 @@ final class SmtpConnection {
             return byAge;
         }
         Duration left = Duration.between(openedAt, tokenExpiry);
-        Duration margin = left.isNegative() ? Duration.ZERO : min(TOKEN_EXPIRY_MARGIN, left.dividedBy(2));
+        Duration margin = left.isNegative() ? Duration.ZERO : min(TOKEN_EXPIRY_MARGIN, left.dividedBy(4));
         Instant byToken = tokenExpiry.minus(margin);
         return byToken.isBefore(byAge) ? byToken : byAge;
     }
