@@ -39,7 +39,8 @@ import dev.mailer.testsupport.net.LoopbackServer;
  * DATA transfers cut off in the middle ({@link #closeDuringNextData});</li>
  * <li>tracks how many connections are open ({@link #openConnections()}) and were open at once
  * ({@link #maxConcurrentConnections()}); drops a connection idle for {@link Builder#idleTimeout} without a word
- * ({@code IDLE-TIMEOUT}); can hold the next messages before its reply ({@link #holdNextMessages});</li>
+ * ({@code IDLE-TIMEOUT}), or all of them at once ({@link #dropConnections}); can hold the next messages before
+ * its reply ({@link #holdNextMessages});</li>
  * <li>refuses the commands of a session whose login expired ({@link AuthMechanism.Result#success(String, java.time.Instant)},
  * e.g. {@link ExpiringTokenXoauth2}), recording {@code AUTH-EXPIRED};</li>
  * <li>a command line longer than {@link Builder#maxCommandLineLength} is refused with
@@ -131,6 +132,14 @@ public final class TestSmtpServer implements Closeable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while holding a message", e);
         }
+    }
+
+    /**
+     * Closes every open connection now without a word, as a restarting server or a middlebox that
+     * lost its state does; new connections are accepted as before.
+     */
+    public void dropConnections() {
+        server.closeConnections();
     }
 
     /** How many connections are open now. */
