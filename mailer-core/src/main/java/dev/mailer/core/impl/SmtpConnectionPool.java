@@ -195,11 +195,6 @@ final class SmtpConnectionPool implements AutoCloseable {
         open.forEach(SmtpConnection::close);
     }
 
-    /** How many connections are idle now (tests). */
-    synchronized int idleCount() {
-        return idle.size();
-    }
-
     /**
      * One borrower's slot and connection. The borrower runs its conversation on {@link #connection()}
      * (or {@link #use}s a new one), then says whether the connection can carry more ({@link #keep})
