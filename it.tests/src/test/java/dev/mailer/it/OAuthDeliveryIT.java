@@ -19,9 +19,11 @@ import java.util.Base64;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.osgi.framework.Bundle;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -40,9 +42,9 @@ import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 /**
  * Mail delivered with XOAUTH2 through the real provider profiles: a token from the
  * {@code refresh_token} grant (office365) and from {@code client_credentials} (office365-app),
- * cached across sends; a token of about 2 KB against a server limiting command lines to 1000
- * octets; and a token the SMTP server refuses: dropped, fetched again exactly once, the send
- * retried exactly once.
+ * cached across sends, on one pooled connection logged in once; a token of about 2 KB against a
+ * server limiting command lines to 1000 octets; and a token the SMTP server refuses: dropped, fetched
+ * again exactly once, the send retried exactly once.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -91,6 +93,35 @@ public class OAuthDeliveryIT extends OAuthTestSupport {
     }
 
     @Test
+    public void twentySendsOverStartTlsAndXoauth2UseOneConnectionOneLoginAndOneTokenRequest() throws Exception {
+        MailService mail = installProfile(OFFICE365_APP);
+
+        for (int i = 1; i <= 20; i++) {
+            send(mail, simpleMail("pooled " + i, "jane@example.com"));
+        }
+
+        List<ReceivedMessage> received = smtp.awaitMessages(20, deadline());
+        assertEquals("one token request for 20 mails: " + tokenEndpoint.exchanges(), 1, tokenEndpoint.count());
+        assertEquals("one connection for 20 mails: " + smtp.events(), 1, smtp.count("CONNECT"));
+        assertEquals("one STARTTLS", 1, smtp.count("STARTTLS"));
+        assertTrue("all on it: " + received, received.stream().allMatch(m -> m.connection() == 1));
+        assertDeliveredWithXoauth2(received, tokenEndpoint.last().accessToken());
+        assertEquals("each mail once", 20, received.stream().map(m -> new String(m.data(), StandardCharsets.UTF_8)
+                .replaceAll("(?s).*\r\nSubject: ([^\r]*).*", "$1")).distinct().count());
+
+        Bundle core = coreBundle();
+        core.stop();
+        smtp.awaitOpenConnections(0, deadline());
+        assertEquals("mailer-core ended its connection when it stopped: " + smtp.verbs(), 1, smtp.count("QUIT"));
+        core.start();
+    }
+
+    private Bundle coreBundle() {
+        return Stream.of(context.getBundles()).filter(b -> "dev.mailer.mailer-core".equals(b.getSymbolicName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no mailer-core"));
+    }
+
+    @Test
     public void tokenOf2KbAuthenticatesAgainstAServerLimitingCommandLinesTo1000Octets() throws Exception {
         tokenEndpoint.useIssuer(Issuers.LONG);
         MailService mail = installProfile(OFFICE365_APP);
@@ -120,6 +151,9 @@ public class OAuthDeliveryIT extends OAuthTestSupport {
         send(mail, simpleMail("before the revocation", "jane@example.com"));
         String revoked = tokenEndpoint.last().accessToken();
         xoauth2.revoke(revoked);
+        // a server restart ends the session logged in with it: the next mail logs in anew
+        smtp.dropConnections();
+        smtp.awaitOpenConnections(0, deadline());
 
         send(mail, simpleMail("after the revocation", "jane@example.com"));
 
@@ -209,7 +243,7 @@ public class OAuthDeliveryIT extends OAuthTestSupport {
             assertEquals("authenticated as the mailbox", USER, message.authenticatedUser());
         }
         List<Attempt> attempts = xoauth2.attempts();
-        assertEquals("one XOAUTH2 login per mail: " + attempts, received.size(), attempts.size());
+        assertEquals("one XOAUTH2 login for all mails, on the pooled connection: " + attempts, 1, attempts.size());
         for (Attempt attempt : attempts) {
             assertTrue(attempt.toString(), attempt.accepted());
             assertEquals("user= is smtp.user", USER, attempt.user());

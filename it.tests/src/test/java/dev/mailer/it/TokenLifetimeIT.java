@@ -32,7 +32,8 @@ import dev.mailer.it.support.Await;
 /**
  * The token lifecycle with tokens of a few seconds: renewed ahead of expiry, about once per
  * lifetime however many mails are sent (the SMTP server refuses expired tokens, so a late renewal
- * would show as a refused AUTH); and one renewal however many threads ask at once.
+ * would show as a refused AUTH, and a pooled connection kept beyond its token's lifetime as a
+ * refused command of its session); and one renewal however many threads ask at once.
  *
  * <p>Renewal is due {@code min(renewBeforeExpirySeconds, lifetime / 2)} before expiry (the profiles'
  * renewBeforeExpirySeconds is 300): for 3 s tokens 1 s before, i.e. every 2 s.
@@ -61,9 +62,15 @@ public class TokenLifetimeIT extends OAuthTestSupport {
         List<Attempt> attempts = xoauth2.attempts();
         List<Attempt> refused = attempts.stream().filter(a -> !a.accepted()).collect(Collectors.toList());
         assertEquals("every token was renewed before it expired: no AUTH refused: " + refused, List.of(), refused);
-        assertEquals("one AUTH per mail", sent, attempts.size());
+        assertEquals("no pooled connection outlived its token: " + smtp.events(), 0, smtp.count("AUTH-EXPIRED"));
         Set<String> tokensUsed = attempts.stream().map(Attempt::token).collect(Collectors.toCollection(LinkedHashSet::new));
         assertTrue("the mails span at least three tokens (two expiries): " + tokensUsed.size(), tokensUsed.size() >= 3);
+        // the pooled connection ends when its token is renewed (or shortly before it expires), and after
+        // smtp.pool.max.messages (100) mails: a login per token and per hundred mails, not per mail
+        assertEquals("one connection per login", smtp.count("CONNECT"), attempts.size());
+        assertTrue("at most two logins per token and one per 100 mails: " + attempts.size() + " logins, " + tokensUsed.size()
+                + " tokens, " + sent + " mails", attempts.size() <= 2 * tokensUsed.size() + sent / 100);
+        assertTrue("many mails per login: " + sent + " mails, " + attempts.size() + " logins", sent >= 3 * attempts.size());
 
         // renewed min(renewBeforeExpirySeconds = 300, expires_in / 2) before the announced expiry
         assertTrue("tokens renewed across at least two expiries: " + requests, requests.size() >= 3);
@@ -130,13 +137,15 @@ public class TokenLifetimeIT extends OAuthTestSupport {
         String renewed = requests.get(1).accessToken();
         assertNotNull(renewed);
         List<Attempt> attempts = xoauth2.attempts();
-        assertEquals(threads + 1, attempts.size());
+        // the 50 share the pool's connections (smtp.max.connections = 3), each logged in with the renewed token
+        assertTrue("a login per pooled connection, not per send: " + attempts, attempts.size() >= 2 && attempts.size() <= 1 + 3);
         Set<String> tokens = new HashSet<>();
         for (Attempt attempt : attempts.subList(1, attempts.size())) {
             assertTrue(attempt.toString(), attempt.accepted());
             tokens.add(attempt.token());
         }
         assertEquals("all 50 sends used the one renewed token", Set.of(renewed), tokens);
+        assertTrue("at most 3 connections at once: " + smtp.maxConcurrentConnections(), smtp.maxConcurrentConnections() <= 3);
     }
 
     /**

@@ -86,6 +86,7 @@ public class TokenUpkeepIT extends OAuthTestSupport {
         }
         List<Attempt> refused = xoauth2.attempts().stream().filter(a -> !a.accepted()).collect(Collectors.toList());
         assertEquals("no send used an expired token", List.of(), refused);
+        assertEquals("no pooled connection outlived its token: " + smtp.events(), 0, smtp.count("AUTH-EXPIRED"));
         TokenLifetimeIT.assertRefreshTokenChain(requests);
         assertScheduledHere();
     }

@@ -48,6 +48,9 @@ class MailServiceConfigFileTest {
         assertEquals("", config.get("smtp.truststore.path"));
         assertEquals("PKCS12", config.get("smtp.truststore.type"));
         assertEquals("", config.get("smtp.truststore.password"));
+        assertEquals("PT30S", config.get("smtp.pool.idle.timeout"));
+        assertEquals(Integer.valueOf(100), config.get("smtp.pool.max.messages"));
+        assertEquals("PT5M", config.get("smtp.pool.max.age"));
     }
 
     @Test

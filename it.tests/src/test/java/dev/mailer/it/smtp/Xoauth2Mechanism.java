@@ -30,7 +30,9 @@ import dev.mailer.testsupport.smtp.Xoauth2Response;
  * gets here;</li>
  * <li>the token is introspected (RFC 7662) at {@code <iss>/introspect} of the OAuth2 server, which
  * verifies signature and issuer; it must be active and, strictly, not expired (the server allows a
- * minute of clock skew; real SMTP servers refuse an expired token);</li>
+ * minute of clock skew; real SMTP servers refuse an expired token); a session logged in with it refuses
+ * {@code MAIL}, {@code RCPT} and {@code DATA} once it has expired ({@code AUTH-EXPIRED} in the server's
+ * events), so a client that kept a connection beyond its token's lifetime shows;</li>
  * <li>{@code user=} must be the token's subject, or a mailbox the subject was granted
  * ({@link #grant}: an app-only token's application, as with Exchange's Add-MailboxPermission);</li>
  * <li>a token can be revoked ({@link #revoke}), or every token refused ({@link #refuseEveryToken});</li>
@@ -50,6 +52,8 @@ public final class Xoauth2Mechanism implements AuthMechanism {
     private final String scope;
     private final Map<String, Set<String>> grants = new ConcurrentHashMap<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    /** The expiry of each token accepted so far. */
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean refuseEveryToken;
 
@@ -106,7 +110,8 @@ public final class Xoauth2Mechanism implements AuthMechanism {
         Attempt attempt = new Attempt(twoStep, response.length(), user, token, refusal);
         attempts.add(attempt);
         if (refusal == null) {
-            return Result.success(user);
+            // the session lasts as long as its token: later commands are refused once it expired (AUTH-EXPIRED)
+            return Result.success(user, expiries.get(token));
         }
         String errorJson = String.format(ERROR_JSON_TEMPLATE, scope);
         String answer = exchange.challenge(Base64.getEncoder().encodeToString(errorJson.getBytes(StandardCharsets.UTF_8)));
@@ -134,6 +139,7 @@ public final class Xoauth2Mechanism implements AuthMechanism {
         if (exp * 1000 <= System.currentTimeMillis()) {
             return "expired at " + Instant.ofEpochSecond(exp);
         }
+        expiries.put(token, Instant.ofEpochSecond(exp));
         String subject = introspection.optString("sub", "");
         if (!user.equals(subject) && !grants.getOrDefault(subject, Set.of()).contains(user)) {
             return "user=" + user + " is neither the token's subject nor a mailbox granted to it";

@@ -226,7 +226,7 @@ final class AccountSteps {
         }
         SendResult result;
         try {
-            result = sender.send(email, provider);
+            result = sender.sendOnOwnConnection(email, provider);
         } catch (MailException e) {
             return steps.fail(e, List.of());
         }

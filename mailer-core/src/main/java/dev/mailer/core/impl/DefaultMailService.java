@@ -60,8 +60,10 @@ import dev.mailer.commons.metrics.Metrics;
  *
  * <p>It is also the {@link Outbox}: {@link #enqueue} writes the message into {@code outbox/} in the
  * bundle data area, and a {@link MailOutbox} of the current configuration delivers it through the
- * same {@link SmtpSender} as {@link #send}. A reconfiguration lets the deliveries in flight finish
- * (bounded by {@code outbox.shutdown.timeout}) and goes on with the new settings.
+ * same {@link SmtpSender} as {@link #send}, and so through the same pool of logged-in connections. A
+ * reconfiguration lets the deliveries in flight finish (bounded by {@code outbox.shutdown.timeout}),
+ * closes the pooled connections of the old settings and goes on with the new ones; deactivation
+ * closes them too (a send in flight closes its connection when it is done).
  *
  * <p>The component registers its service itself ({@link PublishedService}): DS would publish
  * {@code smtp.password} as a service property, readable by every bundle.
@@ -167,9 +169,12 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     @Modified
     void modified(Map<String, Object> properties) {
+        State previous = state;
         State next = State.of(properties, cipher);
         this.state = next;
         outbox.reopen(next.settings, transmitter(next));
+        // after the outbox's deliveries in flight: their connections are closed as they come back
+        previous.close();
         if (registration != null) {
             registration.update(properties);
         }
@@ -181,6 +186,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             registration.unregister();
         }
         outbox.close();
+        state.close();
     }
 
     /** How the outbox of {@code current} sends: its sender with the token source; null for an invalid configuration. */
@@ -358,6 +364,13 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
                 throw invalid.toMailException();
             }
             return sender;
+        }
+
+        /** Closes the sender's pooled connections (a send that still holds one closes it when done). */
+        void close() {
+            if (sender != null) {
+                sender.close();
+            }
         }
     }
 }

@@ -70,8 +70,23 @@ public @interface MailServiceConfiguration {
     String smtp_truststore_password();
 
     @AttributeDefinition(name = "Max connections",
-            description = "At most this many SMTP connections at once for outbox deliveries (Exchange Online allows 3 per mailbox).")
+            description = "At most this many SMTP connections at once, for sends and outbox deliveries together: the size of the"
+                    + " pool of logged-in connections (Exchange Online allows 3 per mailbox). A send waits up to the connect"
+                    + " timeout for a free one.")
     int smtp_max_connections() default SmtpSettings.DEFAULT_MAX_CONNECTIONS;
+
+    @AttributeDefinition(name = "Pool: idle timeout",
+            description = "ISO-8601 duration; a logged-in connection unused for this long is closed. PT0S: one connection per message.")
+    String smtp_pool_idle_timeout() default SmtpSettings.DEFAULT_POOL_IDLE_TIMEOUT;
+
+    @AttributeDefinition(name = "Pool: max messages per connection",
+            description = "A connection is closed after this many messages, and a new one opened for the next.")
+    int smtp_pool_max_messages() default SmtpSettings.DEFAULT_POOL_MAX_MESSAGES;
+
+    @AttributeDefinition(name = "Pool: max connection age",
+            description = "ISO-8601 duration; a connection is not used any more once it is this old. With OAuth, a connection is"
+                    + " retired before its access token expires and as soon as the token is renewed.")
+    String smtp_pool_max_age() default SmtpSettings.DEFAULT_POOL_MAX_AGE;
 
     @AttributeDefinition(name = "Messages per minute",
             description = "At most this many outbox deliveries a minute (Exchange Online: 30); 0 for no limit.")

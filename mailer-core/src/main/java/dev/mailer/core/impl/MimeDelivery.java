@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import dev.mailer.api.MailException;
@@ -29,7 +28,7 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
     private final String envelopeFrom;
     private final List<String> recipients;
     private final LongConsumer serverSize;
-    private SMTPMessage message;
+    private TrackedMessage message;
     private InternetAddress[] addresses;
 
     MimeDelivery(SmtpSettings settings, byte[] mime, String envelopeFrom, List<String> recipients, LongConsumer serverSize) {
@@ -43,7 +42,7 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
     @Override
     public void prepare(Session session) throws MessagingException {
         // parsed, never changed: written back byte for byte, Message-ID included
-        message = new SMTPMessage(session, new ByteArrayInputStream(mime));
+        message = new TrackedMessage(session, new ByteArrayInputStream(mime));
         message.setEnvelopeFrom(envelopeFrom);
         message.setSendPartial(true);
         addresses = new InternetAddress[recipients.size()];
@@ -59,7 +58,7 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
             serverSize.accept(Long.parseLong(size.strip()));
         }
         try {
-            transport.sendMessage(message, addresses);
+            message.sendOn(transport, addresses);
             return new DeliveryOutcome(recipients, Map.of(), transport.getLastServerResponse());
         } catch (SendFailedException e) {
             DeliveryOutcome partial = perRecipient(e, transport.getLastServerResponse());

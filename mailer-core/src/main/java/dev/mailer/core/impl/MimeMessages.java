@@ -15,7 +15,6 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
@@ -31,8 +30,8 @@ final class MimeMessages {
     private MimeMessages() {
     }
 
-    static MimeMessage create(Session session, Email email, String defaultFrom) throws MessagingException {
-        MimeMessage message = new MimeMessage(session);
+    static TrackedMessage create(Session session, Email email, String defaultFrom) throws MessagingException {
+        TrackedMessage message = new TrackedMessage(session);
         message.setFrom(address(email.getFrom() != null ? email.getFrom() : defaultFrom));
         if (!email.getReplyTo().isEmpty()) {
             message.setReplyTo(addresses(email.getReplyTo()));

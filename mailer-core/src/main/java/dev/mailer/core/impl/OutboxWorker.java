@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the outbox's delivery attempts: a timer thread makes each message due at its time, and a
  * pool of {@code smtp.max.connections} threads runs the attempts, so there are never more
- * concurrent deliveries (each has one connection) than that; {@code smtp.rate.per.minute} spaces
+ * concurrent deliveries (each on a connection of the service's pool) than that; {@code smtp.rate.per.minute} spaces
  * the starts of attempts. A periodic rescan picks up what another component instance or process
  * left. Our own daemon threads, named after the service. Thread-safe.
  */

@@ -153,6 +153,24 @@ final class SmtpFailures {
                 .cause(e).build();
     }
 
+    /** Every pooled connection stayed busy for as long as a send waits for one. */
+    static MailException noConnectionFree(SmtpSettings settings) {
+        return MailException.transientFailure("All " + settings.maxConnections + " connections to " + settings.server()
+                + " (smtp.max.connections) stayed busy for smtp.timeout.connect=" + settings.connectTimeoutMs
+                + " ms; nothing was sent.")
+                .setting(SmtpSettings.MAX_CONNECTIONS)
+                .diagnosis("Sending again later should succeed. If sends often wait this long, raise smtp.max.connections as far"
+                        + " as the provider allows (Exchange Online: 3 per mailbox), or queue the messages (enqueue, send --queue):"
+                        + " the outbox waits its turn.")
+                .build();
+    }
+
+    /** The thread was interrupted while it waited for a pooled connection. */
+    static MailException interruptedWaitingForConnection(SmtpSettings settings) {
+        return MailException.transientFailure("Interrupted while waiting for a free connection to " + settings.server()
+                + "; nothing was sent.").build();
+    }
+
     /** The server refused the OAuth access token, also a fresh one. */
     static MailException tokenRejected(int code, String reply, String errorJson, SmtpSettings settings) {
         String status = enhancedStatus(reply);

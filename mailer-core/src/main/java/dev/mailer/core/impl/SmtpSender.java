@@ -2,9 +2,9 @@ package dev.mailer.core.impl;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.LongConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
@@ -20,52 +20,63 @@ import dev.mailer.api.SendResult;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 
 /**
- * Sends messages through one configured SMTP server with Angus Mail. Immutable and thread-safe:
- * each send opens its own connection, so concurrent sends do not share protocol state.
+ * Sends messages through one configured SMTP server with Angus Mail, on the logged-in connections of
+ * its {@link SmtpConnectionPool}: a message goes out on an idle connection when there is one, else on
+ * a new one ({@link SmtpConnector}). The connection check has connections of its own
+ * ({@link #converse}). Thread-safe; {@link #close()} closes the pool.
  */
-final class SmtpSender {
+final class SmtpSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSender.class);
 
-    /** The protocol trace of debug.email=true goes to this logger. */
-    private static final Logger TRACE = LoggerFactory.getLogger("dev.mailer.core.smtp");
-
     private final SmtpSettings settings;
-    private final String protocol;
-    private final Session session;
+    private final SmtpConnector connector;
+    private final SmtpConnectionPool pool;
 
     SmtpSender(SmtpSettings settings, SSLSocketFactory socketFactory) {
+        this(settings, socketFactory, Clock.systemUTC());
+    }
+
+    /** @param clock the time of the pool's limits (age, idle time, token expiry) */
+    SmtpSender(SmtpSettings settings, SSLSocketFactory socketFactory, Clock clock) {
         this.settings = settings;
-        this.protocol = settings.ssl ? "smtps" : "smtp";
-        this.session = Session.getInstance(sessionProperties(settings, protocol, socketFactory));
+        this.connector = new SmtpConnector(settings, socketFactory, clock);
+        this.pool = new SmtpConnectionPool(settings, clock);
     }
 
     /**
-     * What runs on a connection of its own once it is open and authenticated: sending a message,
-     * or the connection check's sender test. {@link #prepare} runs before each connection attempt.
+     * What runs on an open and logged-in connection: sending a message, or the connection check's
+     * sender test. {@link #prepare} runs once before.
      */
     interface Conversation<T> {
 
-        /** Before connecting (e.g. builds the message, so that a bad message opens no connection). */
+        /** Before a connection is taken or opened (e.g. builds the message, so that a bad message opens no connection). */
         default void prepare(Session session) throws MessagingException {
         }
 
         /**
-         * On the connected and (as configured) authenticated transport; it is closed (QUIT) afterwards.
-         * Once this returned, its result stands: a failure while closing is only logged.
+         * On the connected and (as configured) logged-in transport. Once this returned, its result
+         * stands: a failure while closing the connection later is only logged.
+         *
+         * @throws ConnectionLost when it failed before anything of a message went out because the
+         *         connection or its login is gone ({@link TrackedMessage#sendOn})
          */
         T converse(SMTPTransport transport) throws MessagingException, MailException;
     }
 
     /**
-     * Sends one message on a connection of its own.
+     * Sends one message on a pooled connection.
      *
      * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
      */
     SendResult send(Email email, OAuthConfigurationProvider oauth) throws MailException {
+        return deliver(oauth, new Delivery(email));
+    }
+
+    /** Sends one message on a connection of its own, as the connection check does (it diagnoses the whole way). */
+    SendResult sendOnOwnConnection(Email email, OAuthConfigurationProvider oauth) throws MailException {
         return converse(oauth, new Delivery(email));
     }
 
@@ -91,7 +102,7 @@ final class SmtpSender {
     Rendered render(Email email) throws MailException {
         return withMailClassLoader(() -> {
             try {
-                MimeMessage message = MimeMessages.create(session, email, settings.fromAddress);
+                TrackedMessage message = MimeMessages.create(connector.session(), email, settings.fromAddress);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 message.writeTo(out);
                 List<String> recipients = new ArrayList<>();
@@ -109,7 +120,7 @@ final class SmtpSender {
     }
 
     /**
-     * Sends ready MIME bytes, unchanged, with an explicit envelope, on a connection of its own (same
+     * Sends ready MIME bytes, unchanged, with an explicit envelope, on a pooled connection (same
      * authentication, token retry and diagnosis as {@link #send}). Recipients are accepted or refused
      * one by one ({@code sendpartial}): the outcome tells which; a failure of the whole message
      * (connection, login, MAIL FROM, DATA) is thrown.
@@ -118,35 +129,114 @@ final class SmtpSender {
      */
     DeliveryOutcome sendMime(byte[] mime, String envelopeFrom, List<String> recipients, OAuthConfigurationProvider oauth,
             LongConsumer serverSize) throws MailException {
-        return converse(oauth, new MimeDelivery(settings, mime, envelopeFrom, recipients, serverSize));
+        return deliver(oauth, new MimeDelivery(settings, mime, envelopeFrom, recipients, serverSize));
     }
 
     /**
-     * Opens a connection of its own, authenticates as configured and runs {@code conversation} on it.
-     * A refused access token is dropped and the whole attempt made once more with a fresh one.
+     * Opens a connection of its own, logs in as configured, runs {@code conversation} on it and closes
+     * it (QUIT). A refused access token is dropped and the login made once more with a fresh one.
      *
      * @param oauth the token source when {@code oauth.flow=true}, else ignored (may be null)
      */
     <T> T converse(OAuthConfigurationProvider oauth, Conversation<T> conversation) throws MailException {
         return withMailClassLoader(() -> {
-            if (!settings.oauth) {
-                return conversationWithoutToken(conversation);
-            }
-            String token = oauth.getAccessToken();
+            prepare(conversation);
+            SmtpConnection connection = connector.open(oauth, currentToken(oauth));
+            T result;
             try {
-                return converseOnce(conversation, token);
-            } catch (Xoauth2.TokenRejectedException first) {
-                // the token may have been revoked or expired early: once more with a fresh one
-                oauth.invalidateAccessToken(token);
-                String fresh = oauth.getAccessToken();
+                result = conversation.converse(connection.transport);
+            } catch (ConnectionLost e) {
+                connection.closeAfter(e);
+                throw SmtpFailures.fromMessaging(e.original(), settings);
+            } catch (MessagingException e) {
+                connection.closeAfter(e);
+                throw SmtpFailures.fromMessaging(e, settings);
+            } catch (MailException | RuntimeException e) {
+                connection.closeAfter(e);
+                throw e;
+            }
+            connection.close();
+            return result;
+        });
+    }
+
+    /**
+     * Runs {@code conversation} on a pooled connection: an idle one, or a new one. When the server
+     * dropped the idle one (or its login) before anything of the message went out, the message goes
+     * out on a new connection, once; a message whose content was sent is never sent again here.
+     */
+    private <T> T deliver(OAuthConfigurationProvider oauth, Conversation<T> conversation) throws MailException {
+        return withMailClassLoader(() -> {
+            prepare(conversation);
+            return onPooledConnection(oauth, currentToken(oauth), conversation);
+        });
+    }
+
+    private <T> T onPooledConnection(OAuthConfigurationProvider oauth, String token, Conversation<T> conversation)
+            throws MailException {
+        String loginToken = token;
+        try (SmtpConnectionPool.Lease lease = pool.borrow(token)) {
+            if (lease.connection() != null) {
                 try {
-                    return converseOnce(conversation, fresh);
-                } catch (Xoauth2.TokenRejectedException second) {
-                    oauth.invalidateAccessToken(fresh);
-                    throw SmtpFailures.tokenRejected(second.code, second.reply, second.errorJson, settings);
+                    return converseOn(lease, conversation);
+                } catch (ConnectionLost lost) {
+                    LOG.debug("The connection to {} was lost while idle ({}); sending on a new one", settings.server(),
+                            lost.getMessage());
+                    lease.discard(lost);
+                    if (lost.loginLost && token != null) {
+                        // the server refused the session's token meanwhile: drop it, as after a refused login
+                        oauth.invalidateAccessToken(token);
+                        loginToken = oauth.getAccessToken();
+                    }
                 }
             }
-        });
+            lease.use(connector.open(oauth, loginToken));
+            try {
+                return converseOn(lease, conversation);
+            } catch (ConnectionLost lost) {
+                lease.discard(lost);
+                throw SmtpFailures.fromMessaging(lost.original(), settings);
+            }
+        }
+    }
+
+    /** Runs {@code conversation} on the lease's connection, and keeps or discards the connection as the outcome says. */
+    private <T> T converseOn(SmtpConnectionPool.Lease lease, Conversation<T> conversation) throws MailException, ConnectionLost {
+        try {
+            T result = conversation.converse(lease.connection().transport);
+            lease.keep();
+            return result;
+        } catch (ConnectionLost e) {
+            throw e;
+        } catch (MessagingException e) {
+            if (ConnectionLost.of(e) == null) {
+                lease.keep(); // a reply about this message: the connection goes on (RSET first)
+            } else {
+                lease.discard(e); // lost after the content went out: the outcome is unknown, the connection gone
+            }
+            throw SmtpFailures.fromMessaging(e, settings);
+        } catch (MailException | RuntimeException e) {
+            lease.discard(e);
+            throw e;
+        }
+    }
+
+    private <T> void prepare(Conversation<T> conversation) throws MailException {
+        try {
+            conversation.prepare(connector.session());
+        } catch (MessagingException e) {
+            throw SmtpFailures.fromMessaging(e, settings);
+        }
+    }
+
+    private String currentToken(OAuthConfigurationProvider oauth) throws MailException {
+        return settings.oauth ? oauth.getAccessToken() : null;
+    }
+
+    /** Closes the pooled connections: the idle ones now, the borrowed ones when they come back. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /** What may throw only a MailException (or an unchecked one). */
@@ -166,84 +256,10 @@ final class SmtpSender {
         }
     }
 
-    private <T> T conversationWithoutToken(Conversation<T> conversation) throws MailException {
-        try {
-            return converseOnce(conversation, null);
-        } catch (Xoauth2.TokenRejectedException e) {
-            throw new IllegalStateException("XOAUTH2 without a token", e); // connect() only runs XOAUTH2 with a token
-        }
-    }
-
-    private <T> T converseOnce(Conversation<T> conversation, String token) throws MailException, Xoauth2.TokenRejectedException {
-        Session sessionForThisConnection = settings.debug ? tracingSession() : session;
-        RedactingDebugLog trace = null;
-        if (settings.debug) {
-            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword, token);
-            sessionForThisConnection.setDebugOut(trace.printStream());
-            sessionForThisConnection.setDebug(true);
-        }
-        try {
-            conversation.prepare(sessionForThisConnection);
-            SMTPTransport transport = (SMTPTransport) sessionForThisConnection.getTransport(protocol);
-            T result;
-            try {
-                connect(transport, token, trace);
-                result = conversation.converse(transport);
-            } catch (Exception e) {
-                closeAfterFailure(transport, e);
-                throw e;
-            }
-            quit(transport);
-            return result;
-        } catch (MessagingException e) {
-            throw SmtpFailures.fromMessaging(e, settings);
-        } finally {
-            if (trace != null) {
-                trace.close();
-            }
-        }
-    }
-
-    /**
-     * Ends a conversation that completed: QUIT, then close. What the server accepted stands (a
-     * message it answered 250 to is on its way), so a reset or timeout here is no failure: reported
-     * as one, the caller's retry would send the message a second time.
-     */
-    private void quit(SMTPTransport transport) {
-        try {
-            transport.close();
-        } catch (MessagingException e) {
-            LOG.debug("Closing the connection to {} failed after the conversation completed; its result stands", settings.server(), e);
-        }
-    }
-
-    /** Closes the connection of a conversation that failed; a failure to close goes with the first failure. */
-    private static void closeAfterFailure(SMTPTransport transport, Exception failure) {
-        try {
-            transport.close();
-        } catch (MessagingException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /** Connects (TLS as configured, required when smtp.requiretls) and authenticates as configured. */
-    private void connect(SMTPTransport transport, String token, RedactingDebugLog trace)
-            throws MessagingException, MailException, Xoauth2.TokenRejectedException {
-        if (token != null) {
-            // Angus does TLS (and requires it) but no AUTH: XOAUTH2 is ours, see Xoauth2
-            transport.connect(settings.host, settings.port, null, null);
-            Xoauth2.authenticate(transport, settings, token, trace == null ? null : trace.printStream());
-        } else if (settings.user != null) {
-            transport.connect(settings.host, settings.port, settings.user, settings.password);
-        } else {
-            transport.connect(settings.host, settings.port, null, null);
-        }
-    }
-
-    /** One message: built before connecting, sent on the authenticated connection. */
+    /** One message: built before a connection is taken, sent on the logged-in connection. */
     private final class Delivery implements Conversation<SendResult> {
         private final Email email;
-        private MimeMessage message;
+        private TrackedMessage message;
         private InternetAddress[] recipients;
 
         Delivery(Email email) {
@@ -258,45 +274,9 @@ final class SmtpSender {
 
         @Override
         public SendResult converse(SMTPTransport transport) throws MessagingException {
-            transport.sendMessage(message, recipients);
+            message.sendOn(transport, recipients);
             String reply = transport.getLastServerResponse();
             return new SendResult(message.getMessageID(), reply == null ? "" : reply.strip(), email.getAllRecipients());
         }
-    }
-
-    /** A session of its own, so that the trace of one send is not interleaved with another's. */
-    private Session tracingSession() {
-        return Session.getInstance(session.getProperties());
-    }
-
-    static Properties sessionProperties(SmtpSettings settings, String protocol, SSLSocketFactory socketFactory) {
-        String p = "mail." + protocol + ".";
-        Properties props = new Properties();
-        props.setProperty(p + "host", settings.host);
-        props.setProperty(p + "port", Integer.toString(settings.port));
-        props.setProperty(p + "connectiontimeout", Integer.toString(settings.connectTimeoutMs));
-        props.setProperty(p + "timeout", Integer.toString(settings.readTimeoutMs));
-        props.setProperty(p + "writetimeout", Integer.toString(settings.writeTimeoutMs));
-        // with OAuth Angus must not authenticate: Xoauth2 does, after Angus's EHLO and STARTTLS
-        props.setProperty(p + "auth", Boolean.toString(settings.user != null && !settings.oauth));
-        // basic auth only with mechanisms that carry the password we were given
-        props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
-        props.setProperty(p + "starttls.enable", Boolean.toString(settings.starttls));
-        props.setProperty(p + "starttls.required", Boolean.toString(settings.starttls && settings.requireTls));
-        // Angus 2 checks the host name inside the handshake (endpoint identification), so a wrong name
-        // fails as SSLHandshakeException -> CertificateException "No subject alternative DNS name matching ..."
-        props.setProperty(p + "ssl.checkserveridentity", "true");
-        if (socketFactory != null) {
-            props.put(p + "ssl.socketFactory", socketFactory);
-        }
-        // Angus's default (fallback=true) swallows any failure of the configured factory and connects again
-        // with the JVM's default SSLSocketFactory: that bypasses smtp.truststore.path (the JVM's CAs would
-        // be trusted after all), opens a second connection, and hides the first error (a host-name mismatch
-        // then surfaced as "PKIX path building failed"). The configured truststore replaces the JVM's.
-        props.setProperty(p + "socketFactory.fallback", "false");
-        // envelope sender and Message-ID domain come from the configured sender, not from a DNS lookup of this host
-        props.setProperty("mail.from", settings.fromAddress);
-        props.setProperty("mail.debug.auth", "false");
-        return props;
     }
 }

@@ -36,6 +36,11 @@ final class SmtpSettings {
     static final int DEFAULT_MAX_CONNECTIONS = 3;
     /** 0: no limit. */
     static final int DEFAULT_RATE_PER_MINUTE = 0;
+    /** Below the idle limits servers apply (Postfix 300 s, Exchange Online about 10 min); PT0S: no connection is reused. */
+    static final String DEFAULT_POOL_IDLE_TIMEOUT = "PT30S";
+    /** Below the limits servers set per connection (Exchange's MaxMessagesPerConnection is 20 on premises, unlimited online). */
+    static final int DEFAULT_POOL_MAX_MESSAGES = 100;
+    static final String DEFAULT_POOL_MAX_AGE = "PT5M";
     /** 25 MiB: what most providers accept (Exchange Online 35 MB with encoding overhead, Gmail 25 MB). */
     static final int DEFAULT_OUTBOX_MESSAGE_MAX_SIZE = 25 * 1024 * 1024;
     /** Like Postfix's maximal_queue_lifetime (5d), but shorter. */
@@ -63,6 +68,9 @@ final class SmtpSettings {
     static final String TRUSTSTORE_PASSWORD = "smtp.truststore.password";
     static final String MAX_CONNECTIONS = "smtp.max.connections";
     static final String RATE_PER_MINUTE = "smtp.rate.per.minute";
+    static final String POOL_IDLE_TIMEOUT = "smtp.pool.idle.timeout";
+    static final String POOL_MAX_MESSAGES = "smtp.pool.max.messages";
+    static final String POOL_MAX_AGE = "smtp.pool.max.age";
     static final String OUTBOX_MESSAGE_MAX_SIZE = "outbox.message.max.size";
     static final String OUTBOX_MAX_AGE = "outbox.max.age";
     static final String OUTBOX_RETRY_INITIAL = "outbox.retry.initial";
@@ -87,6 +95,9 @@ final class SmtpSettings {
     final String truststorePassword;
     final int maxConnections;
     final int ratePerMinute;
+    final Duration poolIdleTimeout;
+    final int poolMaxMessages;
+    final Duration poolMaxAge;
     final int outboxMessageMaxSize;
     final Duration outboxMaxAge;
     final Duration retryInitial;
@@ -115,6 +126,9 @@ final class SmtpSettings {
         truststorePassword = EncryptedValues.read(r, TRUSTSTORE_PASSWORD, cipher);
         maxConnections = r.integer(MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 1, 100);
         ratePerMinute = r.integer(RATE_PER_MINUTE, DEFAULT_RATE_PER_MINUTE, 0, 60_000);
+        poolIdleTimeout = r.duration(POOL_IDLE_TIMEOUT, Duration.parse(DEFAULT_POOL_IDLE_TIMEOUT), Duration.ZERO);
+        poolMaxMessages = r.integer(POOL_MAX_MESSAGES, DEFAULT_POOL_MAX_MESSAGES, 1, 1_000_000);
+        poolMaxAge = r.duration(POOL_MAX_AGE, Duration.parse(DEFAULT_POOL_MAX_AGE), Duration.ZERO);
         outboxMessageMaxSize = r.integer(OUTBOX_MESSAGE_MAX_SIZE, DEFAULT_OUTBOX_MESSAGE_MAX_SIZE, 1, Integer.MAX_VALUE);
         outboxMaxAge = r.duration(OUTBOX_MAX_AGE, Duration.parse(DEFAULT_OUTBOX_MAX_AGE), Duration.ZERO);
         retryInitial = r.duration(OUTBOX_RETRY_INITIAL, Duration.parse(DEFAULT_OUTBOX_RETRY_INITIAL), Duration.ofMillis(10));

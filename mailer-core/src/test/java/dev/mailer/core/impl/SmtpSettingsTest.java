@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -67,6 +68,23 @@ class SmtpSettingsTest {
         assertTrue(text.contains("smtp.ssl: 'yes' is not true or false"), text);
         assertTrue(text.contains("from.address: 'not an address' is not a valid mail address"), text);
         assertTrue(text.contains("smtp.timeout.read: 0 is out of range"), text);
+    }
+
+    @Test
+    void connectionReuseHasBoundedDefaultsAndBadValuesAreNamed() throws Exception {
+        SmtpSettings defaults = SmtpSettings.from(minimal());
+        assertEquals(Duration.ofSeconds(30), defaults.poolIdleTimeout);
+        assertEquals(100, defaults.poolMaxMessages);
+        assertEquals(Duration.ofMinutes(5), defaults.poolMaxAge);
+
+        Map<String, Object> config = minimal();
+        config.put("smtp.pool.idle.timeout", "30s");
+        config.put("smtp.pool.max.messages", 0);
+        config.put("smtp.pool.max.age", "-PT1M");
+        String text = problems(config);
+        assertTrue(text.contains("smtp.pool.idle.timeout: '30s' is not an ISO-8601 duration such as PT30S"), text);
+        assertTrue(text.contains("smtp.pool.max.messages: 0 is out of range 1..1000000"), text);
+        assertTrue(text.contains("smtp.pool.max.age: -PT1M is shorter than the minimum PT0S"), text);
     }
 
     @Test

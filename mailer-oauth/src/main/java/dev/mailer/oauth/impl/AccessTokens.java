@@ -244,6 +244,12 @@ final class AccessTokens {
         return status;
     }
 
+    /** When {@code value} expires, if it is the cached access token; null otherwise. Never waits. */
+    Instant expiryOf(String value) {
+        Token token = current.get();
+        return token != null && token.value.equals(value) ? token.expiresAt : null;
+    }
+
     /** Seconds until the cached access token expires; 0 when none is cached or it has expired. Never waits. */
     long secondsToExpiry() {
         Token token = current.get();

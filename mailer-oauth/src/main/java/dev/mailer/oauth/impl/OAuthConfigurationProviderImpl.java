@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.sling.commons.crypto.CryptoService;
@@ -181,6 +182,12 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         if (s.tokens != null && rejectedToken != null) {
             s.tokens.invalidate(rejectedToken);
         }
+    }
+
+    @Override
+    public Optional<Instant> getAccessTokenExpiry(String accessToken) {
+        AccessTokens tokens = state.tokens;
+        return Optional.ofNullable(tokens == null || accessToken == null ? null : tokens.expiryOf(accessToken));
     }
 
     @Override

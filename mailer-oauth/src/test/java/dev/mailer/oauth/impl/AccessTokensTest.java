@@ -72,6 +72,32 @@ class AccessTokensTest {
     }
 
     @Test
+    void theExpiryOfTheCurrentTokenIsKnownWithoutARequestAndNoneForAnOlderOrDroppedOne() throws Exception {
+        AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
+        server.nextTokenExpiresIn(600);
+        Instant requested = clock.instant();
+        String first = tokens.get();
+        server.drainRequests();
+
+        assertExpiresAbout600SecondsAfter(requested, tokens.expiryOf(first));
+        assertEquals(null, tokens.expiryOf("another-token"));
+        assertTrue(server.drainRequests().isEmpty(), "no token request");
+        clock.advance(Duration.ofSeconds(350));
+        server.nextTokenExpiresIn(600);
+        String renewed = tokens.get();
+        assertEquals(null, tokens.expiryOf(first), "renewed: the connections of the first token are retired");
+        assertExpiresAbout600SecondsAfter(clock.instant(), tokens.expiryOf(renewed));
+        tokens.invalidate(renewed);
+        assertEquals(null, tokens.expiryOf(renewed));
+    }
+
+    /** The server computes expires_in from its own clock: it may say 599. */
+    private static void assertExpiresAbout600SecondsAfter(Instant requested, Instant expiry) {
+        assertTrue(expiry != null && !expiry.isBefore(requested.plusSeconds(590)) && !expiry.isAfter(requested.plusSeconds(600)),
+                "expiry " + expiry + " for a token of 600 s requested at " + requested);
+    }
+
+    @Test
     void shortLivedTokensAreRenewedOncePerLifetimeNotOncePerUse() throws Exception {
         AccessTokens tokens = tokens(OAuthSettings.from(server.config("client_credentials")));
         for (int second = 0; second < 20; second++) {

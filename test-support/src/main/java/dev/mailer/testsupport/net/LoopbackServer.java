@@ -72,6 +72,13 @@ public final class LoopbackServer implements Closeable {
         clients.remove(socket);
     }
 
+    /** Closes every open connection now, and goes on accepting new ones (a server restart, as the clients see it). */
+    public void closeConnections() {
+        for (Socket client : clients) {
+            closeQuietly(client);
+        }
+    }
+
     /** Closes the listening socket and all tracked connections; waits up to 5 s for the acceptor to end. */
     @Override
     public void close() {

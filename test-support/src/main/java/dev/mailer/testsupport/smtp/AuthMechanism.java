@@ -2,6 +2,7 @@ package dev.mailer.testsupport.smtp;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -59,18 +60,28 @@ public interface AuthMechanism {
     final class Result {
         private final String user;
         private final String reply;
+        private final Instant validUntil;
 
-        private Result(String user, String reply) {
+        private Result(String user, String reply, Instant validUntil) {
             this.user = user;
             this.reply = reply;
+            this.validUntil = validUntil;
         }
 
         public static Result success(String user) {
-            return new Result(user, "235 2.7.0 Authentication successful");
+            return success(user, null);
+        }
+
+        /**
+         * Logged in with a credential that expires at {@code validUntil} (an access token): the server
+         * refuses each later command of the session once it has, recording {@code AUTH-EXPIRED}.
+         */
+        public static Result success(String user, Instant validUntil) {
+            return new Result(user, "235 2.7.0 Authentication successful", validUntil);
         }
 
         public static Result failure(String reply) {
-            return new Result(null, reply);
+            return new Result(null, reply, null);
         }
 
         public static Result invalidCredentials() {
@@ -84,6 +95,11 @@ public interface AuthMechanism {
 
         public String reply() {
             return reply;
+        }
+
+        /** When the credential of a successful login expires; null when it does not. */
+        public Instant validUntil() {
+            return validUntil;
         }
     }
 }

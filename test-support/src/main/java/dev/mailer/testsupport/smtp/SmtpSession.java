@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ final class SmtpSession {
     private boolean tls;
     private String helo;
     private String user;
+    /** When the credential the client logged in with expires (an access token); null when it does not. */
+    private Instant authValidUntil;
     private String mailFrom;
     private final List<String> recipients = new ArrayList<>();
 
@@ -76,6 +80,9 @@ final class SmtpSession {
                     break;
                 }
             }
+        } catch (SocketTimeoutException e) {
+            // the client sent nothing for idleTimeout: dropped without a word, as many servers and middleboxes do
+            server.record(SmtpEvent.connection(id, tls, "IDLE-TIMEOUT"));
         } catch (SocketException e) {
             // client went away or server closed
         } catch (IOException e) {
@@ -122,6 +129,9 @@ final class SmtpSession {
         String verb = verbOf(line);
         String argument = line.length() > verb.length() ? line.substring(verb.length()).strip() : "";
         server.record(SmtpEvent.command(id, tls, verb, "AUTH".equals(verb) ? redactAuth(argument) : argument));
+        if (authExpired(verb)) {
+            return true;
+        }
         switch (verb) {
             case "EHLO":
                 return ehlo(argument);
@@ -164,6 +174,17 @@ final class SmtpSession {
                 reply("500 5.5.1 Command unrecognized: " + verb);
                 return true;
         }
+    }
+
+    /** Refuses a command of a mail transaction once the token of this session has expired; true if it did. */
+    private boolean authExpired(String verb) throws IOException {
+        if (authValidUntil == null || !List.of("MAIL", "RCPT", "DATA").contains(verb)
+                || config.clock.instant().isBefore(authValidUntil)) {
+            return false;
+        }
+        server.record(SmtpEvent.connection(id, tls, "AUTH-EXPIRED " + verb));
+        reply(ExpiringTokenXoauth2.EXPIRED_REPLY);
+        return true;
     }
 
     private boolean ehlo(String argument) throws IOException {
@@ -213,6 +234,7 @@ final class SmtpSession {
         // RFC 3207: forget everything learned before the upgrade
         helo = null;
         user = null;
+        authValidUntil = null;
         mailFrom = null;
         recipients.clear();
         return true;
@@ -273,6 +295,7 @@ final class SmtpSession {
             return;
         }
         user = result.user();
+        authValidUntil = user == null ? null : result.validUntil();
         server.record(SmtpEvent.connection(id, tls, (user != null ? "AUTH-OK " : "AUTH-FAILED ") + mechanism.name()));
         reply(result.reply());
     }
@@ -356,6 +379,7 @@ final class SmtpSession {
             content.write('\r');
             content.write('\n');
         }
+        server.holdIfTold(id, tls);
         String scripted = server.scriptedReply("MESSAGE");
         if (scripted != null) {
             mailFrom = null;

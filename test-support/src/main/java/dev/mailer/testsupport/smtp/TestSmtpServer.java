@@ -2,6 +2,7 @@ package dev.mailer.testsupport.smtp;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -34,7 +37,12 @@ import dev.mailer.testsupport.net.LoopbackServer;
  * ({@link Builder#onQuit}); while it runs, the next few greetings, MAIL commands or messages can be answered
  * with a scripted reply ({@link #answerNext}, a {@code 421} also closes the connection), and the next few
  * DATA transfers cut off in the middle ({@link #closeDuringNextData});</li>
- * <li>tracks how many connections were open at once ({@link #maxConcurrentConnections()});</li>
+ * <li>tracks how many connections are open ({@link #openConnections()}) and were open at once
+ * ({@link #maxConcurrentConnections()}); drops a connection idle for {@link Builder#idleTimeout} without a word
+ * ({@code IDLE-TIMEOUT}), or all of them at once ({@link #dropConnections}); can hold the next messages before
+ * its reply ({@link #holdNextMessages});</li>
+ * <li>refuses the commands of a session whose login expired ({@link AuthMechanism.Result#success(String, java.time.Instant)},
+ * e.g. {@link ExpiringTokenXoauth2}), recording {@code AUTH-EXPIRED};</li>
  * <li>a command line longer than {@link Builder#maxCommandLineLength} is refused with
  * {@code 500 5.5.6}, as line-limited servers do (SASL answers after a {@code 334} have their own
  * limit, {@link Builder#maxAuthResponseLength});</li>
@@ -55,6 +63,7 @@ public final class TestSmtpServer implements Closeable {
     private final List<SmtpEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, ConcurrentLinkedDeque<String>> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger closeDuringData = new AtomicInteger();
+    private final ConcurrentLinkedDeque<CountDownLatch> holds = new ConcurrentLinkedDeque<>();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger maxOpenConnections = new AtomicInteger();
 
@@ -100,6 +109,49 @@ public final class TestSmtpServer implements Closeable {
         return closeDuringData.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
+    /**
+     * Holds each of the next {@code count} messages, once its data is in, before the server decides on
+     * it and replies ({@code HELD} in the events), until {@code release} is counted down (at most a minute).
+     */
+    public void holdNextMessages(int count, CountDownLatch release) {
+        for (int i = 0; i < count; i++) {
+            holds.add(release);
+        }
+    }
+
+    /** Waits for the release of this message if it is to be held. */
+    void holdIfTold(int connection, boolean tls) throws IOException {
+        CountDownLatch release = holds.poll();
+        if (release == null) {
+            return;
+        }
+        record(SmtpEvent.connection(connection, tls, "HELD"));
+        try {
+            release.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while holding a message", e);
+        }
+    }
+
+    /**
+     * Closes every open connection now without a word, as a restarting server or a middlebox that
+     * lost its state does; new connections are accepted as before.
+     */
+    public void dropConnections() {
+        server.closeConnections();
+    }
+
+    /** How many connections are open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Waits until exactly {@code count} connections are open; fails after {@code timeout}. */
+    public void awaitOpenConnections(int count, Duration timeout) throws InterruptedException {
+        await(() -> openConnections.get() == count, timeout, count + " open connection(s)");
+    }
+
     /** The most connections that were open at the same time so far. */
     public int maxConcurrentConnections() {
         return maxOpenConnections.get();
@@ -111,6 +163,9 @@ public final class TestSmtpServer implements Closeable {
 
     void connectionClosed() {
         openConnections.decrementAndGet();
+        synchronized (events) {
+            events.notifyAll();
+        }
     }
 
     /** Every message accepted so far, in order. */
@@ -234,6 +289,7 @@ public final class TestSmtpServer implements Closeable {
         boolean mechanismChecksCredentials;
         int maxMessageSize = 10 * 1024 * 1024;
         Duration idleTimeout = Duration.ofSeconds(30);
+        Clock clock = Clock.systemUTC();
         Quit quit = Quit.REPLY;
         final Map<String, AuthMechanism> mechanisms = new LinkedHashMap<>();
         final Map<String, String> refusedSenders = new LinkedHashMap<>();
@@ -378,9 +434,15 @@ public final class TestSmtpServer implements Closeable {
             return this;
         }
 
-        /** Closes a connection that sent nothing for this long. */
+        /** Closes a connection that sent nothing for this long, without a reply ({@code IDLE-TIMEOUT}). */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** The time against which an expiring login ({@link ExpiringTokenXoauth2}) is checked; the system's by default. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 
