@@ -58,7 +58,7 @@ public class TokenLifetimeIT extends OAuthTestSupport {
         }
 
         smtp.awaitMessages(sent, deadline());
-        List<Exchange> requests = tokenEndpoint.exchanges();
+        List<Exchange> requests = tokenEndpoint.answered();
         List<Attempt> attempts = xoauth2.attempts();
         List<Attempt> refused = attempts.stream().filter(a -> !a.accepted()).collect(Collectors.toList());
         assertEquals("every token was renewed before it expired: no AUTH refused: " + refused, List.of(), refused);

@@ -76,10 +76,11 @@ public class TokenUpkeepIT extends OAuthTestSupport {
         }
 
         smtp.awaitMessages(sent, deadline());
-        List<Exchange> requests = tokenEndpoint.exchanges();
+        // the renewal job goes on while the test looks: a request it just made may be unanswered
+        List<Exchange> requests = tokenEndpoint.answered();
         assertTrue("renewed across several lifetimes: " + requests, requests.size() >= 3);
         List<String> askedBy = List.copyOf(requesters);
-        assertEquals(requests.size(), askedBy.size());
+        assertTrue(requests.size() + " answered, asked by " + askedBy, askedBy.size() >= requests.size());
         assertEquals("the first token is the first send's", Thread.currentThread().getName(), askedBy.get(0));
         for (int i = 1; i < askedBy.size(); i++) {
             assertRenewalJob("token request " + i, askedBy.get(i));

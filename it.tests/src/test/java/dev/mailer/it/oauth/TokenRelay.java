@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.json.JSONObject;
 
@@ -124,6 +125,17 @@ public final class TokenRelay implements Closeable {
     public List<Exchange> exchanges() {
         synchronized (exchanges) {
             return List.copyOf(exchanges);
+        }
+    }
+
+    /**
+     * The requests answered so far, in order: the ones before the first still in flight. The
+     * provider's upkeep goes on renewing while a test looks, so a snapshot can end in a request
+     * whose answer is not yet written.
+     */
+    public List<Exchange> answered() {
+        synchronized (exchanges) {
+            return exchanges.stream().takeWhile(Exchange::answered).collect(Collectors.toList());
         }
     }
 
