@@ -19,10 +19,7 @@ public final class Attachment {
      */
     public Attachment(String fileName, String contentType, byte[] content) {
         this.fileName = HeaderValues.requireSafe("attachment file name", fileName);
-        this.contentType = HeaderValues.requireSafe("attachment content type of " + fileName, contentType);
-        if (!contentType.contains("/")) {
-            throw new IllegalArgumentException("attachment content type of " + fileName + " must be a MIME type like application/pdf, was: " + contentType);
-        }
+        this.contentType = HeaderValues.requireMimeType("attachment content type of " + fileName, contentType, "application/pdf");
         this.content = Objects.requireNonNull(content, "attachment content of " + fileName).clone();
     }
 

@@ -20,7 +20,8 @@ import jakarta.mail.internet.InternetAddress;
  * {@code Jane Doe <jane@example.com>}), and no CR/LF in any header value (header injection).
  *
  * <p>With both a text and an HTML body the message is sent as {@code multipart/alternative};
- * attachments make it {@code multipart/mixed}.
+ * inline images go with the HTML body into {@code multipart/related}; attachments make it
+ * {@code multipart/mixed}.
  */
 @ProviderType
 public final class Email {
@@ -38,6 +39,7 @@ public final class Email {
     private final String text;
     private final String html;
     private final List<Attachment> attachments;
+    private final List<InlineImage> inlineImages;
     private final Map<String, String> headers;
 
     private Email(Builder b) {
@@ -50,6 +52,7 @@ public final class Email {
         this.text = b.text;
         this.html = b.html;
         this.attachments = List.copyOf(b.attachments);
+        this.inlineImages = List.copyOf(b.inlineImages.values());
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     }
 
@@ -97,6 +100,15 @@ public final class Email {
         return attachments;
     }
 
+    /**
+     * The images the HTML body refers to as {@code cid:<id>}, in the order they were added.
+     *
+     * @since 1.3
+     */
+    public List<InlineImage> getInlineImages() {
+        return inlineImages;
+    }
+
     /** Extra headers, in the order they were added. */
     public Map<String, String> getHeaders() {
         return headers;
@@ -114,7 +126,7 @@ public final class Email {
     @Override
     public String toString() {
         return "Email[to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " hidden, subject=" + subject
-                + ", attachments=" + attachments.size() + "]";
+                + ", attachments=" + attachments.size() + ", inlineImages=" + inlineImages.size() + "]";
     }
 
     /** Collects the parts of an {@link Email}; {@link #build()} validates them. Not thread-safe. */
@@ -128,6 +140,7 @@ public final class Email {
         private String text;
         private String html;
         private final List<Attachment> attachments = new ArrayList<>();
+        private final Map<String, InlineImage> inlineImages = new LinkedHashMap<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {
@@ -185,6 +198,25 @@ public final class Email {
         }
 
         /**
+         * Adds an image the HTML body shows with {@code <img src="cid:<contentId>">}; a second image
+         * with the same content id replaces the first.
+         *
+         * @since 1.3
+         */
+        public Builder inline(InlineImage image) {
+            if (image == null) {
+                throw new IllegalArgumentException("inline image must not be null");
+            }
+            inlineImages.put(image.getContentId(), image);
+            return this;
+        }
+
+        /** @since 1.3 */
+        public Builder inline(String contentId, String contentType, byte[] content) {
+            return inline(new InlineImage(contentId, contentType, content));
+        }
+
+        /**
          * Adds a header such as {@code X-Workflow-Id} or {@code In-Reply-To}. Headers the builder
          * manages (From, To, Subject, Content-Type, ...) are refused: use their builder methods.
          */
@@ -210,6 +242,10 @@ public final class Email {
             }
             if (text == null && html == null) {
                 throw new IllegalArgumentException("text/html: an email needs a body; set text(...) or html(...) (an empty string is fine)");
+            }
+            if (!inlineImages.isEmpty() && html == null) {
+                throw new IllegalArgumentException("inline images " + inlineImages.keySet()
+                        + " are shown by an HTML body (<img src=\"cid:...\">): set html(...)");
             }
             return new Email(this);
         }

@@ -14,6 +14,15 @@ final class HeaderValues {
         return requireNoLineBreak(field, value);
     }
 
+    /** Rejects what {@link #requireSafe} does and anything that is not {@code type/subtype}. */
+    static String requireMimeType(String field, String value, String example) {
+        requireSafe(field, value);
+        if (!value.contains("/")) {
+            throw new IllegalArgumentException(field + " must be a MIME type like " + example + ", was: " + value);
+        }
+        return value;
+    }
+
     /** Rejects CR, LF and NUL, which would let a value start a new header or end the headers. */
     static String requireNoLineBreak(String field, String value) {
         for (int i = 0; i < value.length(); i++) {

@@ -3,7 +3,7 @@
  * the {@link dev.mailer.api.MailService}, get a {@link dev.mailer.api.SendResult} or a
  * {@link dev.mailer.api.MailException} that says what went wrong and what to do.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package dev.mailer.api;
 

@@ -32,6 +32,23 @@ class EmailTest {
     }
 
     @Test
+    void inlineImagesNeedAnHtmlBodyAndAContentIdTheHtmlCanName() {
+        IllegalArgumentException noHtml = assertThrows(IllegalArgumentException.class,
+                () -> Email.builder().to("j@example.com").text("t").inline("logo", "image/png", new byte[] {1}).build());
+        assertEquals("inline images [logo] are shown by an HTML body (<img src=\"cid:...\">): set html(...)", noHtml.getMessage());
+
+        IllegalArgumentException badId = assertThrows(IllegalArgumentException.class,
+                () -> new InlineImage("<logo>", "image/png", new byte[] {1}));
+        assertTrue(badId.getMessage().startsWith("inline image content id must be printable ASCII without spaces, '<' or '>'"),
+                badId.getMessage());
+
+        Email email = Email.builder().to("j@example.com").html("<img src=\"cid:logo\">").inline("logo", "image/png", new byte[] {1})
+                .inline("logo", "image/gif", new byte[] {2}).build();
+        assertEquals(1, email.getInlineImages().size(), "the same content id replaces the earlier image");
+        assertEquals("image/gif", email.getInlineImages().get(0).getContentType());
+    }
+
+    @Test
     void refusesMessageWithoutRecipient() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Email.builder().subject("s").text("t").build());

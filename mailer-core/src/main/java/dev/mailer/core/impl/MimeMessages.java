@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.mailer.api.Attachment;
 import dev.mailer.api.Email;
+import dev.mailer.api.InlineImage;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -20,8 +21,9 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 
 /**
- * Turns an {@link Email} into a MIME message: text and HTML as multipart/alternative,
- * attachments around it as multipart/mixed, every text in UTF-8.
+ * Turns an {@link Email} into a MIME message: text and HTML as multipart/alternative, the HTML
+ * with its inline images as multipart/related, attachments around it as multipart/mixed, every
+ * text in UTF-8.
  */
 final class MimeMessages {
 
@@ -73,20 +75,48 @@ final class MimeMessages {
 
     private static MimePartContent body(Email email) throws MessagingException {
         String text = email.getText();
-        String html = email.getHtml();
+        MimePartContent html = email.getHtml() == null ? null : html(email);
         if (text != null && html != null) {
             MimeMultipart alternative = new MimeMultipart("alternative");
             // least preferred first (RFC 2046 5.1.4)
             alternative.addBodyPart(textPart(text, "plain"));
-            alternative.addBodyPart(textPart(html, "html"));
+            alternative.addBodyPart(bodyPart(html));
             return part -> part.setContent(alternative);
         }
-        return html != null ? part -> part.setText(html, UTF_8, "html") : part -> part.setText(text, UTF_8, "plain");
+        return html != null ? html : part -> part.setText(text, UTF_8, "plain");
+    }
+
+    /** The HTML, with the images it shows as cid: around it in multipart/related (RFC 2387). */
+    private static MimePartContent html(Email email) throws MessagingException {
+        String html = email.getHtml();
+        if (email.getInlineImages().isEmpty()) {
+            return part -> part.setText(html, UTF_8, "html");
+        }
+        MimeMultipart related = new MimeMultipart("related");
+        related.addBodyPart(textPart(html, "html"));
+        for (InlineImage image : email.getInlineImages()) {
+            related.addBodyPart(inlinePart(image));
+        }
+        return part -> part.setContent(related);
+    }
+
+    private static MimeBodyPart bodyPart(MimePartContent content) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        content.applyTo(part);
+        return part;
     }
 
     private static MimeBodyPart textPart(String content, String subtype) throws MessagingException {
         MimeBodyPart part = new MimeBodyPart();
         part.setText(content, UTF_8, subtype);
+        return part;
+    }
+
+    private static MimeBodyPart inlinePart(InlineImage image) throws MessagingException {
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(image.getContent(), image.getContentType())));
+        part.setDisposition(Part.INLINE);
+        part.setContentID("<" + image.getContentId() + ">");
         return part;
     }
 
