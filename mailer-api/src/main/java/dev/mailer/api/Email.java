@@ -10,8 +10,6 @@ import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 
 /**
  * A mail message, immutable and safe to share between threads. Built with {@link #builder()},
@@ -148,7 +146,7 @@ public final class Email {
 
         /** The sender; leave unset to use the service's {@code from.address}. */
         public Builder from(String address) {
-            this.from = mailbox("from", address);
+            this.from = HeaderValues.requireMailbox("from", address);
             return this;
         }
 
@@ -255,7 +253,7 @@ public final class Email {
                 throw new IllegalArgumentException(field + " must not be null");
             }
             for (String address : addresses) {
-                target.add(mailbox(field, address));
+                target.add(HeaderValues.requireMailbox(field, address));
             }
             return this;
         }
@@ -268,26 +266,6 @@ public final class Email {
                 }
             }
             return true;
-        }
-
-        /** Accepts exactly one RFC 5322 mailbox; returns it trimmed. */
-        private static String mailbox(String field, String address) {
-            String value = HeaderValues.requireSafe(field + " address", address).strip();
-            try {
-                InternetAddress[] parsed = InternetAddress.parseHeader(value, true);
-                if (parsed.length != 1) {
-                    throw new IllegalArgumentException(field + " address must be one mailbox, got " + parsed.length
-                            + " in: " + value + " (pass several addresses as separate arguments)");
-                }
-                parsed[0].validate();
-                if (parsed[0].isGroup()) {
-                    throw new IllegalArgumentException(field + " address must be a mailbox, not a group: " + value);
-                }
-            } catch (AddressException e) {
-                throw new IllegalArgumentException(field + " address is not a valid RFC 5322 mailbox: " + value
-                        + " (" + e.getMessage() + "); expected jane@example.com or Jane Doe <jane@example.com>", e);
-            }
-            return value;
         }
     }
 }

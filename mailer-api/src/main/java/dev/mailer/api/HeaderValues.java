@@ -1,5 +1,8 @@
 package dev.mailer.api;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
 /** Checks shared by every value that ends up in a header line. */
 final class HeaderValues {
 
@@ -31,6 +34,26 @@ final class HeaderValues {
                 throw new IllegalArgumentException(field + " must not contain line breaks (CR/LF) or NUL, which could inject headers: "
                         + value.substring(0, i).strip() + "...");
             }
+        }
+        return value;
+    }
+
+    /** Accepts exactly one RFC 5322 mailbox; returns it trimmed. */
+    static String requireMailbox(String field, String address) {
+        String value = requireSafe(field + " address", address).strip();
+        try {
+            InternetAddress[] parsed = InternetAddress.parseHeader(value, true);
+            if (parsed.length != 1) {
+                throw new IllegalArgumentException(field + " address must be one mailbox, got " + parsed.length
+                        + " in: " + value + " (pass several addresses as separate arguments)");
+            }
+            parsed[0].validate();
+            if (parsed[0].isGroup()) {
+                throw new IllegalArgumentException(field + " address must be a mailbox, not a group: " + value);
+            }
+        } catch (AddressException e) {
+            throw new IllegalArgumentException(field + " address is not a valid RFC 5322 mailbox: " + value
+                    + " (" + e.getMessage() + "); expected jane@example.com or Jane Doe <jane@example.com>", e);
         }
         return value;
     }

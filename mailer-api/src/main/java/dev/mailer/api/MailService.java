@@ -40,4 +40,22 @@ public interface MailService {
      * @since 1.1
      */
     QueuedMail enqueue(Email email) throws MailException;
+
+    /**
+     * Sends a ready MIME message to its envelope recipients, as {@link #send(Email)} does: the same
+     * authentication, connection pool, token retry and diagnosis. Every recipient must be accepted,
+     * else nothing is sent and the failure is thrown.
+     *
+     * @return what the server answered; the Message-ID is the message's own (or the one it was given)
+     * @throws MailException when the message was not accepted
+     * @since 1.3
+     */
+    SendResult send(MimeMail mail) throws MailException;
+
+    /**
+     * Puts a ready MIME message into the outbox, as {@link #enqueue(Email)} does.
+     *
+     * @since 1.3
+     */
+    QueuedMail enqueue(MimeMail mail) throws MailException;
 }

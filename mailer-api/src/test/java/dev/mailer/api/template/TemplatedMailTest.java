@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
+import dev.mailer.api.MimeMail;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.template.RecipientResult.Status;
@@ -35,6 +36,16 @@ class TemplatedMailTest {
             }
             sent.add(email);
             return new SendResult("<" + sent.size() + "@test>", "250 OK", email.getAllRecipients());
+        }
+
+        @Override
+        public SendResult send(MimeMail mail) {
+            throw new UnsupportedOperationException("templates send Email");
+        }
+
+        @Override
+        public QueuedMail enqueue(MimeMail mail) {
+            throw new UnsupportedOperationException("templates send Email");
         }
 
         @Override

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.MimeMail;
 import dev.mailer.api.MailService;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.QueuedMail;
@@ -205,10 +206,23 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (email == null) {
             throw new IllegalArgumentException("email must not be null");
         }
+        return measured((sender, oauth) -> sender.send(email, oauth));
+    }
+
+    @Override
+    public SendResult send(MimeMail mail) throws MailException {
+        if (mail == null) {
+            throw new IllegalArgumentException("mail must not be null");
+        }
+        return measured((sender, oauth) -> sender.send(mail, oauth));
+    }
+
+    /** One send with the current configuration, counted and timed in the metrics. */
+    private SendResult measured(SenderCall call) throws MailException {
         long start = System.nanoTime();
         try {
             State current = state;
-            SendResult result = current.sender().send(email, current.settings.oauth ? awaitOAuthProvider() : null);
+            SendResult result = call.send(current.sender(), current.settings.oauth ? awaitOAuthProvider() : null);
             metrics.increment(MetricNames.MESSAGES_SENT);
             return result;
         } catch (MailException | RuntimeException e) {
@@ -217,6 +231,19 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         } finally {
             metrics.time(MetricNames.SEND_TIME, System.nanoTime() - start);
         }
+    }
+
+    @FunctionalInterface
+    private interface SenderCall {
+        SendResult send(SmtpSender sender, OAuthConfigurationProvider oauth) throws MailException;
+    }
+
+    @Override
+    public QueuedMail enqueue(MimeMail mail) throws MailException {
+        if (mail == null) {
+            throw new IllegalArgumentException("mail must not be null");
+        }
+        return outbox.enqueue(state.sender().render(mail));
     }
 
     @Override

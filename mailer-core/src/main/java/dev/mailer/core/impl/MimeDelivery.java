@@ -19,7 +19,8 @@ import jakarta.mail.internet.InternetAddress;
 
 /**
  * One delivery of ready MIME bytes with an explicit envelope ({@link SmtpSender#sendMime}): the
- * bytes go out unchanged, and each recipient is accepted or refused on its own ({@code sendpartial}).
+ * bytes go out unchanged. With {@code partial} (the outbox) each recipient is accepted or refused on
+ * its own ({@code sendpartial}); without, a refused recipient stops the message before DATA.
  */
 final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
 
@@ -28,15 +29,18 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
     private final String envelopeFrom;
     private final List<String> recipients;
     private final LongConsumer serverSize;
+    private final boolean partial;
     private TrackedMessage message;
     private InternetAddress[] addresses;
 
-    MimeDelivery(SmtpSettings settings, byte[] mime, String envelopeFrom, List<String> recipients, LongConsumer serverSize) {
+    MimeDelivery(SmtpSettings settings, byte[] mime, String envelopeFrom, List<String> recipients, LongConsumer serverSize,
+            boolean partial) {
         this.settings = settings;
         this.mime = mime;
         this.envelopeFrom = envelopeFrom;
         this.recipients = recipients;
         this.serverSize = serverSize;
+        this.partial = partial;
     }
 
     @Override
@@ -44,7 +48,7 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
         // parsed, never changed: written back byte for byte, Message-ID included
         message = new TrackedMessage(session, new ByteArrayInputStream(mime));
         message.setEnvelopeFrom(envelopeFrom);
-        message.setSendPartial(true);
+        message.setSendPartial(partial);
         addresses = new InternetAddress[recipients.size()];
         for (int i = 0; i < addresses.length; i++) {
             addresses[i] = new InternetAddress(recipients.get(i), false);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.MimeMail;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.SendResult;
 import jakarta.mail.MessagingException;
@@ -87,7 +88,7 @@ final class SmtpSender implements AutoCloseable {
         final String envelopeFrom;
         final List<String> recipients;
 
-        private Rendered(byte[] mime, String messageId, String envelopeFrom, List<String> recipients) {
+        Rendered(byte[] mime, String messageId, String envelopeFrom, List<String> recipients) {
             this.mime = mime;
             this.messageId = messageId;
             this.envelopeFrom = envelopeFrom;
@@ -119,6 +120,33 @@ final class SmtpSender implements AutoCloseable {
         });
     }
 
+    /** Renders a caller's ready MIME message ({@link MimeMails}) for {@link #send(MimeMail, OAuthConfigurationProvider)} and the outbox. */
+    Rendered render(MimeMail mail) throws MailException {
+        return withMailClassLoader(() -> {
+            try {
+                return MimeMails.render(mail, settings.fromAddress);
+            } catch (MessagingException e) {
+                throw SmtpFailures.fromMessaging(e, settings);
+            } catch (IOException e) {
+                throw MailException.permanentFailure("The MIME message could not be read: " + e.getMessage()).cause(e).build();
+            }
+        });
+    }
+
+    /**
+     * Sends a caller's ready MIME message on a pooled connection, all recipients or none (as
+     * {@link #send(Email, OAuthConfigurationProvider)}): a refused recipient fails the message.
+     */
+    SendResult send(MimeMail mail, OAuthConfigurationProvider oauth) throws MailException {
+        Rendered rendered = render(mail);
+        DeliveryOutcome outcome = deliver(oauth, new MimeDelivery(settings, rendered.mime, rendered.envelopeFrom, rendered.recipients,
+                size -> { }, false));
+        if (!outcome.refused.isEmpty()) {
+            throw outcome.refused.values().iterator().next();
+        }
+        return new SendResult(rendered.messageId, outcome.reply, outcome.accepted);
+    }
+
     /**
      * Sends ready MIME bytes, unchanged, with an explicit envelope, on a pooled connection (same
      * authentication, token retry and diagnosis as {@link #send}). Recipients are accepted or refused
@@ -129,7 +157,7 @@ final class SmtpSender implements AutoCloseable {
      */
     DeliveryOutcome sendMime(byte[] mime, String envelopeFrom, List<String> recipients, OAuthConfigurationProvider oauth,
             LongConsumer serverSize) throws MailException {
-        return deliver(oauth, new MimeDelivery(settings, mime, envelopeFrom, recipients, serverSize));
+        return deliver(oauth, new MimeDelivery(settings, mime, envelopeFrom, recipients, serverSize, true));
     }
 
     /**
