@@ -113,6 +113,13 @@ public final class ContainerSetup {
     }
 
     /** The bundles of a folder, in name order; fragments are installed but not started. */
+    /** {@code base} plus every bundle in {@code dir} (driver side, before the framework exists). */
+    static Option[] plus(Option[] base, Path dir) {
+        List<Option> options = new ArrayList<>(List.of(base));
+        options.addAll(bundlesIn(dir));
+        return options.toArray(new Option[0]);
+    }
+
     static List<Option> bundlesIn(Path dir) {
         return bundlesIn(dir, jar -> true);
     }

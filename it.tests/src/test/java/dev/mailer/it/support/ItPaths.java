@@ -32,6 +32,11 @@ public final class ItPaths {
         return path("mailer.it.platform.bundles");
     }
 
+    /** mailer-aem, Commons Email, javax.mail and the AEM API packages, for the test classes that add them ({@link AemPlatform}). */
+    public static Path aemBundles() {
+        return path("mailer.it.aem.bundles");
+    }
+
     /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
     public static Path configDir() {
         return path("mailer.it.config.dir");

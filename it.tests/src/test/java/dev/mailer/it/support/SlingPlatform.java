@@ -1,8 +1,5 @@
 package dev.mailer.it.support;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -20,8 +17,6 @@ public final class SlingPlatform {
 
     /** {@code base} plus the platform bundles (driver side, before the framework exists). */
     public static Option[] with(Option[] base) {
-        List<Option> options = new ArrayList<>(List.of(base));
-        options.addAll(ContainerSetup.bundlesIn(ItPaths.platformBundles()));
-        return options.toArray(new Option[0]);
+        return ContainerSetup.plus(base, ItPaths.platformBundles());
     }
 }

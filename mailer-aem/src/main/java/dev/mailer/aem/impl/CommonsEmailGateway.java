@@ -35,6 +35,7 @@ public class CommonsEmailGateway implements MessageGateway<Email> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommonsEmailGateway.class);
 
+    /** mailService.target (a filter such as (mail.service.name=bulk)) picks another than the highest-ranked mail service. */
     @ObjectClassDefinition(name = "Mailer: AEM message gateway for Commons Email",
             description = "Sends the Commons Email messages of AEM workflows (MessageGatewayService.getGateway(HtmlEmail.class))"
                     + " through the mailer's mail service.")
@@ -42,10 +43,6 @@ public class CommonsEmailGateway implements MessageGateway<Email> {
         @AttributeDefinition(name = "Queued", description = "Put each message into the mail service's durable outbox and return"
                 + " at once, instead of waiting for the SMTP server (a failing server then fails no workflow step).")
         boolean queued() default false;
-
-        @AttributeDefinition(name = "Mail service", description = "Filter of the mail service to send through, e.g."
-                + " (mail.service.name=bulk); empty for the default one.")
-        String mailService_target() default "";
     }
 
     private final MailService mailService;

@@ -21,10 +21,11 @@ import com.day.cq.mailer.MessageGatewayService;
  * {@link MessageGateway} that handles the type asked for, which for Commons Email is ours
  * ({@link CommonsEmailGateway}); other types go to whichever gateway handles them, AEM's included.
  */
-@Component(service = MessageGatewayService.class)
+@Component(service = MessageGatewayService.class, property = "service.ranking:Integer=" + CommonsEmailGateway.RANKING)
 @Designate(ocd = MailerMessageGatewayService.Config.class)
 public class MailerMessageGatewayService implements MessageGatewayService {
 
+    /** For the metatype only: a configuration's service.ranking overrides the component property. */
     @ObjectClassDefinition(name = "Mailer: AEM message gateway service",
             description = "Hands AEM workflows the mailer's gateway for Commons Email (and any other registered gateway).")
     public @interface Config {

@@ -41,11 +41,6 @@ class CommonsEmailGatewayTest {
             public boolean queued() {
                 return queued;
             }
-
-            @Override
-            public String mailService_target() {
-                return "";
-            }
         });
     }
 
