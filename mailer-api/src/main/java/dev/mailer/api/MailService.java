@@ -16,6 +16,16 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface MailService {
 
     /**
+     * The service property that names a mail service of several in one container ({@code bulk},
+     * {@code notifications}): a configuration's {@code mail.service.name}, or the NAME of its factory
+     * configuration {@code dev.mailer.core.impl.DefaultMailService~NAME}. The service of the plain
+     * (singleton) configuration has none. Select one with {@code (mail.service.name=bulk)}.
+     *
+     * @since 1.3
+     */
+    String SERVICE_NAME = "mail.service.name";
+
+    /**
      * Sends one message.
      *
      * @param email the message; when it has no From, the service's configured sender is used

@@ -39,8 +39,6 @@ import dev.mailer.api.template.TemplatedMail;
 public class SendMailProcess implements WorkflowProcess {
 
     static final String LABEL = "Send mail (mailer)";
-    /** The service property that names a mail service (a factory configuration's name). */
-    static final String SERVICE_NAME = "mail.service.name";
 
     private static final Logger LOG = LoggerFactory.getLogger(SendMailProcess.class);
 
@@ -88,13 +86,13 @@ public class SendMailProcess implements WorkflowProcess {
         List<Map.Entry<Map<String, Object>, MailService>> services = mailServices;
         for (int i = services.size() - 1; i >= 0; i--) {
             Map.Entry<Map<String, Object>, MailService> service = services.get(i);
-            if (name == null || name.equals(service.getKey().get(SERVICE_NAME))) {
+            if (name == null || name.equals(service.getKey().get(MailService.SERVICE_NAME))) {
                 return service.getValue();
             }
         }
         throw new IllegalStateException(name == null ? "no mail service is running: check the mailer bundles and the"
                 + " dev.mailer.core.impl.DefaultMailService configuration"
-                : "no mail service named " + name + " (" + SERVICE_NAME + "=" + name + ") is running: check service= of the step");
+                : "no mail service named " + name + " (" + MailService.SERVICE_NAME + "=" + name + ") is running: check service= of the step");
     }
 
     /** The step's recipients; one that cannot be resolved is logged and left out. */

@@ -4,7 +4,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.X509TrustManager;
 
@@ -42,6 +41,7 @@ import dev.mailer.api.outbox.Outbox;
 import dev.mailer.api.outbox.OutboxSnapshot;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.crypto.CryptoFailures;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
@@ -101,17 +101,11 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     /** Either a ready sender or the reason there is none; replaced as a whole on reconfiguration. */
     private volatile State state;
 
-    /**
-     * Guards {@link #oauthProvider} and is notified when one is bound, so that a send can wait for it
-     * (why this reference has bind methods and {@link #tokenManager} does not).
-     */
-    private final Object oauthMonitor = new Object();
-    private OAuthConfigurationProvider oauthProvider;
+    /** This service's name (none for the plain configuration): its token provider's, its outbox folder's. */
+    private final ServiceName name;
 
-    /** For the token step's details only (grant, expiry, scopes); the check works without it. Set by DS (tests: directly). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile OAuthTokenManager tokenManager;
+    /** The token providers and token managers DS binds; the one of this service's name is its own. */
+    private final TokenSources tokenSources;
 
     private PublishedService registration;
 
@@ -141,6 +135,8 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     }
 
     DefaultMailService(Map<String, Object> properties, SecretCipher cipher) {
+        this.name = ServiceName.of(properties);
+        this.tokenSources = new TokenSources(name);
         this.cipher = cipher;
         this.outbox = new ServiceOutbox(Clock.systemUTC(), cipher, metrics);
         this.state = State.of(properties, cipher);
@@ -152,11 +148,12 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
      */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        File data = context.getDataFile(OutboxStore.DATA_DIRECTORY);
+        File data = context.getDataFile(name.dataName(OutboxStore.DATA_DIRECTORY));
         if (data != null) {
             useOutbox(data.toPath());
         }
-        registration = new PublishedService(context, this, properties, MailService.class, ConnectionCheck.class, Outbox.class);
+        registration = new PublishedService(context, this, name.publishedWith(properties), MailService.class, ConnectionCheck.class,
+                Outbox.class);
     }
 
     /** Opens the outbox in {@code directory} and starts delivering what it holds (tests call it instead of activate). */
@@ -176,8 +173,12 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         outbox.reopen(next.settings, transmitter(next));
         // after the outbox's deliveries in flight: their connections are closed as they come back
         previous.close();
+        if (!ServiceName.of(properties).equals(name)) {
+            LOG.error("{} changed {} from {} to {}: the service keeps its name (and its outbox folder) until it is activated"
+                    + " again (restart the mailer-core bundle)", PID, MailService.SERVICE_NAME, name, ServiceName.of(properties));
+        }
         if (registration != null) {
-            registration.update(properties);
+            registration.update(name.publishedWith(properties));
         }
     }
 
@@ -298,25 +299,29 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     private ConnectionDiagnosis diagnosis() {
         State current = state;
         return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.sender,
-                this::awaitOAuthProvider, () -> tokenManager);
+                this::awaitOAuthProvider, tokenSources::manager);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /** Every token provider; {@link TokenSources} picks the one of this service's name ({@code OAuthProvider.target} narrows them). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindOAuthProvider(OAuthConfigurationProvider provider) {
-        synchronized (oauthMonitor) {
-            oauthProvider = provider;
-            oauthMonitor.notifyAll();
-        }
+    void bindOAuthProvider(OAuthConfigurationProvider provider, Map<String, Object> properties) {
+        tokenSources.bind(provider, properties);
     }
 
     void unbindOAuthProvider(OAuthConfigurationProvider provider) {
-        // greedy: a better provider is bound before the one it replaces is unbound
-        synchronized (oauthMonitor) {
-            if (oauthProvider == provider) {
-                oauthProvider = null;
-            }
-        }
+        tokenSources.unbind(provider);
+    }
+
+    /** For the token step's details only (grant, expiry, scopes); the check works without one. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTokenManager(OAuthTokenManager manager, Map<String, Object> properties) {
+        tokenSources.bind(manager, properties);
+    }
+
+    void unbindTokenManager(OAuthTokenManager manager) {
+        tokenSources.unbind(manager);
     }
 
     /** Sling Commons Metrics, when the container has it: the erased parameter type names no Sling class. */
@@ -331,27 +336,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     }
 
     private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(oauthProviderWaitMs);
-        synchronized (oauthMonitor) {
-            try {
-                long left;
-                while (oauthProvider == null && (left = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(oauthMonitor, left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (oauthProvider == null) {
-                throw MailException.permanentFailure("oauth.flow=true, but no OAuthConfigurationProvider service appeared"
-                        + " within " + oauthProviderWaitMs + " ms; nothing was sent.")
-                        .setting(SmtpSettings.OAUTH)
-                        .diagnosis("Install the mailer-oauth bundle and configure dev.mailer.oauth.impl.OAuthConfigurationProviderImpl"
-                                + " (its .cfg.json: tokenUrl, clientId, clientSecret, scopes, refreshToken or grantType),"
-                                + " or set oauth.flow=false to use smtp.password.")
-                        .build();
-            }
-            return oauthProvider;
-        }
+        return tokenSources.await(oauthProviderWaitMs);
     }
 
     /** The current configuration's sender and trust, or the reason it is unusable. Immutable. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.api.crypto.ReencryptionReport;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
 
@@ -60,10 +60,11 @@ public class OutboxReencryption implements Reencryption {
             @Reference(name = SecretCiphers.PREVIOUS_REFERENCE, target = SecretCiphers.DEFAULT_PREVIOUS_TARGET,
                     cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             ServiceReference<CryptoService> previousCrypto) {
-        File data = context.getDataFile(OutboxStore.DATA_DIRECTORY);
+        ServiceName name = ServiceName.of(properties);
+        File data = context.getDataFile(name.dataName(OutboxStore.DATA_DIRECTORY));
         SecretCipher cipher = SecretCiphers.of(context, properties, crypto, previousCrypto);
         this.store = data == null || !cipher.isPresent() ? null : new OutboxStore(data.toPath(), Clock.systemUTC(), cipher);
-        this.published = new HashMap<>(properties);
+        this.published = name.publishedWith(properties);
         published.put(Reencryption.STORED, STORED);
         if (previousCrypto != null) {
             published.put(Reencryption.PREVIOUS_KEY, SecretCiphers.previousTarget(properties));

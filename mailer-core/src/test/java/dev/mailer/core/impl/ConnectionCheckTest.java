@@ -287,9 +287,9 @@ class ConnectionCheckTest {
                 .setting("clientSecret")
                 .diagnosis("The token endpoint does not accept this client: check clientId and the secret behind clientSecret.")
                 .build();
-        service.bindOAuthProvider(provider);
-        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("client_credentials").clientId("app-1")
-                .tokenUrl("https://login.example.com/token").build());
+        service.bindOAuthProvider(provider, Map.of());
+        service.bindTokenManager(new FakeTokenManager(TokenStatus.builder().grantType("client_credentials").clientId("app-1")
+                .tokenUrl("https://login.example.com/token").build()), Map.of());
 
         CheckReport report = service.run("jane@example.com");
 
@@ -448,7 +448,7 @@ class ConnectionCheckTest {
         smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.onlyMechanisms("PLAIN", "LOGIN"));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
-        service.bindOAuthProvider(provider);
+        service.bindOAuthProvider(provider, Map.of());
 
         CheckReport report = service.run(null);
 
@@ -482,11 +482,11 @@ class ConnectionCheckTest {
         smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.credentials("workflow@example.com", TOKEN)
                 .mechanism(new FixedTokenXoauth2()).onlyMechanisms("LOGIN", "XOAUTH2"));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
-        service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
+        service.bindOAuthProvider(new FakeTokenProvider(TOKEN), Map.of());
         Instant expiry = Instant.now().plusSeconds(3600);
-        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
+        service.bindTokenManager(new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
                 .grantedScopes("https://outlook.office.com/SMTP.Send").expiresAt(expiry)
-                .refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED).build());
+                .refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED).build()), Map.of());
 
         CheckReport report = service.run("jane@example.com");
 
@@ -509,12 +509,12 @@ class ConnectionCheckTest {
         smtp = TLS.start(Mode.STARTTLS, TLS.pki().trustedServerContext(), server -> server.credentials("workflow@example.com", TOKEN)
                 .mechanism(new FixedTokenXoauth2()).onlyMechanisms("LOGIN", "XOAUTH2"));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
-        service.bindOAuthProvider(new FakeTokenProvider(TOKEN));
+        service.bindOAuthProvider(new FakeTokenProvider(TOKEN), Map.of());
         Instant failedAt = Instant.now();
         String error = "Keep-alive failed: ... invalid_grant (AADSTS700082: The refresh token has expired due to inactivity.)";
-        service.tokenManager = new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
+        service.bindTokenManager(new FakeTokenManager(TokenStatus.builder().grantType("refresh_token").clientId("app-1")
                 .expiresAt(failedAt.plusSeconds(600)).refreshTokenSource(TokenStatus.RefreshTokenSource.ROTATED)
-                .keepAlive(java.time.Duration.ofDays(7)).keepAliveDue(failedAt.plusSeconds(3600)).lastError(error, failedAt).build());
+                .keepAlive(java.time.Duration.ofDays(7)).keepAliveDue(failedAt.plusSeconds(3600)).lastError(error, failedAt).build()), Map.of());
 
         CheckReport report = service.run(null);
 
@@ -533,7 +533,7 @@ class ConnectionCheckTest {
                 "XOAUTH2", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.")));
         DefaultMailService service = new DefaultMailService(oauthTlsConfig());
         FakeTokenProvider provider = new FakeTokenProvider(TOKEN);
-        service.bindOAuthProvider(provider);
+        service.bindOAuthProvider(provider, Map.of());
 
         CheckReport report = service.run("jane@example.com");
 

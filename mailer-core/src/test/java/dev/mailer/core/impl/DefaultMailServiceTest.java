@@ -238,7 +238,7 @@ class DefaultMailServiceTest {
                     @Override
                     public void invalidateAccessToken(String rejectedToken) {
                     }
-                });
+                }, Map.of());
 
                 assertTrue(result.get(10, TimeUnit.SECONDS).getServerReply().startsWith("250"));
                 assertEquals(1, smtp.count("MESSAGE"), smtp.events().toString());

@@ -122,7 +122,7 @@ class SecretsInTraceTest {
         String debugTrace;
         try (TestSmtpServer smtp = server(mechanism, startTls)) {
             DefaultMailService service = new DefaultMailService(config(smtp.port(), mechanism, startTls, debug));
-            service.bindOAuthProvider(new FixedToken());
+            service.bindOAuthProvider(new FixedToken(), Map.of());
 
             debugTrace = capturingStandardError(() ->
                     service.send(Email.builder().to("jane@example.com").subject("traced").text("t").build()));

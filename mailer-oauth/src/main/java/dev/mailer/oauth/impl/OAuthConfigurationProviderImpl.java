@@ -35,6 +35,7 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.commons.config.InvalidConfigurationException;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.crypto.CryptoFailures;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
@@ -94,6 +95,8 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private volatile State state;
     private PublishedService registration;
     private UpkeepScheduler upkeep;
+    /** This provider's name: the mail service of the same name uses it; it names its refresh token file and upkeep jobs. */
+    private final ServiceName name;
 
     @Activate
     public OAuthConfigurationProviderImpl(BundleContext context, Map<String, Object> properties,
@@ -117,7 +120,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
             LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
         }
         // shared with every other instance on the same data area: one refresh at a time per stored token
-        this.store = dataArea == null ? new RefreshTokenStore(null) : RefreshTokenStores.of(dataArea.toPath().resolve(REFRESH_TOKEN_FILE));
+        this.name = ServiceName.of(properties);
+        this.store = dataArea == null ? new RefreshTokenStore(null)
+                : RefreshTokenStores.of(dataArea.toPath().resolve(name.dataName(REFRESH_TOKEN_FILE)));
         this.cipher = cipher;
         store.useCipher(cipher);
         this.clock = clock;
@@ -129,9 +134,10 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     /** Registers the services at the end of activation, once the component is complete. */
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        upkeep = new UpkeepScheduler(context, this::renewAhead, this::keepAlive);
+        upkeep = new UpkeepScheduler(context, name, this::renewAhead, this::keepAlive);
         upkeep.schedule(state.upkeepPeriod());
-        registration = new PublishedService(context, this, properties, OAuthConfigurationProvider.class, OAuthTokenManager.class);
+        registration = new PublishedService(context, this, name.publishedWith(properties), OAuthConfigurationProvider.class,
+                OAuthTokenManager.class);
     }
 
     @Modified
@@ -141,7 +147,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
             upkeep.schedule(state.upkeepPeriod());
         }
         if (registration != null) {
-            registration.update(properties);
+            registration.update(name.publishedWith(properties));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.mailer.oauth.impl;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,11 +23,12 @@ import org.slf4j.LoggerFactory;
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.api.crypto.ReencryptionReport;
 import dev.mailer.commons.config.PublishedService;
+import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
 
 /**
- * Re-encrypts the stored refresh token with the current key ({@link Reencryption},
+ * Re-encrypts the stored refresh token (of the provider of the same name) with the current key ({@link Reencryption},
  * {@code mailer.stored=refresh-token}): a key rotation, or a token stored before there was a
  * CryptoService. A component of its own, so that the token is re-encrypted whether or not the token
  * provider is configured now (a key rotation must lose no token); its configuration, optional here,
@@ -63,8 +63,8 @@ public class RefreshTokenReencryption implements Reencryption {
         File data = context.getDataFile("");
         this.cipher = SecretCiphers.of(context, properties, crypto, previousCrypto);
         this.store = data == null || !cipher.isPresent() ? null
-                : RefreshTokenStores.of(data.toPath().resolve(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE));
-        this.published = new HashMap<>(properties);
+                : RefreshTokenStores.of(data.toPath().resolve(ServiceName.of(properties).dataName(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE)));
+        this.published = ServiceName.of(properties).publishedWith(properties);
         published.put(Reencryption.STORED, STORED);
         if (previousCrypto != null) {
             published.put(Reencryption.PREVIOUS_KEY, SecretCiphers.previousTarget(properties));

@@ -3,6 +3,7 @@ package dev.mailer.oauth.impl;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.mailer.commons.config.ServiceName;
 
 /**
  * Runs the two jobs of the {@link TokenUpkeep} every period, on the platform's scheduler when there
@@ -63,9 +66,17 @@ final class UpkeepScheduler {
     private ServiceRegistration<Runnable> renewalJob;
     private ServiceRegistration<Runnable> keepAliveJob;
     private String mode = "";
+    /** After the job and thread names: empty for the default provider. */
+    private final String suffix;
 
     UpkeepScheduler(BundleContext context, Runnable renewal, Runnable keepAlive) {
+        this(context, ServiceName.of(Map.of()), renewal, keepAlive);
+    }
+
+    /** @param name the provider's name: a named provider's jobs and thread carry it ({@code dev.mailer.oauth.upkeep.renewal.bulk}) */
+    UpkeepScheduler(BundleContext context, ServiceName name, Runnable renewal, Runnable keepAlive) {
         this.context = context;
+        this.suffix = name.get().map(n -> "." + n).orElse("");
         this.renewal = safely(renewal, "renewal");
         this.keepAlive = safely(keepAlive, "keep-alive");
         try {
@@ -131,8 +142,8 @@ final class UpkeepScheduler {
         if (next.equals("own")) {
             startOwnThread();
         } else if (!next.isEmpty()) {
-            renewalJob = register(renewal, RENEWAL_JOB, false);
-            keepAliveJob = register(keepAlive, KEEP_ALIVE_JOB, next.equals("sling-cluster"));
+            renewalJob = register(renewal, RENEWAL_JOB + suffix, false);
+            keepAliveJob = register(keepAlive, KEEP_ALIVE_JOB + suffix, next.equals("sling-cluster"));
         }
         LOG.info(describe(next));
     }
@@ -154,7 +165,7 @@ final class UpkeepScheduler {
     }
 
     private void startOwnThread() {
-        ownThread = new OwnThread(period, () -> {
+        ownThread = new OwnThread(THREAD_NAME + suffix.replace('.', '-'), period, () -> {
             renewal.run();
             keepAlive.run();
         });
@@ -209,9 +220,9 @@ final class UpkeepScheduler {
         private final ScheduledThreadPoolExecutor executor;
         private volatile Thread thread;
 
-        OwnThread(Duration period, Runnable jobs) {
+        OwnThread(String name, Duration period, Runnable jobs) {
             executor = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread created = new Thread(task, THREAD_NAME);
+                Thread created = new Thread(task, name);
                 // never keeps a short-lived command's JVM from ending
                 created.setDaemon(true);
                 thread = created;
