@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -26,7 +25,7 @@ class NoDelaySocketsTest {
     @Test
     void theSessionsFactoriesSwitchNagleOffOnTheTcpSocketAndOnTheTlsLayerOverIt() throws Exception {
         TestPki pki = TestPki.shared();
-        Properties props = SmtpConnector.sessionProperties(SmtpSettings.from(config(1)), "smtp",
+        Properties props = SmtpConnector.sessionProperties(SmtpSettings.from(OutboxTestSupport.config(1)), "smtp",
                 pki.clientContext().getSocketFactory());
         SocketFactory plain = (SocketFactory) props.get("mail.smtp.socketFactory");
         SSLSocketFactory tls = (SSLSocketFactory) props.get("mail.smtp.ssl.socketFactory");
@@ -46,7 +45,7 @@ class NoDelaySocketsTest {
         TestPki pki = TestPki.shared();
         try (TestSmtpServer smtp = TestSmtpServer.builder().startTls(pki.trustedServerContext())
                 .credentials("workflow", "s3cret-Pa55").start()) {
-            Map<String, Object> config = config(smtp.port());
+            Map<String, Object> config = OutboxTestSupport.config(smtp.port());
             config.put("smtp.starttls", true);
             config.put("smtp.requiretls", true);
             config.put("smtp.truststore.path", pki.truststore().toString());
@@ -67,15 +66,4 @@ class NoDelaySocketsTest {
         }
     }
 
-    private static Map<String, Object> config(int port) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("smtp.host", "127.0.0.1");
-        config.put("smtp.port", port);
-        config.put("smtp.user", "workflow");
-        config.put("smtp.password", "s3cret-Pa55");
-        config.put("from.address", "workflow@example.com");
-        config.put("smtp.starttls", false);
-        config.put("smtp.requiretls", false);
-        return config;
-    }
 }
