@@ -2,7 +2,9 @@ package dev.mailer.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -18,6 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.mailer.api.Email;
 import dev.mailer.testsupport.pki.TestPki;
+import dev.mailer.testsupport.smtp.ExpiringTokenXoauth2;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -71,7 +74,15 @@ public class Fixture {
             server.withoutTls();
         }
         if (xoauth2()) {
-            server.authenticateOnlyWith(new IntrospectingXoauth2(tokens.introspectionUri()));
+            // as a submission server: every login asks the token server (RFC 7662 introspection) about the token
+            TokenClient introspection = new TokenClient();
+            server.authenticateOnlyWith(new ExpiringTokenXoauth2(token -> {
+                try {
+                    return introspection.expiry(tokens.introspectionUri(), token);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, Clock.systemUTC()));
         } else {
             server.credentials(USER, PASSWORD);
         }

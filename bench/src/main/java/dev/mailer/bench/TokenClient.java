@@ -6,12 +6,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The HTTP side of the benchmarks' OAuth2 calls: a token request, and an introspection. Thread-safe. */
 final class TokenClient {
 
+    private static final Pattern EXP = Pattern.compile("\"active\"\\s*:\\s*true\\s*,\\s*\"exp\"\\s*:\\s*(\\d+)");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -27,9 +29,10 @@ final class TokenClient {
         return m.group(1);
     }
 
-    /** Whether {@code token} is active at {@code introspectionUri}. */
-    boolean isActive(URI introspectionUri, String token) throws IOException {
-        return post(introspectionUri, "token=" + token).contains("\"active\":true");
+    /** The expiry of {@code token} if it is active at {@code introspectionUri}, else null. */
+    Instant expiry(URI introspectionUri, String token) throws IOException {
+        Matcher m = EXP.matcher(post(introspectionUri, "token=" + token));
+        return m.find() ? Instant.ofEpochSecond(Long.parseLong(m.group(1))) : null;
     }
 
     private String post(URI uri, String form) throws IOException {

@@ -11,9 +11,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +37,8 @@ final class TokenServer implements Closeable {
         thread.setDaemon(true);
         return thread;
     });
-    private final Set<String> active = ConcurrentHashMap.newKeySet();
+    /** Each active token with its expiry, in epoch seconds. */
+    private final Map<String, Long> active = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicInteger introspections = new AtomicInteger();
@@ -79,7 +80,7 @@ final class TokenServer implements Closeable {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        active.add(token);
+        active.put(token, Instant.now().getEpochSecond() + LIFETIME_SECONDS);
         issued.incrementAndGet();
         answer(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + LIFETIME_SECONDS + "}");
     }
@@ -87,7 +88,8 @@ final class TokenServer implements Closeable {
     private void introspect(HttpExchange exchange) throws IOException {
         Map<String, String> form = form(exchange);
         introspections.incrementAndGet();
-        answer(exchange, 200, active.contains(form.get("token")) ? "{\"active\":true}" : "{\"active\":false}");
+        Long exp = active.get(String.valueOf(form.get("token")));
+        answer(exchange, 200, exp != null ? "{\"active\":true,\"exp\":" + exp + "}" : "{\"active\":false}");
     }
 
     private static Map<String, String> form(HttpExchange exchange) throws IOException {

@@ -19,7 +19,7 @@ class BenchSmokeTest {
         BenchMain.Report report = BenchMain.run(true);
 
         List<String> expected = List.of("baselineA_newTransportPerMessage", "baselineB_rawSmtpOnOneSocket", "ours_1caller",
-                "ours_8callers", "outbox_1caller", "outbox_drain 200");
+                "ours_8callers", "outbox_enqueue", "outbox_1caller", "outbox_drain 200");
         assertEquals(expected.size(), report.rows.size(), report.markdown());
         for (String benchmark : expected) {
             BenchMain.Row row = report.find(benchmark, "1KB starttls xoauth2");
