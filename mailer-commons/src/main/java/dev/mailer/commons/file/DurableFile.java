@@ -49,6 +49,16 @@ public final class DurableFile {
 
     /** Replaces the file with {@code content}; on failure the file keeps what it held. */
     public void replace(Content content) throws IOException {
+        replaceLeavingDirectory(content);
+        forceDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Replaces the file as {@link #replace} does, but leaves the directory unforced: the new name is
+     * durable once the caller has replaced another file of the same directory with {@link #replace},
+     * which forces the directory once for both renames (one fsync less for files written together).
+     */
+    public void replaceLeavingDirectory(Content content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -74,7 +84,6 @@ public final class DurableFile {
             }
             throw e;
         }
-        forceDirectory(directory);
     }
 
     private void move(Path temp) throws IOException {

@@ -66,6 +66,18 @@ class DurableFileTest {
     }
 
     @Test
+    void replacingLeavingTheDirectoryForcesOnlyTheTemporaryFileBeforeTheRename() throws Exception {
+        Path file = data.resolve("message.eml");
+        List<String> forced = new ArrayList<>();
+        DurableFile durable = new DurableFile(file, (channel, path) -> forced.add(data.relativize(path).toString()));
+
+        durable.replaceLeavingDirectory(text("new"));
+
+        assertEquals("new", Files.readString(file));
+        assertEquals(List.of("message.eml.tmp"), forced);
+    }
+
+    @Test
     void aWriteThatFailsLeavesTheOldContent() throws Exception {
         Path file = data.resolve("secret.properties");
         Files.writeString(file, "old");

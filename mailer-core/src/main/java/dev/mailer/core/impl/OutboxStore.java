@@ -92,7 +92,10 @@ final class OutboxStore {
         OutboxState state = OutboxState.queued(id, messageId, envelopeFrom, recipients, clock.instant());
         try {
             Files.createDirectories(directory);
-            new DurableFile(mimeFile(id), sync).replace(out -> out.write(stored));
+            // content, then state: each forced before its rename; the directory once, after both (the state's
+            // replace), before this returns. Until then the message is not accepted; journaling file systems
+            // (ext4, XFS) commit the two renames in order, so a crash leaves at most content without state (swept)
+            new DurableFile(mimeFile(id), sync).replaceLeavingDirectory(out -> out.write(stored));
             new DurableFile(directory.resolve(id + STATE), sync).replace(state::writeTo);
             return state;
         } catch (IOException | RuntimeException e) {

@@ -141,9 +141,9 @@ final class SmtpConnector {
         // Angus 2 checks the host name inside the handshake (endpoint identification), so a wrong name
         // fails as SSLHandshakeException -> CertificateException "No subject alternative DNS name matching ..."
         props.setProperty(p + "ssl.checkserveridentity", "true");
-        if (socketFactory != null) {
-            props.put(p + "ssl.socketFactory", socketFactory);
-        }
+        // TCP_NODELAY on every socket (see NoDelaySockets); the TLS factory is the truststore's, or the JVM's default
+        props.put(p + "socketFactory", NoDelaySockets.plain());
+        props.put(p + "ssl.socketFactory", NoDelaySockets.tls(socketFactory));
         // Angus's default (fallback=true) swallows any failure of the configured factory and connects again
         // with the JVM's default SSLSocketFactory: that bypasses smtp.truststore.path (the JVM's CAs would
         // be trusted after all), opens a second connection, and hides the first error (a host-name mismatch

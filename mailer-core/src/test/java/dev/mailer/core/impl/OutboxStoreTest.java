@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -50,6 +51,26 @@ class OutboxStoreTest {
         try (OutboxStore.Lease lease = store.tryLock(added.id).orElseThrow()) {
             assertArrayEquals(MIME, lease.mime());
         }
+    }
+
+    @Test
+    void anAddedMessageIsForcedToDiskContentThenStateThenTheDirectoryOnceAfterBothRenames() throws Exception {
+        Path directory = data.resolve("outbox");
+        List<String> forced = new ArrayList<>();
+        OutboxStore store = new OutboxStore(directory, clock, (channel, path) -> {
+            channel.force(true);
+            // the files there at this moment tell which renames came before
+            try (Stream<Path> files = Files.list(directory)) {
+                forced.add((path.equals(directory) ? "directory" : path.getFileName().toString().replaceAll("^[0-9a-f-]+", "id"))
+                        + " with " + files.map(f -> f.getFileName().toString().replaceAll("^[0-9a-f-]+", "id")).sorted()
+                                .collect(Collectors.toList()));
+            }
+        });
+
+        store.add(MIME, "<1@example.com>", "workflow@example.com", List.of("a@example.com"));
+
+        assertEquals(List.of("id.eml.tmp with [id.eml.tmp]", "id.state.tmp with [id.eml, id.state.tmp]",
+                "directory with [id.eml, id.state]"), forced);
     }
 
     @Test

@@ -57,6 +57,8 @@ final class SmtpSession {
     void run() {
         try {
             socket.setSoTimeout((int) config.idleTimeout.toMillis());
+            // each reply is one write: with Nagle on, a reply after a reply waits for the client's delayed ACK
+            socket.setTcpNoDelay(true);
             server.connectionOpened();
             open = true;
             server.record(SmtpEvent.connection(id, false, "CONNECT"));
@@ -204,9 +206,11 @@ final class SmtpSession {
         if (authOffered()) {
             lines.add("AUTH " + String.join(" ", config.mechanisms.keySet()));
         }
+        StringBuilder reply = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            reply("250" + (i == lines.size() - 1 ? " " : "-") + lines.get(i));
+            reply.append(i == 0 ? "" : "\r\n").append("250").append(i == lines.size() - 1 ? " " : "-").append(lines.get(i));
         }
+        reply(reply.toString()); // one write for all lines, as a real server's one segment
         return true;
     }
 

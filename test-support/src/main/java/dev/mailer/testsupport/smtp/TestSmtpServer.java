@@ -66,6 +66,7 @@ public final class TestSmtpServer implements Closeable {
     private final ConcurrentLinkedDeque<CountDownLatch> holds = new ConcurrentLinkedDeque<>();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger maxOpenConnections = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private TestSmtpServer(Builder config) throws IOException {
         this.config = config;
@@ -249,6 +250,9 @@ public final class TestSmtpServer implements Closeable {
     }
 
     void record(SmtpEvent event) {
+        if (config.discardMessages) {
+            return;
+        }
         synchronized (events) {
             events.add(event);
             events.notifyAll();
@@ -257,10 +261,18 @@ public final class TestSmtpServer implements Closeable {
 
     /** Keeps an accepted message; returns its number, 1 for the first. */
     int accept(ReceivedMessage message) {
+        if (config.discardMessages) {
+            return accepted.incrementAndGet();
+        }
         synchronized (messages) {
             messages.add(message);
-            return messages.size();
+            return accepted.incrementAndGet();
         }
+    }
+
+    /** How many messages were accepted so far, also those {@link Builder#discardMessages discarded}. */
+    public int acceptedCount() {
+        return accepted.get();
     }
 
     /** What the server does when it receives QUIT. */
@@ -291,6 +303,7 @@ public final class TestSmtpServer implements Closeable {
         Duration idleTimeout = Duration.ofSeconds(30);
         Clock clock = Clock.systemUTC();
         Quit quit = Quit.REPLY;
+        boolean discardMessages;
         final Map<String, AuthMechanism> mechanisms = new LinkedHashMap<>();
         final Map<String, String> refusedSenders = new LinkedHashMap<>();
         final Map<String, String> refusedRecipients = new LinkedHashMap<>();
@@ -443,6 +456,15 @@ public final class TestSmtpServer implements Closeable {
         /** The time against which an expiring login ({@link ExpiringTokenXoauth2}) is checked; the system's by default. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Keeps neither messages nor events, only {@link #acceptedCount()}: for load (the benchmarks),
+         * where the record would grow without bound. {@link #messages()} and {@link #events()} stay empty.
+         */
+        public Builder discardMessages() {
+            this.discardMessages = true;
             return this;
         }
 
