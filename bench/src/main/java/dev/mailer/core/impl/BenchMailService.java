@@ -22,7 +22,7 @@ public final class BenchMailService {
     public static DefaultMailService start(Map<String, Object> config, OAuthConfigurationProvider oauth, Path outbox) {
         DefaultMailService service = new DefaultMailService(config);
         if (oauth != null) {
-            service.bindOAuthProvider(oauth);
+            service.bindOAuthProvider(oauth, Map.of());
         }
         if (outbox != null) {
             service.useOutbox(outbox);
