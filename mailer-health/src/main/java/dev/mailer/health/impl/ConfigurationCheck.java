@@ -78,17 +78,7 @@ public class ConfigurationCheck implements HealthCheck {
             return;
         }
         CheckStep step = check.checkConfiguration();
-        String text = HealthTexts.mailConfigurationStep(step);
-        switch (step.getOutcome()) {
-            case FAIL:
-                log.critical("{}", text);
-                break;
-            case WARN:
-                log.warn("{}", text);
-                break;
-            default:
-                log.info("{}", text);
-        }
+        StepLog.add(log, step, HealthTexts.mailConfigurationStep(step));
     }
 
     private void tokenProvider(ComponentState token, boolean needed, FormattingResultLog log) {

@@ -104,20 +104,7 @@ public class SmtpCheck implements HealthCheck {
 
     private static void report(CheckReport report, FormattingResultLog log) {
         for (CheckStep step : report.getSteps()) {
-            String text = HealthTexts.step(step);
-            switch (step.getOutcome()) {
-                case FAIL:
-                    log.critical("{}", text);
-                    break;
-                case WARN:
-                    log.warn("{}", text);
-                    break;
-                case PASS:
-                    log.info("{}", text);
-                    break;
-                default:
-                    log.debug("{}", text);
-            }
+            StepLog.add(log, step, HealthTexts.step(step));
         }
         if (report.isPassed()) {
             log.info("{}", HealthTexts.checkPassed());
