@@ -50,8 +50,12 @@ final class JarResources {
      * {@code folder}, sorted by name. From the jar, they come from its directory: no file is inflated.
      */
     static Map<String, String> fingerprints(String folder) throws IOException {
+        return fingerprints(location(), folder);
+    }
+
+    /** As {@link #fingerprints(String)}, of the jar or classes folder {@code location}. */
+    static Map<String, String> fingerprints(Path location, String folder) throws IOException {
         Map<String, String> fingerprints = new TreeMap<>();
-        Path location = location();
         if (Files.isDirectory(location)) {
             for (Path file : filesIn(location.resolve(folder))) {
                 byte[] content = Files.readAllBytes(file);
