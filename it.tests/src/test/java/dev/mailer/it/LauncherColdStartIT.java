@@ -82,6 +82,9 @@ public class LauncherColdStartIT {
         assertTrue("the second installs nothing: " + second,
                 second.stderr().contains("bundles synced with the storage (0 installed or updated)"));
         assertTrue("ran in the second JVM: " + second, second.stderr().contains("second JVM started, main"));
+        assertTrue("a send starts no shell, metatype or health checks: " + second, second.stderr().contains("not needed: "
+                + "dev.mailer.mailer-health, org.apache.felix.gogo.command, org.apache.felix.gogo.runtime, org.apache.felix.gogo.shell,"
+                + " org.apache.felix.metatype)"));
         assertEquals("the same archive, not written again", archives, archives());
         assertEquals(written, Files.getLastModifiedTime(archives.get(0)));
         assertEquals(List.of("first", "second"), subjectsInTheInbox());

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,8 @@ final class Container {
 
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /** A bundle start the timeline names: longer than this (what its activator, or SCR for its components, did). */
+    private static final long SLOW_START_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Framework framework;
     private final Timeline timeline;
@@ -250,12 +254,16 @@ final class Container {
      */
     private void startAll(Map<Bundle, Boolean> ours, StartPlan plan) throws ContainerException {
         Map<Bundle, Boolean> planned = new LinkedHashMap<>();
+        Set<String> skipped = new TreeSet<>();
         ours.forEach((bundle, fragment) -> {
             if (plan.step(bundle.getSymbolicName()) != StartPlan.Step.SKIP) {
                 planned.put(bundle, fragment);
+            } else {
+                skipped.add(bundle.getSymbolicName());
             }
         });
         framework.adapt(FrameworkWiring.class).resolveBundles(planned.keySet());
+        timeline.mark("bundles resolved (" + planned.size() + " of " + ours.size() + "; not needed: " + String.join(", ", skipped) + ")");
         List<String> errors = new ArrayList<>();
         List<Bundle> last = new ArrayList<>();
         for (Map.Entry<Bundle, Boolean> entry : planned.entrySet()) {
@@ -285,9 +293,13 @@ final class Container {
         }
     }
 
-    private static void start(Bundle bundle, List<String> errors) {
+    private void start(Bundle bundle, List<String> errors) {
+        long started = System.nanoTime();
         try {
             bundle.start(Bundle.START_TRANSIENT);
+            if (System.nanoTime() - started > SLOW_START_NANOS) {
+                timeline.mark("started " + bundle.getSymbolicName());
+            }
         } catch (BundleException | IllegalStateException e) {
             // Felix's message names the unresolved requirement, or the activator's failure
             errors.add(describe(bundle) + ": " + e.getMessage()

@@ -26,7 +26,7 @@ final class StartPlan {
             "org.apache.felix.gogo.command");
 
     /** Used only by a container that keeps running: metatype for the shell and consoles, the health checks. */
-    static final Set<String> LONG_RUNNING_BUNDLES = Set.of("org.apache.felix.metatype", "dev.mailer.health");
+    static final Set<String> LONG_RUNNING_BUNDLES = Set.of("org.apache.felix.metatype", "dev.mailer.mailer-health");
 
     private final boolean shell;
     private final boolean oneShot;

@@ -15,7 +15,7 @@ class StartPlanTest {
             assertTrue(plan.isOneShot(), command);
             assertEquals(StartPlan.Step.SKIP, plan.step("org.apache.felix.gogo.runtime"), command);
             assertEquals(StartPlan.Step.SKIP, plan.step("org.apache.felix.metatype"), command);
-            assertEquals(StartPlan.Step.SKIP, plan.step("dev.mailer.health"), command);
+            assertEquals(StartPlan.Step.SKIP, plan.step("dev.mailer.mailer-health"), command);
             assertEquals(StartPlan.Step.START, plan.step("dev.mailer.core"), command);
             assertEquals(StartPlan.Step.START, plan.step("org.apache.felix.scr"), command);
             assertEquals(StartPlan.Step.START, plan.step("org.apache.felix.fileinstall"), command);
@@ -28,7 +28,7 @@ class StartPlanTest {
         assertFalse(plan.isOneShot());
         assertEquals(StartPlan.Step.RESOLVE, plan.step("org.apache.felix.gogo.shell"));
         assertEquals(StartPlan.Step.START, plan.step("org.apache.felix.metatype"));
-        assertEquals(StartPlan.Step.START, plan.step("dev.mailer.health"));
+        assertEquals(StartPlan.Step.START, plan.step("dev.mailer.mailer-health"));
     }
 
     @Test
@@ -38,6 +38,6 @@ class StartPlanTest {
         assertEquals(StartPlan.Step.START, plan.step("org.apache.felix.gogo.shell"));
         assertTrue(plan.startsLast("org.apache.felix.gogo.shell"));
         assertFalse(plan.startsLast("dev.mailer.core"));
-        assertEquals(StartPlan.Step.START, plan.step("dev.mailer.health"));
+        assertEquals(StartPlan.Step.START, plan.step("dev.mailer.mailer-health"));
     }
 }
