@@ -91,7 +91,8 @@ final class JarResources {
     }
 
     static String fingerprint(long crc32, long size) {
-        return String.format("crc32-%08x-%d", crc32, size);
+        // not String.format: its Formatter costs a cold run more than reading the whole directory
+        return "crc32-" + Long.toHexString(crc32) + "-" + size;
     }
 
     private static Path location() throws IOException {
