@@ -104,6 +104,7 @@ final class FastStart {
         Path archive = archive(dataDir, System.getProperty("java.version"), System.getProperty("java.home"), jar, Files.size(jar),
                 Files.getLastModifiedTime(jar).toMillis());
         Files.createDirectories(archive.getParent());
+        removeAbandonedDumps(archive.getParent());
         boolean exists = Files.isRegularFile(archive);
         Path dump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
 
@@ -160,6 +161,20 @@ final class FastStart {
             for (Path old : archives) {
                 if (!old.equals(archive)) {
                     Files.deleteIfExists(old);
+                }
+            }
+        }
+    }
+
+    /** Removes the archives being written by runs that were killed before they could rename theirs ({@code NAME.PID.tmp}). */
+    static void removeAbandonedDumps(Path dir) throws IOException {
+        try (DirectoryStream<Path> dumps = Files.newDirectoryStream(dir, "*.jsa.*.tmp")) {
+            for (Path dump : dumps) {
+                String[] parts = dump.getFileName().toString().split("\\.");
+                String pid = parts[parts.length - 2];
+                if (pid.isEmpty() || !pid.chars().allMatch(Character::isDigit)
+                        || !ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+                    Files.deleteIfExists(dump);
                 }
             }
         }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FastStartTest {
 
@@ -57,5 +59,20 @@ class FastStartTest {
         assertNotEquals(archive, FastStart.archive(DATA, "17.0.15", "/usr/lib/jvm/17", JAR, 1000, 6), "a new build");
         assertNotEquals(archive, FastStart.archive(DATA, "17.0.15", "/opt/other-17", JAR, 1000, 5), "another JDK");
         assertNotEquals(archive, FastStart.archive(DATA, "25", "/usr/lib/jvm/17", JAR, 1000, 5), "another JDK");
+    }
+
+    @Test
+    void aDumpLeftByAKilledRunIsRemovedAndOneBeingWrittenIsKept(@TempDir Path dir) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path abandoned = Files.writeString(dir.resolve("jdk-17-1.jsa." + ended.pid() + ".tmp"), "half");
+        Path writing = Files.writeString(dir.resolve("jdk-17-1.jsa." + ProcessHandle.current().pid() + ".tmp"), "half");
+        Path archive = Files.writeString(dir.resolve("jdk-17-1.jsa"), "whole");
+
+        FastStart.removeAbandonedDumps(dir);
+
+        assertFalse(Files.exists(abandoned));
+        assertTrue(Files.exists(writing), "its run is alive");
+        assertTrue(Files.exists(archive));
     }
 }
