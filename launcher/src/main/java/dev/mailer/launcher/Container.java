@@ -42,7 +42,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * <p>The framework storage is kept between runs, so bundle data areas (and what bundles keep there)
  * survive restarts. Each embedded bundle is installed under a location derived from its symbolic
  * name, so a new version of it is an update of the same bundle (same id, same data area), and it is
- * updated only when its bytes changed since the last run (SHA-256 recorded beside the storage).
+ * updated only when its bytes changed since the last run (CRC-32 and size, from the launcher jar's directory,
+ * recorded beside the storage). While the storage is opened and synced, other launcher runs wait ({@link CacheLock}).
  *
  * <p>Bundles are started transiently on every run: what runs is decided by the launcher each time
  * (in {@code send} mode the shell is left out), not by what an earlier run left behind.

@@ -160,9 +160,10 @@ public final class Main {
         // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written
         properties.put("felix.cm.pm", "memory");
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
-        // Runs once init() has opened the storage. Felix 7 does not lock it: a second launcher on the
-        // same data folder (send --queue next to serve) runs beside the first, with configuration files
-        // of its own (RunDirectory), and the outbox's per-message locks keep their deliveries apart.
+        // Runs once init() has opened the storage, under the storage lock (CacheLock), which is released before
+        // the bundles start: a second launcher on the same data folder (send --queue next to serve) runs beside
+        // the first, with configuration files of its own (RunDirectory), and the outbox's per-message locks keep
+        // their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
             if (config.isDevInbox()) {
                 devInbox.set(DevInbox.start(dataDir, config.dir(), err));
