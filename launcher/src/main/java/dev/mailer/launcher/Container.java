@@ -6,16 +6,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -43,7 +42,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * <p>The framework storage is kept between runs, so bundle data areas (and what bundles keep there)
  * survive restarts. Each embedded bundle is installed under a location derived from its symbolic
  * name, so a new version of it is an update of the same bundle (same id, same data area), and it is
- * updated only when its bytes changed since the last run (SHA-256 recorded beside the storage).
+ * updated only when its bytes changed since the last run (CRC-32 and size, from the launcher jar's directory,
+ * recorded beside the storage). While the storage is opened and synced, other launcher runs wait ({@link CacheLock}).
  *
  * <p>Bundles are started transiently on every run: what runs is decided by the launcher each time
  * (in {@code send} mode the shell is left out), not by what an earlier run left behind.
@@ -65,59 +65,95 @@ final class Container {
 
     private static final long REFRESH_TIMEOUT_SECONDS = 60;
     private static final long STOP_TIMEOUT_MS = 30_000;
+    /** A bundle start the timeline names: longer than this (what its activator, or SCR for its components, did). */
+    private static final long SLOW_START_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Framework framework;
+    private final Timeline timeline;
 
-    private Container(Framework framework) {
+    private Container(Framework framework, Timeline timeline) {
         this.framework = framework;
+        this.timeline = timeline;
     }
 
     /**
-     * Starts the framework, brings the embedded bundles up to date and starts them.
+     * Starts the framework, brings the embedded bundles up to date and starts those of the plan.
      *
      * @param properties   framework properties (values may be objects, e.g. Felix's logger)
-     * @param bundles      file name to content of the embedded bundles
-     * @param digests      file recording the installed bundles' SHA-256 between runs
-     * @param beforeStart  run after the framework is initialised (its storage locked) but before any bundle starts
-     * @param shellBundles symbolic names of the shell's bundles: started last (once everything else
-     *                     is up, so the first command typed finds the services), or not at all
-     * @param startShell   whether to start the shell bundles; they must resolve either way
+     * @param bundles      file name to fingerprint of the embedded bundles ({@link JarResources#fingerprints})
+     * @param content      the content of an embedded bundle, by file name: read only for a bundle that changed
+     * @param index        file recording, per embedded file, the fingerprint and location installed from it
+     * @param lockFile     the lock held while the storage is opened and synced ({@link CacheLock})
+     * @param beforeStart  run after the framework is initialised but before any bundle starts
+     * @param plan         which bundles are resolved and started
+     * @param timeline     where the phases are recorded
      * @throws ContainerException listing every bundle that failed to resolve or start, with the reason
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Container start(Map<String, Object> properties, Map<String, byte[]> bundles, Path digests,
-            ThrowingRunnable beforeStart, Set<String> shellBundles, boolean startShell) throws ContainerException, IOException {
+    static Container start(Map<String, Object> properties, Map<String, String> bundles, BundleContent content, Path index, Path lockFile,
+            ThrowingRunnable beforeStart, StartPlan plan, Timeline timeline) throws ContainerException, IOException {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Container.class.getClassLoader()).findFirst()
                 .orElseThrow(() -> new ContainerException(List.of("no OSGi framework in the launcher jar (META-INF/services)")));
         // Felix takes objects as values (felix.log.logger); the API says String
         Framework framework = factory.newFramework((Map) properties);
-        Container container = new Container(framework);
+        Container container = new Container(framework, timeline);
+        CacheLock lock = null;
         try {
+            lock = CacheLock.acquire(lockFile);
+            timeline.mark("storage lock acquired");
             framework.init();
+            timeline.mark("framework initialised (storage opened)");
+            if (timeline.isOn()) {
+                ServiceMarks.register(framework.getBundleContext(), timeline);
+            }
             beforeStart.run();
+            timeline.mark("configuration prepared");
             List<Bundle> changed = new ArrayList<>();
-            Map<Bundle, Boolean> ours = container.sync(bundles, digests, changed);
+            Map<Bundle, Boolean> ours = container.sync(bundles, content, index, changed);
+            timeline.mark("bundles synced with the storage (" + changed.size() + " installed or updated)");
             framework.start();
             if (!changed.isEmpty()) {
                 container.refresh(changed);
             }
-            container.startAll(ours, shellBundles, startShell);
+            lock.close();
+            timeline.mark("framework started");
+            container.startAll(ours, plan);
+            timeline.mark("bundles resolved and started");
             return container;
         } catch (ContainerException | IOException | RuntimeException e) {
             container.stop();
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            container.stop();
+            throw new ContainerException(List.of("interrupted while waiting for another launcher run to release " + lockFile));
         } catch (BundleException e) {
             container.stop();
             throw new ContainerException(List.of("the framework did not start: " + e.getMessage()));
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
     }
 
-    /** Installs, updates and uninstalls so that exactly the embedded bundles are present; returns them (true: fragment). */
-    private Map<Bundle, Boolean> sync(Map<String, byte[]> bundles, Path digests, List<Bundle> changed) throws IOException, ContainerException {
+    /** The content of an embedded bundle, by file name. */
+    @FunctionalInterface
+    interface BundleContent {
+        byte[] read(String fileName) throws IOException;
+    }
+
+    /**
+     * Installs, updates and uninstalls so that exactly the embedded bundles are present; returns them
+     * (true: fragment). A file whose fingerprint is the one recorded for an installed bundle is not
+     * read at all.
+     */
+    private Map<Bundle, Boolean> sync(Map<String, String> bundles, BundleContent content, Path index, List<Bundle> changed)
+            throws IOException, ContainerException {
         BundleContext context = framework.getBundleContext();
         Properties recorded = new Properties();
-        if (Files.isRegularFile(digests)) {
-            try (InputStream in = Files.newInputStream(digests)) {
+        if (Files.isRegularFile(index)) {
+            try (InputStream in = Files.newInputStream(index)) {
                 recorded.load(in);
             }
         }
@@ -130,29 +166,27 @@ final class Container {
         Properties current = new Properties();
         Map<Bundle, Boolean> ours = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : bundles.entrySet()) {
-            byte[] content = file.getValue();
-            Manifest manifest = manifest(content);
-            String symbolicName = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            if (symbolicName == null) {
-                errors.add("bundles/" + file.getKey() + " is not an OSGi bundle (no Bundle-SymbolicName)");
-                continue;
-            }
-            String location = LOCATION_PREFIX + symbolicName.split(";", 2)[0].strip();
-            String digest = sha256(content);
-            current.setProperty(location, digest);
+        for (Map.Entry<String, String> file : bundles.entrySet()) {
+            String fingerprint = file.getValue();
+            String[] before = recorded.getProperty(file.getKey(), "").split(" ", 2);
             try {
-                Bundle bundle = installed.remove(location);
-                if (bundle == null) {
-                    bundle = context.installBundle(location, new ByteArrayInputStream(content));
-                    changed.add(bundle);
-                } else if (!digest.equals(recorded.getProperty(location))) {
-                    bundle.update(new ByteArrayInputStream(content));
-                    changed.add(bundle);
+                Bundle bundle;
+                if (before.length == 2 && before[0].equals(fingerprint) && installed.containsKey(before[1])) {
+                    bundle = installed.remove(before[1]);
+                } else {
+                    bundle = installOrUpdate(file.getKey(), content.read(file.getKey()), installed, changed, errors);
+                    if (bundle == null) {
+                        continue;
+                    }
                 }
-                bundle.adapt(BundleStartLevel.class).setStartLevel(
-                        symbolicName.startsWith(MAILER_BUNDLES) ? BEGINNING_START_LEVEL : PLATFORM_START_LEVEL);
-                ours.put(bundle, manifest.getMainAttributes().getValue(Constants.FRAGMENT_HOST) != null);
+                current.setProperty(file.getKey(), fingerprint + " " + bundle.getLocation());
+                int level = bundle.getSymbolicName().startsWith(MAILER_BUNDLES) ? BEGINNING_START_LEVEL : PLATFORM_START_LEVEL;
+                BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+                if (startLevel.getStartLevel() != level) {
+                    // written to the storage: only when it differs
+                    startLevel.setStartLevel(level);
+                }
+                ours.put(bundle, (bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0);
             } catch (BundleException e) {
                 errors.add(file.getKey() + ": " + e.getMessage());
             }
@@ -169,10 +203,33 @@ final class Container {
         if (!errors.isEmpty()) {
             throw new ContainerException(errors);
         }
-        try (OutputStream out = Files.newOutputStream(digests)) {
-            current.store(out, "SHA-256 of the bundles the launcher installed; a change means the bundle is updated");
+        if (!current.equals(recorded)) {
+            try (OutputStream out = Files.newOutputStream(index)) {
+                current.store(out, "per embedded bundle file: its fingerprint (CRC-32 and size) and the location it is installed at;"
+                        + " another fingerprint means the bundle is updated");
+            }
         }
         return ours;
+    }
+
+    /** Installs the bundle {@code fileName}, or updates the one installed at its location; null (and an error) when it is no bundle. */
+    private Bundle installOrUpdate(String fileName, byte[] bytes, Map<String, Bundle> installed, List<Bundle> changed, List<String> errors)
+            throws IOException, BundleException {
+        Manifest manifest = manifest(bytes);
+        String symbolicName = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+        if (symbolicName == null) {
+            errors.add("bundles/" + fileName + " is not an OSGi bundle (no Bundle-SymbolicName)");
+            return null;
+        }
+        String location = LOCATION_PREFIX + symbolicName.split(";", 2)[0].strip();
+        Bundle bundle = installed.remove(location);
+        if (bundle == null) {
+            bundle = framework.getBundleContext().installBundle(location, new ByteArrayInputStream(bytes));
+        } else {
+            bundle.update(new ByteArrayInputStream(bytes));
+        }
+        changed.add(bundle);
+        return bundle;
     }
 
     private void refresh(List<Bundle> changed) throws ContainerException {
@@ -192,40 +249,58 @@ final class Container {
         }
     }
 
-    /** Resolves all, then starts the non-fragments; any failure is collected, so all problems show at once. */
-    private void startAll(Map<Bundle, Boolean> ours, Set<String> shellBundles, boolean startShell) throws ContainerException {
-        framework.adapt(FrameworkWiring.class).resolveBundles(ours.keySet());
+    /**
+     * Resolves the plan's bundles, then starts the non-fragments among them; any failure is
+     * collected, so all problems show at once. Bundles the plan skips stay installed, unresolved.
+     */
+    private void startAll(Map<Bundle, Boolean> ours, StartPlan plan) throws ContainerException {
+        Map<Bundle, Boolean> planned = new LinkedHashMap<>();
+        Set<String> skipped = new TreeSet<>();
+        ours.forEach((bundle, fragment) -> {
+            if (plan.step(bundle.getSymbolicName()) != StartPlan.Step.SKIP) {
+                planned.put(bundle, fragment);
+            } else {
+                skipped.add(bundle.getSymbolicName());
+            }
+        });
+        framework.adapt(FrameworkWiring.class).resolveBundles(planned.keySet());
+        timeline.mark("bundles resolved (" + planned.size() + " of " + ours.size() + "; not needed: " + String.join(", ", skipped) + ")");
         List<String> errors = new ArrayList<>();
-        List<Bundle> shell = new ArrayList<>();
-        for (Map.Entry<Bundle, Boolean> entry : ours.entrySet()) {
+        List<Bundle> last = new ArrayList<>();
+        for (Map.Entry<Bundle, Boolean> entry : planned.entrySet()) {
             Bundle bundle = entry.getKey();
+            String symbolicName = bundle.getSymbolicName();
             if (entry.getValue()) {
                 if (bundle.getState() != Bundle.RESOLVED) {
                     errors.add(describe(bundle) + " did not attach to its host (Fragment-Host: "
                             + bundle.getHeaders().get(Constants.FRAGMENT_HOST) + "): " + missingRequirements(bundle));
                 }
-            } else if (shellBundles.contains(bundle.getSymbolicName())) {
-                shell.add(bundle);
+            } else if (plan.step(symbolicName) == StartPlan.Step.RESOLVE) {
+                if (bundle.getState() == Bundle.INSTALLED) {
+                    // not started in this mode (starting it would run it), but it must resolve
+                    errors.add(describe(bundle) + " did not resolve: " + missingRequirements(bundle));
+                }
+            } else if (plan.startsLast(symbolicName)) {
+                last.add(bundle);
             } else {
                 start(bundle, errors);
             }
         }
-        for (Bundle bundle : shell) {
-            if (startShell) {
-                start(bundle, errors);
-            } else if (bundle.getState() == Bundle.INSTALLED) {
-                // not started in this mode (starting it would run it), but it must resolve
-                errors.add(describe(bundle) + " did not resolve: " + missingRequirements(bundle));
-            }
+        for (Bundle bundle : last) {
+            start(bundle, errors);
         }
         if (!errors.isEmpty()) {
             throw new ContainerException(errors);
         }
     }
 
-    private static void start(Bundle bundle, List<String> errors) {
+    private void start(Bundle bundle, List<String> errors) {
+        long started = System.nanoTime();
         try {
             bundle.start(Bundle.START_TRANSIENT);
+            if (System.nanoTime() - started > SLOW_START_NANOS) {
+                timeline.mark("started " + bundle.getSymbolicName());
+            }
         } catch (BundleException | IllegalStateException e) {
             // Felix's message names the unresolved requirement, or the activator's failure
             errors.add(describe(bundle) + ": " + e.getMessage()
@@ -251,7 +326,13 @@ final class Container {
         tracker.open(true);
         try {
             Object command = tracker.waitForService(timeoutMs);
-            return command == null ? null : ((Function<String[], Integer>) command).apply(args);
+            timeline.mark("command " + name + " registered");
+            if (command == null) {
+                return null;
+            }
+            Integer exit = ((Function<String[], Integer>) command).apply(args);
+            timeline.mark("command " + name + " done");
+            return exit;
         } finally {
             tracker.close();
         }
@@ -303,18 +384,6 @@ final class Container {
     private static Manifest manifest(byte[] jar) throws IOException {
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
             return in.getManifest();
-        }
-    }
-
-    private static String sha256(byte[] content) {
-        try {
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : MessageDigest.getInstance("SHA-256").digest(content)) {
-                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

@@ -27,7 +27,6 @@ import dev.mailer.launcher.args.CryptoKeys;
 final class LauncherKeys {
 
     private static final int KEY_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path key;
     private final Path previous;
@@ -60,7 +59,8 @@ final class LauncherKeys {
             createOwnerOnlyDirectory(key.getParent());
             Files.deleteIfExists(temp);
             byte[] bytes = new byte[KEY_BYTES];
-            RANDOM.nextBytes(bytes);
+            // made only when a key is made: seeding it costs every other run time for nothing
+            new SecureRandom().nextBytes(bytes);
             writeOwnerOnly(temp, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
         } catch (IOException e) {
             throw new IOException("cannot make the encryption key " + key + " (" + e + "): make " + key.getParent()

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mailer.launcher.args.CryptoKeys;
@@ -46,13 +46,11 @@ public final class Main {
     static final String MAILER_LOG_LEVEL = "MAILER_LOG_LEVEL";
     /** The command that runs until the framework is stopped, without a console. */
     static final String SERVE = "serve";
+    /** The folder of the jar the bundles are packed in. */
+    private static final String BUNDLES = "bundles";
 
     /** How long the CLI bundle's command service may take to appear once the bundles are started. */
     private static final long COMMAND_TIMEOUT_MS = 30_000;
-
-    /** Gogo's bundles: installed always, started only for the interactive shell. */
-    private static final Set<String> SHELL_BUNDLES = Set.of("org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell",
-            "org.apache.felix.gogo.command");
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -65,11 +63,35 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        if (FastStart.applies(args, env)) {
+            try {
+                Optional<Integer> exit = FastStart.run(args, absolute(env.getOrDefault(MAILER_DATA_DIR, ""), "mailer-data"),
+                        Timeline.of(env));
+                if (exit.isPresent()) {
+                    System.exit(exit.get());
+                }
+            } catch (IOException e) {
+                System.err.println("mailer: running in this JVM, as the second could not be started: " + e);
+            } catch (InterruptedException e) {
+                System.exit(ExitCodes.TRANSIENT_FAILURE);
+            }
+        }
+        FastStart.endWithTheFirstJvm();
         UnsafeWarning.markGivenBeforeFelixLoads();
-        System.exit(new Main(System.getenv(), System.out, System.err).run(args));
+        System.exit(new Main(env, System.out, System.err).run(args));
     }
 
     int run(String[] args) {
+        Timeline timeline = Timeline.of(env);
+        try {
+            return run(args, timeline);
+        } finally {
+            timeline.print(err);
+        }
+    }
+
+    private int run(String[] args, Timeline timeline) {
         boolean shell = args.length == 0;
         String[] commandArgs = shell ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
         String command = shell ? null : args[0];
@@ -113,7 +135,8 @@ public final class Main {
             return ExitCodes.CONTAINER_FAILED;
         }
         try {
-            int exit = runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir, keys);
+            timeline.mark("arguments, key and run folder");
+            int exit = runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir, keys, timeline);
             if (KeyRotation.COMMAND.equals(command)) {
                 KeyRotation.end(keys, exit, err);
             }
@@ -129,17 +152,18 @@ public final class Main {
 
     /** Starts the framework on {@code config}'s files, runs the command (null: the shell until it stops), stops it. */
     private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config, Path runDir,
-            LauncherKeys keys) {
+            LauncherKeys keys, Timeline timeline) {
         boolean shell = command == null;
         Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, config.dir());
         properties.putAll(keys.frameworkProperties());
-        // ConfigAdmin's store is this run's own (RunDirectory), rebuilt from the configuration files on every
-        // start, so a file removed while the launcher was down leaves no configuration behind
-        properties.put("felix.cm.dir", runDir.resolve("configadmin").toString());
+        // ConfigAdmin's store is this run's own, in memory, rebuilt from the configuration files on every
+        // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written
+        properties.put("felix.cm.pm", "memory");
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
-        // Runs once init() has opened the storage. Felix 7 does not lock it: a second launcher on the
-        // same data folder (send --queue next to serve) runs beside the first, with configuration files
-        // of its own (RunDirectory), and the outbox's per-message locks keep their deliveries apart.
+        // Runs once init() has opened the storage, under the storage lock (CacheLock), which is released before
+        // the bundles start: a second launcher on the same data folder (send --queue next to serve) runs beside
+        // the first, with configuration files of its own (RunDirectory), and the outbox's per-message locks keep
+        // their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
             if (config.isDevInbox()) {
                 devInbox.set(DevInbox.start(dataDir, config.dir(), err));
@@ -150,8 +174,11 @@ public final class Main {
         Container container = null;
         Thread shutdownHook = null;
         try {
-            container = Container.start(properties, JarResources.read("bundles"), dataDir.resolve("launcher-bundles.properties"),
-                    prepare, SHELL_BUNDLES, shell);
+            Map<String, String> bundles = JarResources.fingerprints(BUNDLES);
+            timeline.mark("bundle fingerprints read");
+            container = Container.start(properties, bundles, name -> JarResources.read(BUNDLES, name),
+                    dataDir.resolve("launcher-bundles.properties"), dataDir.resolve("felix-cache.lock"), prepare,
+                    StartPlan.forCommand(command), timeline);
 
             Container running = container;
             shutdownHook = new Thread(() -> {
@@ -189,6 +216,7 @@ public final class Main {
         } finally {
             if (container != null) {
                 container.stop();
+                timeline.mark("framework stopped");
             }
             closeDevInbox(devInbox);
             if (shutdownHook != null) {
