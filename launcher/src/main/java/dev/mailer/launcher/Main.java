@@ -15,6 +15,7 @@ import dev.mailer.launcher.args.CryptoKeys;
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Commands;
 import dev.mailer.launcher.args.Usage;
+import dev.mailer.launcher.args.ServiceOption;
 import dev.mailer.launcher.args.UsageException;
 
 /**
@@ -95,6 +96,13 @@ public final class Main {
         boolean shell = args.length == 0;
         String[] commandArgs = shell ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
         String command = shell ? null : args[0];
+        ServiceOption service;
+        try {
+            service = ServiceOption.take(commandArgs);
+        } catch (UsageException e) {
+            return usageError(e.getMessage());
+        }
+        commandArgs = service.rest();
         if (!shell) {
             if (command.equals("--help") || command.equals("-h") || command.equals("help")) {
                 out.println(Usage.TEXT);
@@ -136,7 +144,7 @@ public final class Main {
         }
         try {
             timeline.mark("arguments, key and run folder");
-            int exit = runInContainer(command, commandArgs, dataDir, secretsDir, config, runDir, keys, timeline);
+            int exit = runInContainer(command, commandArgs, service.name(), dataDir, secretsDir, config, runDir, keys, timeline);
             if (KeyRotation.COMMAND.equals(command)) {
                 KeyRotation.end(keys, exit, err);
             }
@@ -151,11 +159,14 @@ public final class Main {
     }
 
     /** Starts the framework on {@code config}'s files, runs the command (null: the shell until it stops), stops it. */
-    private int runInContainer(String command, String[] commandArgs, Path dataDir, Path secretsDir, ConfigSource config, Path runDir,
-            LauncherKeys keys, Timeline timeline) {
+    private int runInContainer(String command, String[] commandArgs, String serviceName, Path dataDir, Path secretsDir,
+            ConfigSource config, Path runDir, LauncherKeys keys, Timeline timeline) {
         boolean shell = command == null;
         Map<String, Object> properties = frameworkProperties(dataDir, secretsDir, config.dir());
         properties.putAll(keys.frameworkProperties());
+        if (serviceName != null) {
+            properties.put(ServiceOption.PROPERTY, serviceName);
+        }
         // ConfigAdmin's store is this run's own, in memory, rebuilt from the configuration files on every
         // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written
         properties.put("felix.cm.pm", "memory");

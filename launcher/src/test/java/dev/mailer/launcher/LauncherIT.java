@@ -130,6 +130,44 @@ class LauncherIT {
     }
 
     @Test
+    void serviceOptionSendsThroughTheNamedServiceOfAFactoryConfiguration() throws Exception {
+        greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        greenMail.start();
+        GreenMail bulkServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        bulkServer.start();
+        try {
+            // two factory configurations, no plain one: Felix SCR takes either for one PID, never both
+            Path config = Files.createDirectories(workDir.resolve("config"));
+            String pid = "dev.mailer.core.impl.DefaultMailService";
+            Files.writeString(config.resolve(pid + "~notify.cfg.json"), plainServer(greenMail.getSmtp().getPort(), "notify@example.com"));
+            Files.writeString(config.resolve(pid + "~bulk.cfg.json"), plainServer(bulkServer.getSmtp().getPort(), "bulk@example.com"));
+            Map<String, String> env = Map.of("MAILER_CONFIG_DIR", config.toString());
+
+            Result bulk = run(env, null, "send", "--service", "bulk", "--to", "list@example.com", "--subject", "newsletter", "--text", "n");
+            Result notify = run(env, null, "send", "--service=notify", "--to", "ops@example.com", "--subject", "alert", "--text", "a");
+            Result unnamed = run(env, null, "send", "--to", "ops@example.com", "--subject", "s", "--text", "t");
+
+            assertEquals(0, bulk.exit, bulk.toString());
+            assertEquals(0, notify.exit, notify.toString());
+            assertTrue(bulkServer.waitForIncomingEmail(10_000, 1));
+            assertEquals("newsletter", bulkServer.getReceivedMessages()[0].getSubject());
+            assertEquals("bulk@example.com", bulkServer.getReceivedMessages()[0].getFrom()[0].toString());
+            assertTrue(greenMail.waitForIncomingEmail(10_000, 1));
+            assertEquals(List.of("alert"), List.of(greenMail.getReceivedMessages()[0].getSubject()));
+            assertEquals(1, bulkServer.getReceivedMessages().length, "each mail at its own service's server only");
+            assertTrue(unnamed.exit != 0, unnamed.toString());
+            assertTrue(unnamed.stderr.contains("the named services here are bulk, notify: pass --service NAME"), unnamed.toString());
+        } finally {
+            bulkServer.stop();
+        }
+    }
+
+    private static String plainServer(int port, String from) {
+        return "{\"smtp.host\": \"127.0.0.1\", \"smtp.port\": " + port + ", \"from.address\": \"" + from + "\","
+                + " \"smtp.starttls\": false, \"smtp.requiretls\": false}";
+    }
+
+    @Test
     void unknownOptionIsAUsageError() throws Exception {
         Result result = run(Map.of(), null, "send", "--to", "a@example.com", "--bogus", "x");
         assertEquals(2, result.exit, result.toString());

@@ -19,7 +19,8 @@ public interface MailService {
      * The service property that names a mail service of several in one container ({@code bulk},
      * {@code notifications}): a configuration's {@code mail.service.name}, or the NAME of its factory
      * configuration {@code dev.mailer.core.impl.DefaultMailService~NAME}. The service of the plain
-     * (singleton) configuration has none. Select one with {@code (mail.service.name=bulk)}.
+     * (singleton) configuration has none; Declarative Services takes either the plain configuration
+     * or factory configurations of one PID, not both. Select one with {@code (mail.service.name=bulk)}.
      *
      * @since 1.3
      */

@@ -13,8 +13,10 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
+import dev.mailer.api.MailService;
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.launcher.args.CryptoKeys;
+import dev.mailer.launcher.args.ServiceOption;
 
 /**
  * Waits a bounded time for the services a command needs, which appear only once FileInstall has
@@ -43,6 +45,8 @@ final class ServiceWaiter implements AutoCloseable {
     private final BundleContext context;
     private final long waitSeconds;
     private final String configDir;
+    /** --service NAME: the mail service and token provider of that name; null: the plain (unnamed) ones. */
+    private final String serviceName;
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
 
     ServiceWaiter(BundleContext context) {
@@ -50,26 +54,38 @@ final class ServiceWaiter implements AutoCloseable {
         String wait = context.getProperty(WAIT_PROPERTY);
         this.waitSeconds = wait == null ? 30 : Long.parseLong(wait);
         this.configDir = context.getProperty(CONFIG_DIR_PROPERTY);
+        this.serviceName = context.getProperty(ServiceOption.PROPERTY);
     }
 
     /** The mail service (and its check), once DefaultMailService is configured and active. */
     <S> S mailService(Class<S> type) throws UnavailableException, InterruptedException {
-        return await(type, MAIL_SERVICE_PID, "the mail service needs the configuration " + MAIL_SERVICE_PID
-                + (configDir == null ? "" : " (a " + MAIL_SERVICE_PID + ".cfg.json file in " + configDir + ")")
-                + " and an active mailer-core bundle");
+        String pid = configurationName(MAIL_SERVICE_PID);
+        String needs = "the mail service" + (serviceName == null ? "" : " " + serviceName) + " needs the configuration " + pid
+                + (configDir == null ? "" : " (a " + pid + ".cfg.json file in " + configDir + ")")
+                + " and an active mailer-core bundle";
+        if (configDir != null && !hasConfigFile(pid)) {
+            List<String> named = namedConfigurations(MAIL_SERVICE_PID);
+            if (serviceName != null || !named.isEmpty()) {
+                // no configuration file of that name: waiting cannot help
+                throw new UnavailableException(needs + (named.isEmpty() ? "" : "; the named services here are " + String.join(", ", named)
+                        + ": pass --service NAME"));
+            }
+        }
+        return await(type, needs);
     }
 
     /** A service of the OAuth2 token provider, once it is configured and active. */
     <S> S tokenProvider(Class<S> type) throws UnavailableException, InterruptedException {
-        String needs = "there is no OAuth2 token provider: it needs the configuration " + OAUTH_PID
-                + ", e.g. MAILER_PROFILE=office365, office365-app, gmail or acs"
-                + (configDir == null ? "" : ", or a " + OAUTH_PID + ".cfg.json file in " + configDir)
+        String pid = configurationName(OAUTH_PID);
+        String needs = "there is no OAuth2 token provider" + (serviceName == null ? "" : " " + serviceName) + ": it needs the configuration "
+                + pid + (serviceName == null ? ", e.g. MAILER_PROFILE=office365, office365-app, gmail or acs" : "")
+                + (configDir == null ? "" : ", or a " + pid + ".cfg.json file in " + configDir)
                 + ", and an active mailer-oauth bundle";
-        if (configDir != null && !hasConfigFile(OAUTH_PID)) {
+        if (configDir != null && !hasConfigFile(pid)) {
             // no configuration file: waiting cannot help
             throw new UnavailableException(needs);
         }
-        return await(type, OAUTH_PID, needs);
+        return await(type, needs);
     }
 
     /**
@@ -113,11 +129,16 @@ final class ServiceWaiter implements AutoCloseable {
         }
     }
 
-    private <S> S await(Class<S> type, String pid, String needs) throws UnavailableException, InterruptedException {
-        ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
-        trackers.add(tracker);
-        tracker.open();
-        S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
+    /** The PID of the configuration of the selected service: {@code pid}, or the factory configuration {@code pid~NAME}. */
+    private String configurationName(String pid) {
+        return serviceName == null ? pid : pid + "~" + serviceName;
+    }
+
+    /** A service of {@code type} of the selected name: {@code (mail.service.name=NAME)}, or one without a name. */
+    private <S> S await(Class<S> type, String needs) throws UnavailableException, InterruptedException {
+        String named = serviceName == null ? "(!(" + MailService.SERVICE_NAME + "=*))" : "(" + MailService.SERVICE_NAME + "=" + serviceName + ")";
+        @SuppressWarnings("unchecked")
+        S service = (S) track("(&(objectClass=" + type.getName() + ")" + named + ")").waitForService(TimeUnit.SECONDS.toMillis(waitSeconds));
         if (service == null) {
             throw new UnavailableException("no " + type.getSimpleName() + " after " + waitSeconds + " s: " + needs
                     + cryptoHint() + "; see the log above for bundles or components that failed.");
@@ -140,8 +161,23 @@ final class ServiceWaiter implements AutoCloseable {
         trackers.forEach(ServiceTracker::close);
     }
 
+    /** The NAMEs of the {@code pid~NAME.cfg.json} files in the configuration folder, sorted. */
+    private List<String> namedConfigurations(String pid) {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(configDir), pid + "~*.cfg.json")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                names.add(name.substring(pid.length() + 1, name.length() - ".cfg.json".length()));
+            }
+        } catch (IOException e) {
+            // cannot tell: the caller waits for the service as usual
+        }
+        names.sort(null);
+        return names;
+    }
+
     private boolean hasConfigFile(String pid) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(configDir), pid + "*.cfg.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(configDir), pid + ".cfg.json")) {
             return files.iterator().hasNext();
         } catch (IOException e) {
             return true; // cannot tell: wait for the service as usual
