@@ -147,9 +147,12 @@ final class SmtpFailures {
 
     /** The connection ended before the server answered the message (Angus reports "[EOF]" with no reply code). */
     private static MailException connectionLost(SMTPSendFailedException e, SmtpSettings settings) {
+        // lost before the reply to the message: if the end of the message had gone out, the server may have taken it
         return MailException.transientFailure("The connection to " + settings.server() + " was lost before the server"
-                + " accepted the message (" + String.valueOf(e.getMessage()).strip() + "); it was not sent.")
-                .diagnosis("The server or a network device closed the connection; sending again later should succeed.")
+                + " confirmed the message (" + String.valueOf(e.getMessage()).strip() + "); most likely it was not sent.")
+                .diagnosis("The server or a network device closed the connection; sending again later should succeed. If the"
+                        + " connection broke after the whole message had gone out, the server may have delivered it, and a"
+                        + " second send then arrives twice (the outbox keeps the Message-ID on every attempt, so mail clients show one).")
                 .cause(e).build();
     }
 
