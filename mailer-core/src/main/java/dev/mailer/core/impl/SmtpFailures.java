@@ -209,6 +209,13 @@ final class SmtpFailures {
                                 + " Do not turn certificate checks off. If the CA is public, something between you and the"
                                 + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.");
             }
+            if (isHostNameMismatch(c) && settings.tlsServerNameSet) {
+                return Finding.permanent("The TLS certificate of " + settings.server() + " does not match smtp.tls.servername="
+                        + settings.tlsServerName + " (" + stripPeriod(c.getMessage()) + ").",
+                        SmtpSettings.TLS_SERVERNAME,
+                        "Set smtp.tls.servername to the name the real SMTP server's certificate is issued for (e.g."
+                                + " smtp.office365.com), the server that smtp.host (a forwarder such as proxy.tunnel) leads to.");
+            }
             if (isHostNameMismatch(c)) {
                 return Finding.permanent("The TLS certificate of " + settings.server() + " does not match the host name "
                         + settings.host + " (" + stripPeriod(c.getMessage()) + ").",
@@ -249,6 +256,16 @@ final class SmtpFailures {
             }
         }
         return null;
+    }
+
+    /**
+     * What a passed handshake verified, for the check: the certificate's name, and with
+     * smtp.tls.servername the forwarder the connection went through.
+     */
+    static String verifiedFor(SmtpSettings settings) {
+        return settings.tlsServerNameSet
+                ? "the certificate is trusted and verified for " + settings.tlsServerName + " (smtp.tls.servername) via " + settings.server()
+                : "the certificate is trusted and issued for " + settings.host;
     }
 
     /** No TCP connection within smtp.timeout.connect: usually a firewall that drops the packets. */
