@@ -294,6 +294,18 @@ final class SmtpFailures {
                 : null;
     }
 
+    /**
+     * smtp.ssl=true together with smtp.starttls=true (a Day CQ Mail Service configuration may say so):
+     * accepted as AEM documents it, smtp.ssl wins. The warning, or null when the settings are not so.
+     */
+    static String sslWinsOverStartTls(SmtpSettings settings) {
+        return settings.sslWinsOverStartTls
+                ? "smtp.ssl and smtp.starttls are both true: smtp.ssl=true wins (as in AEM), so TLS starts from the first"
+                        + " byte and STARTTLS is not used. Set smtp.starttls=false to say so (port 465), or smtp.ssl=false"
+                        + " to upgrade a plain connection with STARTTLS (port 587)."
+                : null;
+    }
+
     /** The server answered STARTTLS with {@code reply}, not 220. */
     static Finding startTlsRefused(String reply, SmtpSettings settings) {
         return Finding.permanent("The server " + settings.server() + " offers STARTTLS but refused it: " + reply,

@@ -113,6 +113,8 @@ final class SmtpSettings {
     final String tlsServerName;
     /** Whether smtp.tls.servername is set, so that TLS verifies another name than the host connected to. */
     final boolean tlsServerNameSet;
+    /** smtp.ssl and smtp.starttls were both true: smtp.ssl wins, {@link #starttls} is false. */
+    final boolean sslWinsOverStartTls;
 
     /** @param cipher decrypts the passwords written {@code ENC(...)} */
     private SmtpSettings(ConfigReader r, SecretCipher cipher) {
@@ -122,7 +124,10 @@ final class SmtpSettings {
         password = EncryptedValues.read(r, PASSWORD, cipher);
         fromAddress = mailbox(r, FROM);
         ssl = r.bool(SSL, DEFAULT_SSL);
-        starttls = r.bool(STARTTLS, DEFAULT_STARTTLS);
+        boolean starttlsSetting = r.bool(STARTTLS, DEFAULT_STARTTLS);
+        // AEM's documented rule: smtp.ssl=true wins over smtp.starttls (a warning, SmtpFailures.sslWinsOverStartTls)
+        starttls = starttlsSetting && !ssl;
+        sslWinsOverStartTls = ssl && starttlsSetting;
         requireTls = r.bool(REQUIRE_TLS, DEFAULT_REQUIRE_TLS);
         debug = r.bool(DEBUG, DEFAULT_DEBUG);
         oauth = r.bool(OAUTH, DEFAULT_OAUTH);
@@ -153,10 +158,6 @@ final class SmtpSettings {
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
             r.problem(HOST, Printable.quoted(host) + " is not a host name (it contains white space)");
-        }
-        if (ssl && starttls) {
-            r.problem(SSL, "smtp.ssl and smtp.starttls are both true; choose one: smtp.ssl=true for TLS from the first byte"
-                    + " (usually port 465), or smtp.starttls=true to upgrade a plain connection (usually port 587)");
         }
         if (requireTls && !ssl && !starttls) {
             r.problem(REQUIRE_TLS, "smtp.requiretls=true but neither smtp.ssl nor smtp.starttls is true, so the connection"
