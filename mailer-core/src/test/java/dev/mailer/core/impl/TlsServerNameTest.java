@@ -62,29 +62,19 @@ class TlsServerNameTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void aWrongServerNameIsRefusedNamingSmtpTlsServername(Mode mode) throws Exception {
-        TestSmtpServer server = TLS.start(mode, TLS.pki().otherHostServerContext());
-        DefaultMailService mail = new DefaultMailService(throughForwarder(mode, server, "smtp.wrong.invalid"));
-
-        MailException e = assertThrows(MailException.class, () -> mail.send(email()));
+        MailException e = refusedAtTheHandshake(mode, "smtp.wrong.invalid");
 
         assertFalse(e.isTransient(), e.getMessage());
         assertEquals("smtp.tls.servername", e.getSetting().orElse(null), e.getMessage());
         assertTrue(e.getMessage().contains("does not match smtp.tls.servername=smtp.wrong.invalid"), e.getMessage());
-        server.awaitEvent("TLS-FAILED", DEADLINE);
-        assertEquals(0, server.count("AUTH"), server.events().toString());
-        assertEquals(0, server.count("MESSAGE"), server.events().toString());
     }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
     void withoutTheServerNameTheForwardersAddressIsVerifiedAndRefused(Mode mode) throws Exception {
-        TestSmtpServer server = TLS.start(mode, TLS.pki().otherHostServerContext());
-        DefaultMailService mail = new DefaultMailService(throughForwarder(mode, server, null));
-
-        MailException e = assertThrows(MailException.class, () -> mail.send(email()));
+        MailException e = refusedAtTheHandshake(mode, null);
 
         assertEquals("smtp.host", e.getSetting().orElse(null), e.getMessage());
-        assertEquals(0, server.count("MESSAGE"), server.events().toString());
     }
 
     @ParameterizedTest
@@ -113,6 +103,19 @@ class TlsServerNameTest {
         assertEquals(Outcome.FAIL, tls.getOutcome(), report.toString());
         assertTrue(tls.getSummary().contains("does not match smtp.tls.servername=smtp.wrong.invalid"), tls.getSummary());
         assertTrue(tls.getFix().startsWith("Set smtp.tls.servername"), tls.getFix());
+    }
+
+    /** Sends through the forwarder with smtp.tls.servername {@code serverName}; asserts it failed at the handshake, before login. */
+    private MailException refusedAtTheHandshake(Mode mode, String serverName) throws Exception {
+        TestSmtpServer server = TLS.start(mode, TLS.pki().otherHostServerContext());
+        DefaultMailService mail = new DefaultMailService(throughForwarder(mode, server, serverName));
+
+        MailException e = assertThrows(MailException.class, () -> mail.send(email()));
+
+        server.awaitEvent("TLS-FAILED", DEADLINE);
+        assertEquals(0, server.count("AUTH"), server.events().toString());
+        assertEquals(0, server.count("MESSAGE"), server.events().toString());
+        return e;
     }
 
     /** The settings of {@code server} reached through a new forwarder at 127.0.0.1, with smtp.tls.servername {@code serverName} (null: unset). */

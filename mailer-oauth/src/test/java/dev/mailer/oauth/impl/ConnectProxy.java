@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,6 +12,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.mailer.testsupport.net.TcpForwarder;
 
 /**
  * A tiny HTTP proxy on 127.0.0.1 for tests: {@code CONNECT host:port} (https) is answered 200 and
@@ -79,37 +80,10 @@ final class ConnectProxy implements Closeable {
                 } else {
                     upstream.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 }
-                Thread back = new Thread(() -> copy(upstream, client), "connect-proxy-back");
-                back.setDaemon(true);
-                back.start();
-                copy(client, upstream);
-                back.join(10_000);
+                TcpForwarder.relay(client, upstream);
             }
         } catch (IOException | RuntimeException e) {
             // the client or the target went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void copy(Socket from, Socket to) {
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            try {
-                from.close();
-                to.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
         }
     }
 

@@ -44,15 +44,23 @@ public final class TcpForwarder implements Closeable {
             target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 10_000);
             server.track(target);
             forwarded.incrementAndGet();
-            Thread back = new Thread(() -> copy(target, client), "forwarder-back-" + port());
-            back.setDaemon(true);
-            back.start();
-            copy(client, target);
-            try {
-                back.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            relay(client, target);
+        }
+    }
+
+    /**
+     * Relays bytes both ways between two connected sockets until both directions have ended (or
+     * 10 s after the first did); for test relays and proxies. Closes neither socket on a clean end.
+     */
+    public static void relay(Socket a, Socket b) {
+        Thread back = new Thread(() -> copy(b, a), "relay-back");
+        back.setDaemon(true);
+        back.start();
+        copy(a, b);
+        try {
+            back.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
