@@ -124,8 +124,8 @@ final class ProbeSteps implements Closeable {
         }
         List<String> details = chain.describe();
         details.add("trusted by: " + TrustStores.describe(trust, settings));
-        return steps.pass(session.getProtocol() + " with " + session.getCipherSuite() + ", " + how + "; the certificate is"
-                + " trusted and issued for " + settings.host, details);
+        return steps.pass(session.getProtocol() + " with " + session.getCipherSuite() + ", " + how + "; "
+                + SmtpFailures.verifiedFor(settings), details);
     }
 
     /** EHLO (over TLS when there is TLS): the server must offer a login mechanism that the settings use. */
