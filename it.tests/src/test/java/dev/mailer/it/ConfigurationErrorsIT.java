@@ -15,6 +15,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
+import dev.mailer.api.check.CheckStep;
+import dev.mailer.api.check.ConnectionCheck;
 import dev.mailer.it.support.MailConfig;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 
@@ -84,11 +86,14 @@ public class ConfigurationErrorsIT extends MailerTestSupport {
         assertThat(e.getMessage(), containsString("mailer_it_missing_secret"));
     }
 
+    /** Not an error since AEM documents that smtp.ssl wins: accepted, with a warning that names both. */
     @Test
-    public void sslAndStartTlsTogetherAreNamed() {
-        MailException e = sendFailsWith(valid().set("smtp.ssl", true).set("smtp.starttls", true));
-        assertThat(e.getMessage(), containsString("smtp.ssl"));
-        assertThat(e.getMessage(), containsString("smtp.starttls"));
+    public void sslAndStartTlsTogetherAreAcceptedWithAWarningThatSslWins() {
+        ConnectionCheck check = (ConnectionCheck) configure(valid().set("smtp.ssl", true).set("smtp.starttls", true));
+        CheckStep step = check.checkConfiguration();
+        assertEquals(step.toString(), CheckStep.Outcome.WARN, step.getOutcome());
+        assertThat(step.toString(), containsString("smtp.ssl=true wins"));
+        assertThat(step.toString(), containsString("smtp.starttls=false"));
     }
 
     /** Applies the configuration, sends, and checks what every configuration error has in common. */
