@@ -59,10 +59,11 @@ public @interface MailServiceConfiguration {
     int smtp_timeout_write() default SmtpSettings.DEFAULT_WRITE_TIMEOUT_MS;
 
     @AttributeDefinition(name = "Truststore path",
-            description = "Keystore file with the CA certificates to trust instead of the JVM's (private CA). Empty: the JVM's truststore.")
+            description = "Keystore or PEM file with the CA certificates to trust instead of the JVM's (private CA). Empty: the JVM's truststore.")
     String smtp_truststore_path();
 
-    @AttributeDefinition(name = "Truststore type", description = "PKCS12 or JKS.")
+    @AttributeDefinition(name = "Truststore type",
+            description = "PKCS12, JKS or PEM (one or more -----BEGIN CERTIFICATE----- blocks; no password).")
     String smtp_truststore_type() default SmtpSettings.DEFAULT_TRUSTSTORE_TYPE;
 
     @AttributeDefinition(name = "Truststore password", type = AttributeType.PASSWORD,

@@ -205,7 +205,8 @@ final class SmtpFailures {
                         SmtpSettings.TRUSTSTORE_PATH,
                         "If the server uses a private or self-signed CA, put that CA certificate into a truststore"
                                 + " file and set smtp.truststore.path (with smtp.truststore.type and the secret"
-                                + " smtp_truststore_password), or add it to the JVM's truststore (javax.net.ssl.trustStore)."
+                                + " smtp_truststore_password; or a PEM file of the CA with smtp.truststore.type=PEM, no password),"
+                                + " or add it to the JVM's truststore (javax.net.ssl.trustStore)."
                                 + " Do not turn certificate checks off. If the CA is public, something between you and the"
                                 + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.");
             }

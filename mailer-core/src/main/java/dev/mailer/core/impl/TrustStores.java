@@ -47,6 +47,13 @@ final class TrustStores {
         if (settings.truststorePath == null) {
             return null;
         }
+        if (PemFiles.TYPE.equalsIgnoreCase(settings.truststoreType)) {
+            try {
+                return x509(PemFiles.trustStore(settings.truststorePath));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM cannot hold X.509 certificates in a PKCS12 key store", e);
+            }
+        }
         try (InputStream in = Files.newInputStream(settings.truststorePath)) {
             KeyStore store = KeyStore.getInstance(settings.truststoreType);
             char[] password = settings.truststorePassword == null ? null : settings.truststorePassword.toCharArray();
@@ -61,7 +68,7 @@ final class TrustStores {
                         + "; put the right one in the secret smtp_truststore_password");
             }
             throw invalid(SmtpSettings.TRUSTSTORE_PATH, settings.truststorePath + " cannot be read as a "
-                    + settings.truststoreType + " truststore (" + e.getMessage() + "); check smtp.truststore.type (PKCS12 or JKS)");
+                    + settings.truststoreType + " truststore (" + e.getMessage() + "); check smtp.truststore.type (PKCS12, JKS or PEM)");
         } catch (GeneralSecurityException e) {
             throw invalid(SmtpSettings.TRUSTSTORE_TYPE, "cannot load " + settings.truststorePath + " as "
                     + settings.truststoreType + ": " + e.getMessage());

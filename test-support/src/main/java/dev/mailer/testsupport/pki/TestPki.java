@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -35,7 +36,8 @@ import javax.net.ssl.TrustManagerFactory;
  * only (its subject alternative name; the CN stays localhost, which RFC 6125 clients ignore when
  * there is a SAN; {@code O=other host} tells it apart): trusted, but for another host;</li>
  * <li>{@code unrelated-truststore.p12}: trusts just the self-signed certificate, not the CA: a truststore
- * that does not fit the server.</li>
+ * that does not fit the server; {@code unrelated.pem} is the same certificate as PEM;</li>
+ * <li>{@code ca.crt}: the CA certificate as PEM ({@code smtp.truststore.type=PEM}).</li>
  * </ul>
  * Passwords are random and kept in {@code pki.properties} next to the files. Short-lived (7 days).
  * <p>
@@ -46,6 +48,7 @@ public final class TestPki {
 
     private static final String PROPERTIES = "pki.properties";
     private static final String UNRELATED = "unrelated-truststore.p12";
+    private static final String UNRELATED_PEM = "unrelated.pem";
 
     private final Path dir;
     private final String keystorePassword;
@@ -60,7 +63,7 @@ public final class TestPki {
     /** Creates a fresh PKI in {@code dir}, replacing whatever was there. */
     public static TestPki generate(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", UNRELATED, PROPERTIES}) {
+        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", UNRELATED, UNRELATED_PEM, PROPERTIES}) {
             Files.deleteIfExists(dir.resolve(name));
         }
         String caPassword = randomPassword();
@@ -97,6 +100,7 @@ public final class TestPki {
                 "-dname", "CN=localhost, O=untrusted", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
                 "-keystore", "untrusted.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
         trustOnly(dir.resolve("untrusted.p12"), keyPassword, dir.resolve(UNRELATED), trustPassword);
+        Files.writeString(dir.resolve(UNRELATED_PEM), pem(certificate(dir.resolve("untrusted.p12"), keyPassword)), StandardCharsets.US_ASCII);
 
         Properties properties = new Properties();
         properties.setProperty("keystore.password", keyPassword);
@@ -134,6 +138,16 @@ public final class TestPki {
     /** PKCS12 with only the test CA certificate. */
     public Path truststore() {
         return dir.resolve("truststore.p12");
+    }
+
+    /** PEM file with only the test CA certificate: {@link #truststore()} for {@code smtp.truststore.type=PEM}. */
+    public Path caPem() {
+        return dir.resolve("ca.crt");
+    }
+
+    /** PEM file with only the self-signed certificate of {@link #untrustedKeystore()}: another CA than the servers'. */
+    public Path unrelatedPem() {
+        return dir.resolve(UNRELATED_PEM);
     }
 
     /** PKCS12 with only the self-signed certificate of {@link #untrustedKeystore()}, not the CA; its password is {@link #truststorePassword()}. */
@@ -188,6 +202,25 @@ public final class TestPki {
             store.load(in, password.toCharArray());
         }
         return store;
+    }
+
+    /** {@code certificate} as a PEM block (RFC 7468). */
+    public static String pem(Certificate certificate) throws IOException {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode " + certificate.getType() + " certificate: " + e, e);
+        }
+    }
+
+    private static Certificate certificate(Path keystore, String password) throws IOException {
+        try {
+            return load(keystore, password).getCertificate("server");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + keystore + ": " + e, e);
+        }
     }
 
     /** Writes a truststore with just the certificate of the {@code server} entry of {@code keystore} (no keytool run: fast). */
