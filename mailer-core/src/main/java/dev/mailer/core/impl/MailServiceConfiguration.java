@@ -70,6 +70,19 @@ public @interface MailServiceConfiguration {
             description = "Use $[secret:smtp_truststore_password].")
     String smtp_truststore_password();
 
+    @AttributeDefinition(name = "Client certificate path",
+            description = "Key store or PEM file with the client's private key and certificate chain, for servers and relay"
+                    + " connectors that authenticate the sender by certificate. Empty: no client certificate.")
+    String smtp_keystore_path();
+
+    @AttributeDefinition(name = "Client certificate type",
+            description = "PKCS12, JKS or PEM (an unencrypted PKCS#8 -----BEGIN PRIVATE KEY----- block and the certificate chain).")
+    String smtp_keystore_type() default SmtpSettings.DEFAULT_KEYSTORE_TYPE;
+
+    @AttributeDefinition(name = "Client certificate password", type = AttributeType.PASSWORD,
+            description = "Password of the key store and its key. Use $[secret:smtp_keystore_password].")
+    String smtp_keystore_password();
+
     @AttributeDefinition(name = "Max connections",
             description = "At most this many SMTP connections at once, for sends and outbox deliveries together: the size of the"
                     + " pool of logged-in connections (Exchange Online allows 3 per mailbox). A send waits up to the connect"

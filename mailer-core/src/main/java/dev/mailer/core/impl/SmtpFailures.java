@@ -241,6 +241,10 @@ final class SmtpFailures {
                         + c.getMessage() + ").", SmtpSettings.TIMEOUT_READ, port465 != null ? port465
                                 : "Check smtp.timeout.connect / smtp.timeout.read, and the server's health.");
             }
+            String refusal = clientCertificateAlert(c);
+            if (refusal != null) {
+                return clientCertificateRefused(refusal, settings);
+            }
             if (c instanceof SSLHandshakeException) {
                 return handshakeFailed(c.getMessage(), settings);
             }
@@ -288,6 +292,41 @@ final class SmtpFailures {
     static Finding handshakeFailed(String detail, SmtpSettings settings) {
         return Finding.permanent("The TLS handshake with " + settings.server() + " failed (" + detail + ").",
                 SmtpSettings.TRUSTSTORE_PATH, TLS_HINT);
+    }
+
+    /**
+     * The server ended the handshake with an alert about the client's certificate ({@code alert}):
+     * it wants one and got none, or does not accept the one of smtp.keystore.path.
+     */
+    static Finding clientCertificateRefused(String alert, SmtpSettings settings) {
+        if (settings.keystorePath == null) {
+            return Finding.permanent("The server " + settings.server() + " requires a TLS client certificate and this client"
+                    + " presents none (TLS alert " + alert + ").", SmtpSettings.KEYSTORE_PATH,
+                    "Set smtp.keystore.path to the client's private key and certificate chain (PKCS12, or with"
+                            + " smtp.keystore.type=PEM a PEM file of the unencrypted PKCS#8 key and the certificates), its"
+                            + " password in the secret smtp_keystore_password; the certificate must be issued by a CA the"
+                            + " server (or relay connector) accepts.");
+        }
+        return Finding.permanent("The server " + settings.server() + " refused the client certificate of smtp.keystore.path="
+                + settings.keystorePath + " (TLS alert " + alert + ").", SmtpSettings.KEYSTORE_PATH,
+                "Check that the certificate is issued by a CA the server (or relay connector) accepts, is not expired, and"
+                        + " is the one registered there; the check's tls step shows its subject and expiry.");
+    }
+
+    /** The alert a server sends about the client's certificate, if {@code c} is one; else null. */
+    private static String clientCertificateAlert(Throwable c) {
+        if (!(c instanceof SSLException)) {
+            return null;
+        }
+        String text = String.valueOf(c.getMessage());
+        // the JDK words a received alert "Received fatal alert: <name>"; TLS 1.3 servers send
+        // certificate_required for a missing certificate, TLS 1.2 servers handshake_failure or bad_certificate
+        for (String alert : CLIENT_CERTIFICATE_ALERTS) {
+            if (text.contains("alert: " + alert)) {
+                return alert;
+            }
+        }
+        return null;
     }
 
     /** The peer at smtp.host:smtp.port answered something that is not SMTP ({@code detail}). */
@@ -357,6 +396,9 @@ final class SmtpFailures {
      * use the same wording or "Server identity does not match". Trust failures (PKIX, "No trusted
      * certificate found") are not matched.
      */
+    private static final String[] CLIENT_CERTIFICATE_ALERTS = {"certificate_required", "bad_certificate",
+        "unsupported_certificate", "certificate_revoked", "certificate_expired", "certificate_unknown", "unknown_ca"};
+
     private static boolean isHostNameMismatch(Throwable c) {
         String text = String.valueOf(c.getMessage());
         if (c instanceof CertificateException) {
