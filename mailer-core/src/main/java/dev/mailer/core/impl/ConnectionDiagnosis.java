@@ -1,7 +1,9 @@
 package dev.mailer.core.impl;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,6 +97,30 @@ final class ConnectionDiagnosis {
                 () -> LOG.info("Connection check of {} passed: {}", server(), report.getSteps().stream()
                         .map(s -> s.getName() + " " + s.getOutcome()).collect(Collectors.joining(", "))));
         return report;
+    }
+
+    /**
+     * The steps up to the TLS handshake, for the chain the server presents (recorded before trust
+     * decides, so an untrusted chain is returned too).
+     *
+     * @throws IOException with the failing step's summary and fix when no chain was presented
+     */
+    List<X509Certificate> presentedChain() throws IOException {
+        InetAddress address = configuration() ? dns() : null;
+        if (address != null) {
+            try (ProbeSteps probe = new ProbeSteps(settings, trust, client, steps)) {
+                if (probe.connect(address)) {
+                    probe.tls();
+                }
+                if (!probe.presentedChain().isEmpty()) {
+                    return probe.presentedChain();
+                }
+            }
+        }
+        CheckStep failed = steps.report().getFailure().orElse(null);
+        throw new IOException(failed == null ? "The server " + server() + " presented no TLS certificate: neither smtp.ssl"
+                + " nor smtp.starttls is true." : "At step " + failed.getName() + ": " + failed.getSummary()
+                + (failed.getFix() == null ? "" : " " + failed.getFix()));
     }
 
     /** The configuration step alone: no network I/O. */

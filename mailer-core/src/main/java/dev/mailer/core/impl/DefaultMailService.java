@@ -1,8 +1,11 @@
 package dev.mailer.core.impl;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.X509TrustManager;
@@ -294,6 +297,12 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     @Override
     public CheckStep checkConfiguration() {
         return diagnosis().configurationStep();
+    }
+
+    /** The chain the server presents, as the check's tls step sees it; see {@link ConnectionCheck}. */
+    @Override
+    public List<X509Certificate> presentedChain() throws IOException {
+        return diagnosis().presentedChain();
     }
 
     private ConnectionDiagnosis diagnosis() {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import javax.net.ssl.SSLSession;
@@ -30,6 +31,8 @@ final class ProbeSteps implements Closeable {
     private final CheckSteps steps;
     private final SmtpProbe probe;
     private boolean greetingRead;
+    /** What the server presented in the handshake, trusted or not. */
+    private final RecordingTrustManager.Chain chain = new RecordingTrustManager.Chain();
     /** What the ehlo step judges: the reply after TLS, or the plain one when the check goes on without TLS. */
     private EhloCapabilities capabilities;
 
@@ -43,6 +46,11 @@ final class ProbeSteps implements Closeable {
         this.client = client;
         this.steps = steps;
         this.probe = new SmtpProbe(settings);
+    }
+
+    /** The chain the server presented in {@link #tls()}, leaf first, trusted or not; empty before (or without) TLS. */
+    List<X509Certificate> presentedChain() {
+        return chain.certificates();
     }
 
     /** TCP to {@code address} (the one sending connects to) at smtp.port. */
@@ -114,7 +122,6 @@ final class ProbeSteps implements Closeable {
             return steps.fail(Finding.permanent("The JVM's default truststore cannot be loaded (" + e.getMessage() + ").",
                     SmtpSettings.TRUSTSTORE_PATH, "Check javax.net.ssl.trustStore, or set smtp.truststore.path."), List.of());
         }
-        RecordingTrustManager.Chain chain = new RecordingTrustManager.Chain();
         SSLSession session;
         try {
             session = probe.handshake(TrustStores.context(client, RecordingTrustManager.wrap(base, chain)).getSocketFactory());
