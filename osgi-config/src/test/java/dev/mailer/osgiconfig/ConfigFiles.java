@@ -18,13 +18,13 @@ import org.apache.felix.cm.json.io.Configurations;
 import org.apache.felix.configadmin.plugin.interpolation.StandaloneInterpolator;
 
 /** Reads a packaged .cfg.json the way the runtime does: cm.json, then the interpolation plugin. */
-final class ConfigFiles {
+public final class ConfigFiles {
 
     private ConfigFiles() {
     }
 
     /** The properties as written in the file, asserting cm.json skipped nothing. */
-    static Hashtable<String, Object> raw(String resource) throws IOException {
+    public static Hashtable<String, Object> raw(String resource) throws IOException {
         try (InputStream in = ConfigFiles.class.getClassLoader().getResourceAsStream(resource)) {
             assertNotNull(in, resource);
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
@@ -37,7 +37,7 @@ final class ConfigFiles {
     }
 
     /** The properties as a component gets them, with this process's environment and {@code secrets}. */
-    static Hashtable<String, Object> interpolated(String resource, String pid, Path secrets) throws IOException {
+    public static Hashtable<String, Object> interpolated(String resource, String pid, Path secrets) throws IOException {
         // a copy, as ConfigAdmin hands plugins its own dictionary (cm.json's is not modifiable while iterated)
         Hashtable<String, Object> config = new Hashtable<>(raw(resource));
         new StandaloneInterpolator(Map.of(), secrets.toFile()).interpolate(pid, config);

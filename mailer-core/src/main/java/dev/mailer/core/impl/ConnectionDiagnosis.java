@@ -164,8 +164,11 @@ final class ConnectionDiagnosis {
             details.add("debug.email=true: the SMTP dialogue of this check is logged, credentials redacted");
         }
         String summary = settings.server() + ", " + tlsMode() + ", " + authMode() + ", from " + settings.fromAddress;
-        String port465 = SmtpFailures.port465WithoutSsl(settings);
-        return port465 != null ? steps.warn(summary, details, port465) : steps.pass(summary, details);
+        String warning = SmtpFailures.port465WithoutSsl(settings);
+        if (warning == null) {
+            warning = SmtpFailures.sslWinsOverStartTls(settings);
+        }
+        return warning != null ? steps.warn(summary, details, warning) : steps.pass(summary, details);
     }
 
     private String tlsMode() {

@@ -378,6 +378,10 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
                 if (port465 != null) {
                     LOG.warn(port465);
                 }
+                String sslWins = SmtpFailures.sslWinsOverStartTls(settings);
+                if (sslWins != null) {
+                    LOG.warn(sslWins);
+                }
                 return state;
             } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every send will fail until the configuration is fixed.", e.getMessage());

@@ -125,6 +125,11 @@ public @interface MailServiceConfiguration {
             description = "ISO-8601 duration; on stop or reconfiguration, how long deliveries in flight may finish.")
     String outbox_shutdown_timeout() default SmtpSettings.DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT;
 
+    @AttributeDefinition(name = "TLS server name",
+            description = "The name sent as SNI and verified in the server's certificate, when smtp.host is a forwarder"
+                    + " (AEM as a Cloud Service: proxy.tunnel): the real SMTP server's name. Empty: smtp.host.")
+    String smtp_tls_servername() default SmtpSettings.DEFAULT_TLS_SERVERNAME;
+
     @AttributeDefinition(name = "CryptoService",
             description = "Filter selecting the Apache Sling Commons Crypto CryptoService that decrypts passwords written"
                     + " ENC(...) and encrypts the outbox's messages. Without one, messages are stored unencrypted (owner-only files).")

@@ -31,7 +31,18 @@ final class NoDelaySockets {
      * over a connected one (implicit TLS, STARTTLS).
      */
     static SSLSocketFactory tls(SSLSocketFactory tls) {
-        return new Tls(tls);
+        return new Tls(tls, null);
+    }
+
+    /**
+     * {@link #tls(SSLSocketFactory)}, but TLS is for {@code serverName} (null: the host connected to):
+     * the JDK sends it as SNI and verifies the certificate for it (the endpoint identification Angus
+     * sets on the socket checks the socket's peer host), while TCP goes to smtp.host (a forwarder such as
+     * AEM's proxy.tunnel). For implicit TLS the unconnected socket is a plain one, so that Angus layers
+     * TLS over it through {@link SSLSocketFactory#createSocket(Socket, String, int, boolean)} too.
+     */
+    static SSLSocketFactory tls(SSLSocketFactory tls, String serverName) {
+        return new Tls(tls, serverName);
     }
 
     static <S extends Socket> S noDelay(S socket) throws IOException {
@@ -69,9 +80,12 @@ final class NoDelaySockets {
     private static final class Tls extends SSLSocketFactory {
         /** Null for the JVM's default. */
         private final SSLSocketFactory configured;
+        /** Null: the host Angus connected to. */
+        private final String serverName;
 
-        Tls(SSLSocketFactory configured) {
+        Tls(SSLSocketFactory configured, String serverName) {
             this.configured = configured;
+            this.serverName = serverName;
         }
 
         private SSLSocketFactory delegate() {
@@ -91,12 +105,12 @@ final class NoDelaySockets {
         @Override
         public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
             noDelay(socket);
-            return noDelay(delegate().createSocket(socket, host, port, autoClose));
+            return noDelay(delegate().createSocket(socket, serverName != null ? serverName : host, port, autoClose));
         }
 
         @Override
         public Socket createSocket() throws IOException {
-            return noDelay(delegate().createSocket());
+            return noDelay(serverName != null ? new Socket() : delegate().createSocket());
         }
 
         @Override

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.api.crypto.ReencryptionReport;
-import dev.mailer.commons.config.PublishedService;
 import dev.mailer.commons.config.ServiceName;
+import dev.mailer.commons.crypto.ReencryptionRegistration;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
 
@@ -48,9 +48,7 @@ public class OutboxReencryption implements Reencryption {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxReencryption.class);
 
     private final OutboxStore store;
-    /** Published with the service: what it re-encrypts, and the previous key's CryptoService when one is bound. */
-    private final Map<String, Object> published;
-    private PublishedService registration;
+    private final ReencryptionRegistration registration;
 
     @Activate
     public OutboxReencryption(BundleContext context, Map<String, Object> properties,
@@ -64,32 +62,24 @@ public class OutboxReencryption implements Reencryption {
         File data = context.getDataFile(name.dataName(OutboxStore.DATA_DIRECTORY));
         SecretCipher cipher = SecretCiphers.of(context, properties, crypto, previousCrypto);
         this.store = data == null || !cipher.isPresent() ? null : new OutboxStore(data.toPath(), Clock.systemUTC(), cipher);
-        this.published = name.publishedWith(properties);
-        published.put(Reencryption.STORED, STORED);
-        if (previousCrypto != null) {
-            published.put(Reencryption.PREVIOUS_KEY, SecretCiphers.previousTarget(properties));
-        }
+        this.registration = new ReencryptionRegistration(properties, STORED, previousCrypto != null, store != null);
     }
 
     /** For tests: the outbox in {@code directory}. */
     OutboxReencryption(Path directory, SecretCipher cipher) {
         this.store = new OutboxStore(directory, Clock.systemUTC(), cipher);
-        this.published = Map.of();
+        this.registration = ReencryptionRegistration.none();
     }
 
     /** Registers the service once the component is complete; not without a CryptoService: nothing to encrypt with. */
     @Activate
     void activate(BundleContext context) {
-        if (store != null) {
-            registration = new PublishedService(context, this, published, Reencryption.class);
-        }
+        registration.register(context, this);
     }
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            registration.unregister();
-        }
+        registration.unregister();
     }
 
     @Override

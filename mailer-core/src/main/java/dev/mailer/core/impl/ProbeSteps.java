@@ -142,8 +142,8 @@ final class ProbeSteps implements Closeable {
         if (client != null) {
             details.add(client.describe(settings));
         }
-        return steps.pass(session.getProtocol() + " with " + session.getCipherSuite() + ", " + how + "; the certificate is"
-                + " trusted and issued for " + settings.host, details);
+        return steps.pass(session.getProtocol() + " with " + session.getCipherSuite() + ", " + how + "; "
+                + SmtpFailures.verifiedFor(settings), details);
     }
 
     /** EHLO (over TLS when there is TLS): the server must offer a login mechanism that the settings use. */

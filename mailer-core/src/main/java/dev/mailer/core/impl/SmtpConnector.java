@@ -143,7 +143,8 @@ final class SmtpConnector {
         props.setProperty(p + "ssl.checkserveridentity", "true");
         // TCP_NODELAY on every socket (see NoDelaySockets); the TLS factory is the truststore's, or the JVM's default
         props.put(p + "socketFactory", NoDelaySockets.plain());
-        props.put(p + "ssl.socketFactory", NoDelaySockets.tls(socketFactory));
+        // smtp.tls.servername: TLS (SNI and the identity check above) is for that name, TCP goes to smtp.host
+        props.put(p + "ssl.socketFactory", NoDelaySockets.tls(socketFactory, settings.tlsServerNameSet ? settings.tlsServerName : null));
         // Angus's default (fallback=true) swallows any failure of the configured factory and connects again
         // with the JVM's default SSLSocketFactory: that bypasses smtp.truststore.path (the JVM's CAs would
         // be trusted after all), opens a second connection, and hides the first error (a host-name mismatch

@@ -147,9 +147,12 @@ final class SmtpFailures {
 
     /** The connection ended before the server answered the message (Angus reports "[EOF]" with no reply code). */
     private static MailException connectionLost(SMTPSendFailedException e, SmtpSettings settings) {
+        // lost before the reply to the message: if the end of the message had gone out, the server may have taken it
         return MailException.transientFailure("The connection to " + settings.server() + " was lost before the server"
-                + " accepted the message (" + String.valueOf(e.getMessage()).strip() + "); it was not sent.")
-                .diagnosis("The server or a network device closed the connection; sending again later should succeed.")
+                + " confirmed the message (" + String.valueOf(e.getMessage()).strip() + "); most likely it was not sent.")
+                .diagnosis("The server or a network device closed the connection; sending again later should succeed. If the"
+                        + " connection broke after the whole message had gone out, the server may have delivered it, and a"
+                        + " second send then arrives twice (the outbox keeps the Message-ID on every attempt, so mail clients show one).")
                 .cause(e).build();
     }
 
@@ -210,6 +213,13 @@ final class SmtpFailures {
                                 + " Do not turn certificate checks off. If the CA is public, something between you and the"
                                 + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.");
             }
+            if (isHostNameMismatch(c) && settings.tlsServerNameSet) {
+                return Finding.permanent("The TLS certificate of " + settings.server() + " does not match smtp.tls.servername="
+                        + settings.tlsServerName + " (" + stripPeriod(c.getMessage()) + ").",
+                        SmtpSettings.TLS_SERVERNAME,
+                        "Set smtp.tls.servername to the name the real SMTP server's certificate is issued for (e.g."
+                                + " smtp.office365.com), the server that smtp.host (a forwarder such as proxy.tunnel) leads to.");
+            }
             if (isHostNameMismatch(c)) {
                 return Finding.permanent("The TLS certificate of " + settings.server() + " does not match the host name "
                         + settings.host + " (" + stripPeriod(c.getMessage()) + ").",
@@ -256,6 +266,16 @@ final class SmtpFailures {
         return null;
     }
 
+    /**
+     * What a passed handshake verified, for the check: the certificate's name, and with
+     * smtp.tls.servername the forwarder the connection went through.
+     */
+    static String verifiedFor(SmtpSettings settings) {
+        return settings.tlsServerNameSet
+                ? "the certificate is trusted and verified for " + settings.tlsServerName + " (smtp.tls.servername) via " + settings.server()
+                : "the certificate is trusted and issued for " + settings.host;
+    }
+
     /** No TCP connection within smtp.timeout.connect: usually a firewall that drops the packets. */
     static Finding connectTimedOut(SmtpSettings settings) {
         return Finding.transientFailure("No TCP connection to " + settings.server() + " within smtp.timeout.connect="
@@ -279,6 +299,18 @@ final class SmtpFailures {
         return settings.port == 465 && !settings.ssl
                 ? "smtp.port is 465 but smtp.ssl is false, and port 465 expects TLS from the first byte: " + FOR_PORT_465
                         + ", or use port 587 with smtp.starttls=true."
+                : null;
+    }
+
+    /**
+     * smtp.ssl=true together with smtp.starttls=true (a Day CQ Mail Service configuration may say so):
+     * accepted as AEM documents it, smtp.ssl wins. The warning, or null when the settings are not so.
+     */
+    static String sslWinsOverStartTls(SmtpSettings settings) {
+        return settings.sslWinsOverStartTls
+                ? "smtp.ssl and smtp.starttls are both true: smtp.ssl=true wins (as in AEM), so TLS starts from the first"
+                        + " byte and STARTTLS is not used. Set smtp.starttls=false to say so (port 465), or smtp.ssl=false"
+                        + " to upgrade a plain connection with STARTTLS (port 587)."
                 : null;
     }
 

@@ -105,11 +105,11 @@ final class SmtpProbe implements Closeable {
 
     /**
      * TLS on the connection, now: at once for smtps, after {@code 220} to STARTTLS otherwise. The
-     * server's name is checked against smtp.host inside the handshake with the rules Angus uses
+     * server's name is checked against smtp.tls.servername (default smtp.host) inside the handshake with the rules Angus uses
      * (endpoint identification LDAPS). Anything the server sent before is discarded.
      */
     SSLSession handshake(SSLSocketFactory factory) throws IOException {
-        SSLSocket tls = (SSLSocket) factory.createSocket(socket, settings.host, settings.port, true);
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, settings.tlsServerName, settings.port, true);
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("LDAPS");
         tls.setSSLParameters(parameters);

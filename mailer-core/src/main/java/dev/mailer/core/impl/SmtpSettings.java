@@ -82,6 +82,10 @@ final class SmtpSettings {
     static final String OUTBOX_RETRY_INITIAL = "outbox.retry.initial";
     static final String OUTBOX_RETRY_MAX = "outbox.retry.max";
     static final String OUTBOX_SHUTDOWN_TIMEOUT = "outbox.shutdown.timeout";
+    /** The name TLS verifies (SNI and host-name check) when smtp.host is a forwarder, e.g. AEM's proxy.tunnel. */
+    static final String TLS_SERVERNAME = "smtp.tls.servername";
+    /** Empty: smtp.host. */
+    static final String DEFAULT_TLS_SERVERNAME = "";
 
     final String host;
     final int port;
@@ -113,6 +117,12 @@ final class SmtpSettings {
     final Duration retryInitial;
     final Duration retryMax;
     final Duration shutdownTimeout;
+    /** The name the server's certificate is verified for and sent as SNI: smtp.tls.servername, else smtp.host. */
+    final String tlsServerName;
+    /** Whether smtp.tls.servername is set, so that TLS verifies another name than the host connected to. */
+    final boolean tlsServerNameSet;
+    /** smtp.ssl and smtp.starttls were both true: smtp.ssl wins, {@link #starttls} is false. */
+    final boolean sslWinsOverStartTls;
 
     /** @param cipher decrypts the passwords written {@code ENC(...)} */
     private SmtpSettings(ConfigReader r, SecretCipher cipher) {
@@ -122,7 +132,10 @@ final class SmtpSettings {
         password = EncryptedValues.read(r, PASSWORD, cipher);
         fromAddress = mailbox(r, FROM);
         ssl = r.bool(SSL, DEFAULT_SSL);
-        starttls = r.bool(STARTTLS, DEFAULT_STARTTLS);
+        boolean starttlsSetting = r.bool(STARTTLS, DEFAULT_STARTTLS);
+        // AEM's documented rule: smtp.ssl=true wins over smtp.starttls (a warning, SmtpFailures.sslWinsOverStartTls)
+        starttls = starttlsSetting && !ssl;
+        sslWinsOverStartTls = ssl && starttlsSetting;
         requireTls = r.bool(REQUIRE_TLS, DEFAULT_REQUIRE_TLS);
         debug = r.bool(DEBUG, DEFAULT_DEBUG);
         oauth = r.bool(OAUTH, DEFAULT_OAUTH);
@@ -149,13 +162,15 @@ final class SmtpSettings {
         retryInitial = r.duration(OUTBOX_RETRY_INITIAL, Duration.parse(DEFAULT_OUTBOX_RETRY_INITIAL), Duration.ofMillis(10));
         retryMax = r.duration(OUTBOX_RETRY_MAX, Duration.parse(DEFAULT_OUTBOX_RETRY_MAX), Duration.ofMillis(10));
         shutdownTimeout = r.duration(OUTBOX_SHUTDOWN_TIMEOUT, Duration.parse(DEFAULT_OUTBOX_SHUTDOWN_TIMEOUT), Duration.ZERO);
+        String serverName = r.string(TLS_SERVERNAME);
+        tlsServerNameSet = serverName != null;
+        tlsServerName = tlsServerNameSet ? serverName : host;
+        if (tlsServerNameSet && serverName.chars().anyMatch(Character::isWhitespace)) {
+            r.problem(TLS_SERVERNAME, Printable.quoted(serverName) + " is not a host name (it contains white space)");
+        }
 
         if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
             r.problem(HOST, Printable.quoted(host) + " is not a host name (it contains white space)");
-        }
-        if (ssl && starttls) {
-            r.problem(SSL, "smtp.ssl and smtp.starttls are both true; choose one: smtp.ssl=true for TLS from the first byte"
-                    + " (usually port 465), or smtp.starttls=true to upgrade a plain connection (usually port 587)");
         }
         if (requireTls && !ssl && !starttls) {
             r.problem(REQUIRE_TLS, "smtp.requiretls=true but neither smtp.ssl nor smtp.starttls is true, so the connection"
@@ -212,6 +227,7 @@ final class SmtpSettings {
                 + (requireTls ? ", requiretls" : "") + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
                 + ", from=" + fromAddress + (oauth ? ", oauth" : "") + (debug ? ", debug" : "")
                 + (truststorePath == null ? "" : ", truststore=" + truststorePath)
+                + (tlsServerNameSet ? ", tls.servername=" + tlsServerName : "")
                 + (keystorePath == null ? "" : ", keystore=" + keystorePath) + "]";
     }
 

@@ -88,10 +88,18 @@ class SmtpSettingsTest {
     }
 
     @Test
-    void refusesSslTogetherWithStarttls() {
+    void acceptsSslTogetherWithStarttlsAndSslWinsWithAWarningAsInAem() throws Exception {
         Map<String, Object> config = minimal();
         config.put("smtp.ssl", true);
-        assertTrue(problems(config).contains("smtp.ssl: smtp.ssl and smtp.starttls are both true"));
+        config.put("smtp.starttls", true);
+
+        SmtpSettings settings = SmtpSettings.from(config);
+
+        assertTrue(settings.ssl);
+        assertFalse(settings.starttls, "smtp.ssl wins");
+        assertTrue(SmtpFailures.sslWinsOverStartTls(settings).startsWith("smtp.ssl and smtp.starttls are both true:"
+                + " smtp.ssl=true wins"), SmtpFailures.sslWinsOverStartTls(settings));
+        assertEquals(null, SmtpFailures.sslWinsOverStartTls(SmtpSettings.from(minimal())));
     }
 
     @Test

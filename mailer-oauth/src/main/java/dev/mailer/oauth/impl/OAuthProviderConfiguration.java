@@ -62,7 +62,8 @@ public @interface OAuthProviderConfiguration {
     @AttributeDefinition(name = "HTTP read timeout (ms)")
     int httpReadTimeoutMillis() default OAuthSettings.DEFAULT_READ_TIMEOUT_MS;
 
-    @AttributeDefinition(name = "HTTP proxy", description = "host:port of an HTTP(S) proxy for the token endpoint; empty: direct.")
+    @AttributeDefinition(name = "HTTP proxy", description = "host:port of an HTTP(S) proxy for the token endpoint; empty: the JVM's proxy settings"
+            + " (https.proxyHost, https.proxyPort, http.nonProxyHosts), direct when there are none.")
     String httpProxy();
 
     @AttributeDefinition(name = "Keep-alive",

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.api.crypto.ReencryptionReport;
-import dev.mailer.commons.config.PublishedService;
 import dev.mailer.commons.config.ServiceName;
+import dev.mailer.commons.crypto.ReencryptionRegistration;
 import dev.mailer.commons.crypto.SecretCipher;
 import dev.mailer.commons.crypto.SecretCiphers;
 
@@ -48,9 +48,7 @@ public class RefreshTokenReencryption implements Reencryption {
 
     private final RefreshTokenStore store;
     private final SecretCipher cipher;
-    /** Published with the service: what it re-encrypts, and the previous key's CryptoService when one is bound. */
-    private final Map<String, Object> published;
-    private PublishedService registration;
+    private final ReencryptionRegistration registration;
 
     @Activate
     public RefreshTokenReencryption(BundleContext context, Map<String, Object> properties,
@@ -63,34 +61,27 @@ public class RefreshTokenReencryption implements Reencryption {
         File data = context.getDataFile("");
         this.cipher = SecretCiphers.of(context, properties, crypto, previousCrypto);
         this.store = data == null || !cipher.isPresent() ? null
-                : RefreshTokenStores.of(data.toPath().resolve(ServiceName.of(properties).dataName(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE)));
-        this.published = ServiceName.of(properties).publishedWith(properties);
-        published.put(Reencryption.STORED, STORED);
-        if (previousCrypto != null) {
-            published.put(Reencryption.PREVIOUS_KEY, SecretCiphers.previousTarget(properties));
-        }
+                : RefreshTokenStores.of(data.toPath().resolve(
+                        ServiceName.of(properties).dataName(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE)));
+        this.registration = new ReencryptionRegistration(properties, STORED, previousCrypto != null, store != null);
     }
 
     /** For tests: the token stored in {@code file}. */
     RefreshTokenReencryption(Path file, SecretCipher cipher) {
         this.cipher = cipher;
         this.store = RefreshTokenStores.of(file);
-        this.published = Map.of();
+        this.registration = ReencryptionRegistration.none();
     }
 
     /** Registers the service once the component is complete; not without a CryptoService: nothing to encrypt with. */
     @Activate
     void activate(BundleContext context) {
-        if (store != null) {
-            registration = new PublishedService(context, this, published, Reencryption.class);
-        }
+        registration.register(context, this);
     }
 
     @Deactivate
     void deactivate() {
-        if (registration != null) {
-            registration.unregister();
-        }
+        registration.unregister();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.apache.oltu.oauth2.common.exception.OAuthProblemException;
 import org.apache.oltu.oauth2.common.exception.OAuthSystemException;
 
 /**
- * Oltu's HTTP seam, with the timeouts and the proxy of the settings and the JVM's TLS checks.
+ * Oltu's HTTP seam, with the timeouts and the proxy of the settings and the JVM's TLS checks. Without
+ * httpProxy the JVM's {@link ProxySelector} decides (https.proxyHost, https.proxyPort,
+ * http.nonProxyHosts), as AEM as a Cloud Service configures its egress proxy.
  * Error statuses are parsed like successes, so Oltu sees the OAuth error; an answer that is not
  * JSON becomes an error named by its HTTP status. Thread-safe: one connection per request.
  */
@@ -30,9 +33,27 @@ final class TimedHttpClient implements HttpClient {
     static final int MAX_RESPONSE_BYTES = 1 << 20;
 
     private final OAuthSettings settings;
+    /** Null: {@link ProxySelector#getDefault()} as it is at each request. */
+    private final ProxySelector proxies;
 
     TimedHttpClient(OAuthSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param proxies decides the proxy when httpProxy is not set; null: the JVM's default selector */
+    TimedHttpClient(OAuthSettings settings, ProxySelector proxies) {
         this.settings = settings;
+        this.proxies = proxies;
+    }
+
+    /** httpProxy when set, else the first proxy the selector gives for {@code uri} (none: direct). */
+    Proxy proxyFor(URI uri) {
+        if (settings.proxy != null) {
+            return new Proxy(Proxy.Type.HTTP, settings.proxy);
+        }
+        ProxySelector selector = proxies != null ? proxies : ProxySelector.getDefault();
+        List<Proxy> chosen = selector == null ? null : selector.select(uri);
+        return chosen == null || chosen.isEmpty() ? Proxy.NO_PROXY : chosen.get(0);
     }
 
     @Override
@@ -40,8 +61,8 @@ final class TimedHttpClient implements HttpClient {
             String requestMethod, Class<T> responseClass) throws OAuthSystemException, OAuthProblemException {
         HttpURLConnection connection = null;
         try {
-            Proxy proxy = settings.proxy == null ? Proxy.NO_PROXY : new Proxy(Proxy.Type.HTTP, settings.proxy);
-            connection = (HttpURLConnection) URI.create(request.getLocationUri()).toURL().openConnection(proxy);
+            URI uri = URI.create(request.getLocationUri());
+            connection = (HttpURLConnection) uri.toURL().openConnection(proxyFor(uri));
             connection.setConnectTimeout(settings.connectTimeoutMs);
             connection.setReadTimeout(settings.readTimeoutMs);
             connection.setInstanceFollowRedirects(false);

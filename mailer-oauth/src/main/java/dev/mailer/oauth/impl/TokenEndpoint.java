@@ -1,6 +1,7 @@
 package dev.mailer.oauth.impl;
 
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.util.function.Consumer;
 
@@ -31,8 +32,13 @@ final class TokenEndpoint {
     private final OAuthClient client;
 
     TokenEndpoint(OAuthSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param proxies the proxies when httpProxy is not set; null: the JVM's ({@link ProxySelector#getDefault()}) */
+    TokenEndpoint(OAuthSettings settings, ProxySelector proxies) {
         this.settings = settings;
-        this.client = new OAuthClient(new TimedHttpClient(settings));
+        this.client = new OAuthClient(new TimedHttpClient(settings, proxies));
     }
 
     /**
