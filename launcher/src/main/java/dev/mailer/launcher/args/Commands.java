@@ -5,7 +5,7 @@ import java.util.List;
 /** The launcher's commands, and the check of their arguments that runs before the framework starts. */
 public final class Commands {
 
-    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "token", "authorize", "encrypt", "reencrypt");
+    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "trust", "token", "authorize", "encrypt", "reencrypt");
 
     private Commands() {
     }
@@ -26,6 +26,8 @@ public final class Commands {
                 return QueueArguments.parse(args).isHelp();
             case "check":
                 return CheckArguments.parse(args).isHelp();
+            case "trust":
+                return TrustArguments.parse(args).isHelp();
             case "token":
                 return TokenArguments.parse(args).isHelp();
             case "authorize":

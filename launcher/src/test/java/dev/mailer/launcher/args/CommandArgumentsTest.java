@@ -95,10 +95,19 @@ class CommandArgumentsTest {
     }
 
     @Test
+    void trustNeedsTheFileToSaveTo() throws Exception {
+        assertEquals("ca.pem", TrustArguments.parse("--save", "ca.pem").getSave());
+        assertFalse(TrustArguments.parse("--save", "ca.pem").isYes());
+        assertTrue(TrustArguments.parse("--save", "ca.pem", "--yes").isYes());
+        assertTrue(TrustArguments.parse("--help").isHelp());
+        assertMessage("trust needs --save FILE", () -> TrustArguments.parse("--yes"));
+    }
+
+    @Test
     void everyCommandIsCheckedBeforeTheFrameworkStarts() throws Exception {
         assertTrue(Commands.parseForHelp("check", new String[] {"--help"}));
         assertFalse(Commands.parseForHelp("token", new String[] {"--print"}));
-        assertMessage("unknown command: mail (commands: send, serve, queue, check, token, authorize, encrypt, reencrypt)", () -> Commands.parseForHelp("mail", new String[0]));
+        assertMessage("unknown command: mail (commands: send, serve, queue, check, trust, token, authorize, encrypt, reencrypt)", () -> Commands.parseForHelp("mail", new String[0]));
         assertMessage("unknown option: --bogus", () -> Commands.parseForHelp("--bogus", new String[0]));
         assertMessage("unexpected argument: now", () -> Commands.parseForHelp("authorize", new String[] {"now"}));
     }

@@ -1,5 +1,9 @@
 package dev.mailer.api.check;
 
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -28,4 +32,16 @@ public interface ConnectionCheck {
      * @since 1.1
      */
     CheckStep checkConfiguration();
+
+    /**
+     * Connects as {@link #run(String)} does (smtp.host, smtp.port, implicit TLS or STARTTLS) up to
+     * the TLS handshake and returns the certificate chain the server presented, trusted or not: for
+     * an operator to inspect and decide what to trust. Logs in to nothing and sends nothing.
+     *
+     * @return the presented chain, the server's certificate first, never empty
+     * @throws IOException when the server presented no chain (invalid configuration, no connection,
+     *         no TLS); the message is the failing step's summary and fix
+     * @since 1.2
+     */
+    List<X509Certificate> presentedChain() throws IOException;
 }

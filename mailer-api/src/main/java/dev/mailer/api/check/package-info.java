@@ -2,7 +2,7 @@
  * A step-by-step check of the configured path to the mail server (configuration, DNS, TCP, TLS,
  * EHLO, token, AUTH, sender), for operators and health checks.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package dev.mailer.api.check;
 

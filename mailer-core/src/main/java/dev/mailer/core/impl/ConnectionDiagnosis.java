@@ -1,7 +1,9 @@
 package dev.mailer.core.impl;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +48,7 @@ final class ConnectionDiagnosis {
     private final SmtpSettings settings;
     private final InvalidConfigurationException invalid;
     private final X509TrustManager trust;
+    private final ClientCertificate client;
     private final SmtpSender sender;
     private final OAuthProviderSource oauthSource;
     private final Supplier<OAuthTokenManager> tokenManager;
@@ -55,21 +58,25 @@ final class ConnectionDiagnosis {
      * @param settings     the validated settings, or null when the configuration is invalid
      * @param invalid      why the configuration is invalid, when {@code settings} is null
      * @param trust        the trust of smtp.truststore.path, or null for the JVM's default
+     * @param client       the client certificate of smtp.keystore.path, or null for none
      * @param sender       the sending path of these settings (null when invalid)
      * @param oauthSource  the token provider as sending waits for it
      * @param tokenManager the token provider's operator interface, if one is bound (for token details only)
      */
-    ConnectionDiagnosis(SmtpSettings settings, InvalidConfigurationException invalid, X509TrustManager trust, SmtpSender sender,
+    ConnectionDiagnosis(SmtpSettings settings, InvalidConfigurationException invalid, X509TrustManager trust, ClientCertificate client,
+            SmtpSender sender,
             OAuthProviderSource oauthSource, Supplier<OAuthTokenManager> tokenManager) {
         this.settings = settings;
         this.invalid = invalid;
         this.trust = trust;
+        this.client = client;
         this.sender = sender;
         this.oauthSource = oauthSource;
         this.tokenManager = tokenManager;
         if (settings != null) {
             steps.secret(settings.password);
             steps.secret(settings.truststorePassword);
+            steps.secret(settings.keystorePassword);
         }
     }
 
@@ -92,6 +99,30 @@ final class ConnectionDiagnosis {
         return report;
     }
 
+    /**
+     * The steps up to the TLS handshake, for the chain the server presents (recorded before trust
+     * decides, so an untrusted chain is returned too).
+     *
+     * @throws IOException with the failing step's summary and fix when no chain was presented
+     */
+    List<X509Certificate> presentedChain() throws IOException {
+        InetAddress address = configuration() ? dns() : null;
+        if (address != null) {
+            try (ProbeSteps probe = new ProbeSteps(settings, trust, client, steps)) {
+                if (probe.connect(address)) {
+                    probe.tls();
+                }
+                if (!probe.presentedChain().isEmpty()) {
+                    return probe.presentedChain();
+                }
+            }
+        }
+        CheckStep failed = steps.report().getFailure().orElse(null);
+        throw new IOException(failed == null ? "The server " + server() + " presented no TLS certificate: neither smtp.ssl"
+                + " nor smtp.starttls is true." : "At step " + failed.getName() + ": " + failed.getSummary()
+                + (failed.getFix() == null ? "" : " " + failed.getFix()));
+    }
+
     /** The configuration step alone: no network I/O. */
     CheckStep configurationStep() {
         configuration();
@@ -99,7 +130,7 @@ final class ConnectionDiagnosis {
     }
 
     private boolean probe(InetAddress address) {
-        try (ProbeSteps probe = new ProbeSteps(settings, trust, steps)) {
+        try (ProbeSteps probe = new ProbeSteps(settings, trust, client, steps)) {
             return probe.connect(address) && probe.tls() && probe.ehlo();
         }
     }
@@ -122,6 +153,9 @@ final class ConnectionDiagnosis {
         details.add("timeouts: smtp.timeout.connect=" + settings.connectTimeoutMs + " ms, smtp.timeout.read="
                 + settings.readTimeoutMs + " ms, smtp.timeout.write=" + settings.writeTimeoutMs + " ms");
         details.add("trust: " + TrustStores.describe(trust, settings));
+        if (client != null) {
+            details.add(client.describe(settings));
+        }
         if (settings.oauth) {
             details.add("oauth.flow=true: the access token comes from the OAuthConfigurationProvider (step "
                     + AccountSteps.TOKEN + ")");

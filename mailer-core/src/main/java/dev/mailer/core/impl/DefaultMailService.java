@@ -1,8 +1,11 @@
 package dev.mailer.core.impl;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.X509TrustManager;
@@ -296,9 +299,15 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         return diagnosis().configurationStep();
     }
 
+    /** The chain the server presents, as the check's tls step sees it; see {@link ConnectionCheck}. */
+    @Override
+    public List<X509Certificate> presentedChain() throws IOException {
+        return diagnosis().presentedChain();
+    }
+
     private ConnectionDiagnosis diagnosis() {
         State current = state;
-        return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.sender,
+        return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.client, current.sender,
                 this::awaitOAuthProvider, tokenSources::manager);
     }
 
@@ -344,12 +353,16 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         private final SmtpSettings settings;
         /** The trust of smtp.truststore.path, null for the JVM's default: what the sender's socket factory trusts. */
         private final X509TrustManager trust;
+        /** The client certificate of smtp.keystore.path, null for none. */
+        private final ClientCertificate client;
         private final SmtpSender sender;
         private final InvalidConfigurationException invalid;
 
-        private State(SmtpSettings settings, X509TrustManager trust, SmtpSender sender, InvalidConfigurationException invalid) {
+        private State(SmtpSettings settings, X509TrustManager trust, ClientCertificate client, SmtpSender sender,
+                InvalidConfigurationException invalid) {
             this.settings = settings;
             this.trust = trust;
+            this.client = client;
             this.sender = sender;
             this.invalid = invalid;
         }
@@ -358,7 +371,8 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             try {
                 SmtpSettings settings = SmtpSettings.from(properties, cipher);
                 X509TrustManager trust = TrustStores.trustManager(settings);
-                State state = new State(settings, trust, new SmtpSender(settings, TrustStores.socketFactory(trust)), null);
+                ClientCertificate client = ClientCertificate.of(settings);
+                State state = new State(settings, trust, client, new SmtpSender(settings, TrustStores.socketFactory(client, trust)), null);
                 LOG.info("Mail service ready: {}", settings);
                 String port465 = SmtpFailures.port465WithoutSsl(settings);
                 if (port465 != null) {
@@ -371,7 +385,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
                 return state;
             } catch (InvalidConfigurationException e) {
                 LOG.error("{} Every send will fail until the configuration is fixed.", e.getMessage());
-                return new State(null, null, null, e);
+                return new State(null, null, null, null, e);
             }
         }
 

@@ -59,15 +59,29 @@ public @interface MailServiceConfiguration {
     int smtp_timeout_write() default SmtpSettings.DEFAULT_WRITE_TIMEOUT_MS;
 
     @AttributeDefinition(name = "Truststore path",
-            description = "Keystore file with the CA certificates to trust instead of the JVM's (private CA). Empty: the JVM's truststore.")
+            description = "Keystore or PEM file with the CA certificates to trust instead of the JVM's (private CA). Empty: the JVM's truststore.")
     String smtp_truststore_path();
 
-    @AttributeDefinition(name = "Truststore type", description = "PKCS12 or JKS.")
+    @AttributeDefinition(name = "Truststore type",
+            description = "PKCS12, JKS or PEM (one or more -----BEGIN CERTIFICATE----- blocks; no password).")
     String smtp_truststore_type() default SmtpSettings.DEFAULT_TRUSTSTORE_TYPE;
 
     @AttributeDefinition(name = "Truststore password", type = AttributeType.PASSWORD,
             description = "Use $[secret:smtp_truststore_password].")
     String smtp_truststore_password();
+
+    @AttributeDefinition(name = "Client certificate path",
+            description = "Key store or PEM file with the client's private key and certificate chain, for servers and relay"
+                    + " connectors that authenticate the sender by certificate. Empty: no client certificate.")
+    String smtp_keystore_path();
+
+    @AttributeDefinition(name = "Client certificate type",
+            description = "PKCS12, JKS or PEM (an unencrypted PKCS#8 -----BEGIN PRIVATE KEY----- block and the certificate chain).")
+    String smtp_keystore_type() default SmtpSettings.DEFAULT_KEYSTORE_TYPE;
+
+    @AttributeDefinition(name = "Client certificate password", type = AttributeType.PASSWORD,
+            description = "Password of the key store and its key. Use $[secret:smtp_keystore_password].")
+    String smtp_keystore_password();
 
     @AttributeDefinition(name = "Max connections",
             description = "At most this many SMTP connections at once, for sends and outbox deliveries together: the size of the"

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 import javax.net.ssl.SSLSession;
@@ -26,18 +27,30 @@ final class ProbeSteps implements Closeable {
 
     private final SmtpSettings settings;
     private final X509TrustManager trust;
+    private final ClientCertificate client;
     private final CheckSteps steps;
     private final SmtpProbe probe;
     private boolean greetingRead;
+    /** What the server presented in the handshake, trusted or not. */
+    private final RecordingTrustManager.Chain chain = new RecordingTrustManager.Chain();
     /** What the ehlo step judges: the reply after TLS, or the plain one when the check goes on without TLS. */
     private EhloCapabilities capabilities;
 
-    /** @param trust the trust of smtp.truststore.path, or null for the JVM's default */
-    ProbeSteps(SmtpSettings settings, X509TrustManager trust, CheckSteps steps) {
+    /**
+     * @param trust  the trust of smtp.truststore.path, or null for the JVM's default
+     * @param client the client certificate of smtp.keystore.path, or null for none
+     */
+    ProbeSteps(SmtpSettings settings, X509TrustManager trust, ClientCertificate client, CheckSteps steps) {
         this.settings = settings;
         this.trust = trust;
+        this.client = client;
         this.steps = steps;
         this.probe = new SmtpProbe(settings);
+    }
+
+    /** The chain the server presented in {@link #tls()}, leaf first, trusted or not; empty before (or without) TLS. */
+    List<X509Certificate> presentedChain() {
+        return chain.certificates();
     }
 
     /** TCP to {@code address} (the one sending connects to) at smtp.port. */
@@ -109,21 +122,26 @@ final class ProbeSteps implements Closeable {
             return steps.fail(Finding.permanent("The JVM's default truststore cannot be loaded (" + e.getMessage() + ").",
                     SmtpSettings.TRUSTSTORE_PATH, "Check javax.net.ssl.trustStore, or set smtp.truststore.path."), List.of());
         }
-        RecordingTrustManager.Chain chain = new RecordingTrustManager.Chain();
         SSLSession session;
         try {
-            session = probe.handshake(TrustStores.context(RecordingTrustManager.wrap(base, chain)).getSocketFactory());
+            session = probe.handshake(TrustStores.context(client, RecordingTrustManager.wrap(base, chain)).getSocketFactory());
         } catch (IOException e) {
             List<String> details = chain.describe();
             if (chain.isSingleSelfSigned()) {
                 details.add("the server presents a single self-signed certificate: trust that certificate itself");
             }
             details.add("trust: " + TrustStores.describe(trust, settings));
+            if (client != null) {
+                details.add(client.describe(settings));
+            }
             return steps.fail(SmtpFailures.network(e, settings, SmtpFailures.handshakeFailed(e.toString(), settings)),
                     details);
         }
         List<String> details = chain.describe();
         details.add("trusted by: " + TrustStores.describe(trust, settings));
+        if (client != null) {
+            details.add(client.describe(settings));
+        }
         return steps.pass(session.getProtocol() + " with " + session.getCipherSuite() + ", " + how + "; "
                 + SmtpFailures.verifiedFor(settings), details);
     }

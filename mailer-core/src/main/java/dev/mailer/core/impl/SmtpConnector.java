@@ -77,7 +77,7 @@ final class SmtpConnector {
         RedactingDebugLog trace = null;
         if (settings.debug) {
             // a session and trace of its own, so that the dialogue of one connection is not interleaved with another's
-            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword, token);
+            trace = new RedactingDebugLog(TRACE, "[" + settings.server() + "]", settings.password, settings.truststorePassword, settings.keystorePassword, token);
             sessionForThisConnection.setDebugOut(trace.printStream());
             sessionForThisConnection.setDebug(true);
         }

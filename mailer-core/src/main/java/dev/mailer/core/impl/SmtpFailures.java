@@ -208,7 +208,8 @@ final class SmtpFailures {
                         SmtpSettings.TRUSTSTORE_PATH,
                         "If the server uses a private or self-signed CA, put that CA certificate into a truststore"
                                 + " file and set smtp.truststore.path (with smtp.truststore.type and the secret"
-                                + " smtp_truststore_password), or add it to the JVM's truststore (javax.net.ssl.trustStore)."
+                                + " smtp_truststore_password; or a PEM file of the CA with smtp.truststore.type=PEM, no password),"
+                                + " or add it to the JVM's truststore (javax.net.ssl.trustStore)."
                                 + " Do not turn certificate checks off. If the CA is public, something between you and the"
                                 + " server (a TLS-inspecting proxy) may present its own certificate: trust that proxy's CA.");
             }
@@ -249,6 +250,10 @@ final class SmtpFailures {
                 return Finding.transientFailure("The server " + settings.server() + " did not answer in time ("
                         + c.getMessage() + ").", SmtpSettings.TIMEOUT_READ, port465 != null ? port465
                                 : "Check smtp.timeout.connect / smtp.timeout.read, and the server's health.");
+            }
+            String refusal = clientCertificateAlert(c);
+            if (refusal != null) {
+                return clientCertificateRefused(refusal, settings);
             }
             if (c instanceof SSLHandshakeException) {
                 return handshakeFailed(c.getMessage(), settings);
@@ -321,6 +326,41 @@ final class SmtpFailures {
                 SmtpSettings.TRUSTSTORE_PATH, TLS_HINT);
     }
 
+    /**
+     * The server ended the handshake with an alert about the client's certificate ({@code alert}):
+     * it wants one and got none, or does not accept the one of smtp.keystore.path.
+     */
+    static Finding clientCertificateRefused(String alert, SmtpSettings settings) {
+        if (settings.keystorePath == null) {
+            return Finding.permanent("The server " + settings.server() + " requires a TLS client certificate and this client"
+                    + " presents none (TLS alert " + alert + ").", SmtpSettings.KEYSTORE_PATH,
+                    "Set smtp.keystore.path to the client's private key and certificate chain (PKCS12, or with"
+                            + " smtp.keystore.type=PEM a PEM file of the unencrypted PKCS#8 key and the certificates), its"
+                            + " password in the secret smtp_keystore_password; the certificate must be issued by a CA the"
+                            + " server (or relay connector) accepts.");
+        }
+        return Finding.permanent("The server " + settings.server() + " refused the client certificate of smtp.keystore.path="
+                + settings.keystorePath + " (TLS alert " + alert + ").", SmtpSettings.KEYSTORE_PATH,
+                "Check that the certificate is issued by a CA the server (or relay connector) accepts, is not expired, and"
+                        + " is the one registered there; the check's tls step shows its subject and expiry.");
+    }
+
+    /** The alert a server sends about the client's certificate, if {@code c} is one; else null. */
+    private static String clientCertificateAlert(Throwable c) {
+        if (!(c instanceof SSLException)) {
+            return null;
+        }
+        String text = String.valueOf(c.getMessage());
+        // the JDK words a received alert "Received fatal alert: <name>"; TLS 1.3 servers send
+        // certificate_required for a missing certificate, TLS 1.2 servers handshake_failure or bad_certificate
+        for (String alert : CLIENT_CERTIFICATE_ALERTS) {
+            if (text.contains("alert: " + alert)) {
+                return alert;
+            }
+        }
+        return null;
+    }
+
     /** The peer at smtp.host:smtp.port answered something that is not SMTP ({@code detail}). */
     static Finding notSmtp(String detail, SmtpSettings settings) {
         return Finding.permanent("The server at " + settings.server() + " does not answer like an SMTP server (" + detail
@@ -388,6 +428,9 @@ final class SmtpFailures {
      * use the same wording or "Server identity does not match". Trust failures (PKIX, "No trusted
      * certificate found") are not matched.
      */
+    private static final String[] CLIENT_CERTIFICATE_ALERTS = {"certificate_required", "bad_certificate",
+        "unsupported_certificate", "certificate_revoked", "certificate_expired", "certificate_unknown", "unknown_ca"};
+
     private static boolean isHostNameMismatch(Throwable c) {
         String text = String.valueOf(c.getMessage());
         if (c instanceof CertificateException) {

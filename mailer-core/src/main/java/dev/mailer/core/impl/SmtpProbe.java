@@ -85,7 +85,7 @@ final class SmtpProbe implements Closeable {
     SmtpProbe(SmtpSettings settings) {
         this.settings = settings;
         this.trace = settings.debug
-                ? new RedactingDebugLog(TRACE, "[" + settings.server() + " check]", settings.password, settings.truststorePassword)
+                ? new RedactingDebugLog(TRACE, "[" + settings.server() + " check]", settings.password, settings.truststorePassword, settings.keystorePassword)
                 : null;
     }
 

@@ -34,6 +34,7 @@ final class SmtpSettings {
     static final boolean DEFAULT_DEBUG = false;
     static final boolean DEFAULT_OAUTH = false;
     static final String DEFAULT_TRUSTSTORE_TYPE = "PKCS12";
+    static final String DEFAULT_KEYSTORE_TYPE = "PKCS12";
     /** Exchange Online allows 3 concurrent SMTP connections per mailbox (more get 432 4.3.2). */
     static final int DEFAULT_MAX_CONNECTIONS = 3;
     /** 0: no limit. */
@@ -68,6 +69,9 @@ final class SmtpSettings {
     static final String TRUSTSTORE_PATH = "smtp.truststore.path";
     static final String TRUSTSTORE_TYPE = "smtp.truststore.type";
     static final String TRUSTSTORE_PASSWORD = "smtp.truststore.password";
+    static final String KEYSTORE_PATH = "smtp.keystore.path";
+    static final String KEYSTORE_TYPE = "smtp.keystore.type";
+    static final String KEYSTORE_PASSWORD = "smtp.keystore.password";
     static final String MAX_CONNECTIONS = "smtp.max.connections";
     static final String RATE_PER_MINUTE = "smtp.rate.per.minute";
     static final String POOL_IDLE_TIMEOUT = "smtp.pool.idle.timeout";
@@ -99,6 +103,10 @@ final class SmtpSettings {
     final Path truststorePath;
     final String truststoreType;
     final String truststorePassword;
+    /** The client certificate's key store; null: no client certificate. */
+    final Path keystorePath;
+    final String keystoreType;
+    final String keystorePassword;
     final int maxConnections;
     final int ratePerMinute;
     final Duration poolIdleTimeout;
@@ -139,6 +147,11 @@ final class SmtpSettings {
         String type = r.string(TRUSTSTORE_TYPE);
         truststoreType = type == null ? DEFAULT_TRUSTSTORE_TYPE : type;
         truststorePassword = EncryptedValues.read(r, TRUSTSTORE_PASSWORD, cipher);
+        String keystore = r.string(KEYSTORE_PATH);
+        keystorePath = keystore == null ? null : Path.of(keystore);
+        String keyType = r.string(KEYSTORE_TYPE);
+        keystoreType = keyType == null ? DEFAULT_KEYSTORE_TYPE : keyType;
+        keystorePassword = EncryptedValues.read(r, KEYSTORE_PASSWORD, cipher);
         maxConnections = r.integer(MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, 1, 100);
         ratePerMinute = r.integer(RATE_PER_MINUTE, DEFAULT_RATE_PER_MINUTE, 0, 60_000);
         poolIdleTimeout = r.duration(POOL_IDLE_TIMEOUT, Duration.parse(DEFAULT_POOL_IDLE_TIMEOUT), Duration.ZERO);
@@ -177,6 +190,9 @@ final class SmtpSettings {
         if (truststorePath != null && !Files.isReadable(truststorePath)) {
             r.problem(TRUSTSTORE_PATH, "the file " + Printable.of(truststorePath.toAbsolutePath().toString()) + " does not exist or is not readable");
         }
+        if (keystorePath != null && !Files.isReadable(keystorePath)) {
+            r.problem(KEYSTORE_PATH, "the file " + Printable.of(keystorePath.toAbsolutePath().toString()) + " does not exist or is not readable");
+        }
     }
 
     /** {@link #from(Map, SecretCipher)} without a CryptoService: an {@code ENC(...)} password is a problem. */
@@ -211,7 +227,8 @@ final class SmtpSettings {
                 + (requireTls ? ", requiretls" : "") + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
                 + ", from=" + fromAddress + (oauth ? ", oauth" : "") + (debug ? ", debug" : "")
                 + (truststorePath == null ? "" : ", truststore=" + truststorePath)
-                + (tlsServerNameSet ? ", tls.servername=" + tlsServerName : "") + "]";
+                + (tlsServerNameSet ? ", tls.servername=" + tlsServerName : "")
+                + (keystorePath == null ? "" : ", keystore=" + keystorePath) + "]";
     }
 
     private static String mailbox(ConfigReader r, String property) {

@@ -39,6 +39,21 @@ final class TrustStores {
     }
 
     /**
+     * A factory trusting {@code trust} (null: the JVM's default trust) that presents {@code client}'s
+     * certificate when the server asks for one; null (the JVM's default factory) when both are null.
+     */
+    static SSLSocketFactory socketFactory(ClientCertificate client, X509TrustManager trust) {
+        if (client == null) {
+            return socketFactory(trust);
+        }
+        try {
+            return context(client, trust != null ? trust : jvmDefault()).getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM's default truststore cannot be loaded", e);
+        }
+    }
+
+    /**
      * @return the trust manager of the configured truststore, or null when none is configured (the
      *         JVM's default applies)
      * @throws InvalidConfigurationException when the file cannot be read as a truststore
@@ -46,6 +61,13 @@ final class TrustStores {
     static X509TrustManager trustManager(SmtpSettings settings) throws InvalidConfigurationException {
         if (settings.truststorePath == null) {
             return null;
+        }
+        if (PemFiles.TYPE.equalsIgnoreCase(settings.truststoreType)) {
+            try {
+                return x509(PemFiles.trustStore(settings.truststorePath));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM cannot hold X.509 certificates in a PKCS12 key store", e);
+            }
         }
         try (InputStream in = Files.newInputStream(settings.truststorePath)) {
             KeyStore store = KeyStore.getInstance(settings.truststoreType);
@@ -61,7 +83,7 @@ final class TrustStores {
                         + "; put the right one in the secret smtp_truststore_password");
             }
             throw invalid(SmtpSettings.TRUSTSTORE_PATH, settings.truststorePath + " cannot be read as a "
-                    + settings.truststoreType + " truststore (" + e.getMessage() + "); check smtp.truststore.type (PKCS12 or JKS)");
+                    + settings.truststoreType + " truststore (" + e.getMessage() + "); check smtp.truststore.type (PKCS12, JKS or PEM)");
         } catch (GeneralSecurityException e) {
             throw invalid(SmtpSettings.TRUSTSTORE_TYPE, "cannot load " + settings.truststorePath + " as "
                     + settings.truststoreType + ": " + e.getMessage());
@@ -85,9 +107,14 @@ final class TrustStores {
 
     /** A TLS context that trusts through {@code trust} (no client certificate). */
     static SSLContext context(TrustManager trust) {
+        return context(null, trust);
+    }
+
+    /** A TLS context that trusts through {@code trust} and presents {@code client}'s certificate (none when null). */
+    static SSLContext context(ClientCertificate client, TrustManager trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust}, null);
+            context.init(ClientCertificate.managers(client), new TrustManager[] {trust}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM offers no TLS", e);

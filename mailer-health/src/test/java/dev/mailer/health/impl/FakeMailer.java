@@ -1,5 +1,7 @@
 package dev.mailer.health.impl;
 
+import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,11 @@ final class FakeMailer {
         @Override
         public CheckStep checkConfiguration() {
             return configuration;
+        }
+
+        @Override
+        public List<X509Certificate> presentedChain() throws IOException {
+            throw new IOException("no server in this fake");
         }
     }
 

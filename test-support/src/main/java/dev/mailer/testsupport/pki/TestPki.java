@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -35,7 +36,11 @@ import javax.net.ssl.TrustManagerFactory;
  * only (its subject alternative name; the CN stays localhost, which RFC 6125 clients ignore when
  * there is a SAN; {@code O=other host} tells it apart): trusted, but for another host;</li>
  * <li>{@code unrelated-truststore.p12}: trusts just the self-signed certificate, not the CA: a truststore
- * that does not fit the server.</li>
+ * that does not fit the server; {@code unrelated.pem} is the same certificate as PEM;</li>
+ * <li>{@code ca.crt}: the CA certificate as PEM ({@code smtp.truststore.type=PEM});</li>
+ * <li>{@code client.p12}: a key and CA-signed certificate for a TLS client ({@code CN=mailer client},
+ * extended key usage clientAuth) with the chain, password {@link #keystorePassword()};
+ * {@code client.pem} the same as an unencrypted PKCS#8 key followed by the chain.</li>
  * </ul>
  * Passwords are random and kept in {@code pki.properties} next to the files. Short-lived (7 days).
  * <p>
@@ -46,6 +51,7 @@ public final class TestPki {
 
     private static final String PROPERTIES = "pki.properties";
     private static final String UNRELATED = "unrelated-truststore.p12";
+    private static final String UNRELATED_PEM = "unrelated.pem";
 
     private final Path dir;
     private final String keystorePassword;
@@ -60,7 +66,8 @@ public final class TestPki {
     /** Creates a fresh PKI in {@code dir}, replacing whatever was there. */
     public static TestPki generate(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", UNRELATED, PROPERTIES}) {
+        for (String name : new String[] {"ca.p12", "server.p12", "server.csr", "server.crt", "ca.crt", "truststore.p12", "untrusted.p12", "otherhost.crt", "otherhost.p12", UNRELATED, UNRELATED_PEM,
+            "client.p12", "client.csr", "client.crt", "client.pem", PROPERTIES}) {
             Files.deleteIfExists(dir.resolve(name));
         }
         String caPassword = randomPassword();
@@ -97,6 +104,17 @@ public final class TestPki {
                 "-dname", "CN=localhost, O=untrusted", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "7",
                 "-keystore", "untrusted.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
         trustOnly(dir.resolve("untrusted.p12"), keyPassword, dir.resolve(UNRELATED), trustPassword);
+        keytool(dir, "-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=mailer client, O=dev.mailer", "-validity", "7",
+                "-keystore", "client.p12", "-storetype", "PKCS12", "-storepass", keyPassword);
+        keytool(dir, "-certreq", "-alias", "client", "-keystore", "client.p12", "-storepass", keyPassword, "-file", "client.csr");
+        keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", caPassword,
+                "-infile", "client.csr", "-outfile", "client.crt", "-rfc", "-validity", "7",
+                "-ext", "ku:c=digitalSignature", "-ext", "eku=clientAuth");
+        keytool(dir, "-importcert", "-alias", "ca", "-file", "ca.crt", "-keystore", "client.p12", "-storepass", keyPassword, "-noprompt");
+        keytool(dir, "-importcert", "-alias", "client", "-file", "client.crt", "-keystore", "client.p12", "-storepass", keyPassword);
+        writeKeyAndChain(dir.resolve("client.p12"), keyPassword, dir.resolve("client.pem"));
+        Files.writeString(dir.resolve(UNRELATED_PEM), pem(certificate(dir.resolve("untrusted.p12"), keyPassword)), StandardCharsets.US_ASCII);
 
         Properties properties = new Properties();
         properties.setProperty("keystore.password", keyPassword);
@@ -134,6 +152,16 @@ public final class TestPki {
     /** PKCS12 with only the test CA certificate. */
     public Path truststore() {
         return dir.resolve("truststore.p12");
+    }
+
+    /** PEM file with only the test CA certificate: {@link #truststore()} for {@code smtp.truststore.type=PEM}. */
+    public Path caPem() {
+        return dir.resolve("ca.crt");
+    }
+
+    /** PEM file with only the self-signed certificate of {@link #untrustedKeystore()}: another CA than the servers'. */
+    public Path unrelatedPem() {
+        return dir.resolve(UNRELATED_PEM);
     }
 
     /** PKCS12 with only the self-signed certificate of {@link #untrustedKeystore()}, not the CA; its password is {@link #truststorePassword()}. */
@@ -188,6 +216,63 @@ public final class TestPki {
             store.load(in, password.toCharArray());
         }
         return store;
+    }
+
+    /** PKCS12 with the CA-signed client key and chain; password {@link #keystorePassword()}. */
+    public Path clientKeystore() {
+        return dir.resolve("client.p12");
+    }
+
+    /** PEM file with the client's unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}) and then its chain, leaf first. */
+    public Path clientPem() {
+        return dir.resolve("client.pem");
+    }
+
+    /** TLS server context presenting the CA-signed certificate and trusting client certificates of the test CA only. */
+    public SSLContext clientAuthServerContext() throws IOException, GeneralSecurityException {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load(serverKeystore(), keystorePassword), keystorePassword.toCharArray());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(load(truststore(), truststorePassword));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Writes the {@code client} key of {@code keystore} as unencrypted PKCS#8 PEM, then its chain. */
+    private static void writeKeyAndChain(Path keystore, String password, Path pem) throws IOException {
+        try {
+            KeyStore store = load(keystore, password);
+            StringBuilder text = new StringBuilder("-----BEGIN PRIVATE KEY-----\n")
+                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(store.getKey("client", password.toCharArray()).getEncoded()))
+                    .append("\n-----END PRIVATE KEY-----\n");
+            for (Certificate certificate : store.getCertificateChain("client")) {
+                text.append(pem(certificate));
+            }
+            Files.writeString(pem, text, StandardCharsets.US_ASCII);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write " + pem + ": " + e, e);
+        }
+    }
+
+    /** {@code certificate} as a PEM block (RFC 7468). */
+    public static String pem(Certificate certificate) throws IOException {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode " + certificate.getType() + " certificate: " + e, e);
+        }
+    }
+
+    private static Certificate certificate(Path keystore, String password) throws IOException {
+        try {
+            return load(keystore, password).getCertificate("server");
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read " + keystore + ": " + e, e);
+        }
     }
 
     /** Writes a truststore with just the certificate of the {@code server} entry of {@code keystore} (no keytool run: fast). */

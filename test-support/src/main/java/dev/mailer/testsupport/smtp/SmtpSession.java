@@ -95,6 +95,8 @@ final class SmtpSession {
             server.loopback().untrack(socket);
             try {
                 socket.close();
+                // with client authentication closing TLS leaves the TCP socket open
+                tcp.close();
             } catch (IOException ignored) {
                 // closing anyway
             }
@@ -108,22 +110,52 @@ final class SmtpSession {
 
     /** Wraps the socket in TLS (server mode) and handshakes; records the outcome. */
     private boolean upgradeToTls() throws IOException {
+        // with client authentication the TCP socket outlives a failed handshake (see lingeringClose)
+        boolean linger = config.needClientAuth;
         SSLSocket ssl = (SSLSocket) config.tlsContext.getSocketFactory()
-                .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+                .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), !linger);
         ssl.setUseClientMode(false);
+        ssl.setNeedClientAuth(config.needClientAuth);
         server.loopback().track(ssl);
         try {
             ssl.startHandshake();
         } catch (IOException e) {
             server.record(SmtpEvent.connection(id, false, "TLS-FAILED " + e.getMessage()));
             ssl.close();
+            if (linger) {
+                lingeringClose(socket);
+            }
             return false;
         }
         socket = ssl;
         tls = true;
         streams();
-        server.record(SmtpEvent.connection(id, true, "TLS " + ssl.getSession().getProtocol()));
+        server.record(SmtpEvent.connection(id, true, "TLS " + ssl.getSession().getProtocol()
+                + (config.needClientAuth ? " client " + ssl.getSession().getPeerPrincipal().getName() : "")));
         return true;
+    }
+
+    /**
+     * Reads what the client still sends until it closes (at most 5 s), then closes: closing with
+     * unread data in the buffer sends RST, and a client that is still finishing its handshake would
+     * then lose the alert that says why (its certificate) to a "broken pipe".
+     */
+    private static void lingeringClose(Socket tcp) {
+        try {
+            tcp.setSoTimeout(5_000);
+            byte[] buffer = new byte[4096];
+            while (tcp.getInputStream().read(buffer) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            // closed or timed out: close anyway
+        } finally {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     /** Handles one command line; false to end the connection. */

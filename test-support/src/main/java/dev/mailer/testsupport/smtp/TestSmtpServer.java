@@ -292,6 +292,7 @@ public final class TestSmtpServer implements Closeable {
         SSLContext tlsContext;
         boolean implicitTls;
         boolean offerStartTls;
+        boolean needClientAuth;
         String user;
         String password;
         boolean requireAuth = true;
@@ -311,6 +312,16 @@ public final class TestSmtpServer implements Closeable {
         private Builder() {
             mechanism(new PlainAndLogin.Plain());
             mechanism(new PlainAndLogin.Login());
+        }
+
+        /**
+         * Requires a TLS client certificate that the trust of the TLS context (see
+         * {@code TestPki#clientAuthServerContext()}) accepts; without one the handshake fails. The TLS
+         * event then names the client certificate's subject.
+         */
+        public Builder needClientAuth() {
+            this.needClientAuth = true;
+            return this;
         }
 
         /** The port to listen on; 0 (the default) for a free one. */
