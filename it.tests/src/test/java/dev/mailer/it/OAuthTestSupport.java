@@ -24,6 +24,7 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 import dev.mailer.api.MailService;
@@ -34,6 +35,7 @@ import dev.mailer.it.oauth.OAuthServerHost;
 import dev.mailer.it.oauth.TokenRelay;
 import dev.mailer.it.smtp.Xoauth2Mechanism;
 import dev.mailer.it.support.ContainerSetup;
+import dev.mailer.it.support.Await;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.Secrets;
 import dev.mailer.it.support.Services;
@@ -230,6 +232,16 @@ public abstract class OAuthTestSupport extends MailerTestSupport {
                 Files.delete(file);
             }
         }
+        // the configurations first: a service can be away for a moment (a reactivation, e.g. when a test removed the
+        // CryptoService) while its configuration is still there, and the next test would find it back
+        String ours = "(|(service.pid=" + PID + "*)(service.pid=" + OAUTH_PID + "*))";
+        Await.until(() -> {
+            try {
+                return configAdmin().listConfigurations(ours) == null;
+            } catch (IOException | InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }, deadline(), () -> "the configurations of the profile to be deleted after their files were");
         Services.awaitAbsent(context, MailService.class, null, deadline(), () -> "the mail service to go away with its configuration");
         Services.awaitAbsent(context, OAuthConfigurationProvider.class, null, deadline(),
                 () -> "the token provider to go away with its configuration");
