@@ -176,9 +176,10 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         outbox.reopen(next.settings, transmitter(next));
         // after the outbox's deliveries in flight: their connections are closed as they come back
         previous.close();
-        if (!ServiceName.of(properties).equals(name)) {
+        ServiceName configured = ServiceName.of(properties);
+        if (!configured.equals(name)) {
             LOG.error("{} changed {} from {} to {}: the service keeps its name (and its outbox folder) until it is activated"
-                    + " again (restart the mailer-core bundle)", PID, MailService.SERVICE_NAME, name, ServiceName.of(properties));
+                    + " again (restart the mailer-core bundle)", PID, MailService.SERVICE_NAME, name, configured);
         }
         if (registration != null) {
             registration.update(name.publishedWith(properties));

@@ -28,18 +28,12 @@ final class NoDelaySockets {
     /**
      * For {@code mail.<protocol>.ssl.socketFactory}: {@code tls}, or when null the JVM's default as it
      * is at each connect (as Angus would take it), with TCP_NODELAY on the sockets it creates or layers
-     * over a connected one (implicit TLS, STARTTLS).
-     */
-    static SSLSocketFactory tls(SSLSocketFactory tls) {
-        return new Tls(tls, null);
-    }
-
-    /**
-     * {@link #tls(SSLSocketFactory)}, but TLS is for {@code serverName} (null: the host connected to):
-     * the JDK sends it as SNI and verifies the certificate for it (the endpoint identification Angus
-     * sets on the socket checks the socket's peer host), while TCP goes to smtp.host (a forwarder such as
-     * AEM's proxy.tunnel). For implicit TLS the unconnected socket is a plain one, so that Angus layers
-     * TLS over it through {@link SSLSocketFactory#createSocket(Socket, String, int, boolean)} too.
+     * over a connected one (implicit TLS, STARTTLS). TLS is for {@code serverName} (null: the host
+     * connected to): the JDK sends it as SNI and verifies the certificate for it (the endpoint
+     * identification Angus sets on the socket checks the socket's peer host), while TCP goes to
+     * smtp.host (a forwarder such as AEM's proxy.tunnel). For implicit TLS the unconnected socket is a
+     * plain one, so that Angus layers TLS over it through
+     * {@link SSLSocketFactory#createSocket(Socket, String, int, boolean)} too.
      */
     static SSLSocketFactory tls(SSLSocketFactory tls, String serverName) {
         return new Tls(tls, serverName);
