@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class DevInboxServer implements Closeable {
 
     private final Path inbox;
     private final long maxMessageSize;
+    private final Clock clock;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
@@ -55,9 +57,10 @@ public final class DevInboxServer implements Closeable {
     private final AtomicInteger sequence = new AtomicInteger();
     private volatile boolean closed;
 
-    private DevInboxServer(Path inbox, long maxMessageSize, ServerSocket serverSocket) {
+    private DevInboxServer(Path inbox, long maxMessageSize, Clock clock, ServerSocket serverSocket) {
         this.inbox = inbox;
         this.maxMessageSize = maxMessageSize;
+        this.clock = clock;
         this.serverSocket = serverSocket;
         this.acceptor = new Thread(this::acceptLoop, "dev-inbox-smtp-" + serverSocket.getLocalPort());
         this.acceptor.setDaemon(true);
@@ -70,6 +73,10 @@ public final class DevInboxServer implements Closeable {
      * @param maxMessageSize the largest message stored, in bytes
      */
     public static DevInboxServer start(Path inbox, long maxMessageSize) throws IOException {
+        return start(inbox, maxMessageSize, Clock.systemDefaultZone());
+    }
+
+    static DevInboxServer start(Path inbox, long maxMessageSize, Clock clock) throws IOException {
         Files.createDirectories(inbox);
         ServerSocket socket = new ServerSocket();
         try {
@@ -78,7 +85,7 @@ public final class DevInboxServer implements Closeable {
             socket.close();
             throw e;
         }
-        DevInboxServer server = new DevInboxServer(inbox, maxMessageSize, socket);
+        DevInboxServer server = new DevInboxServer(inbox, maxMessageSize, clock, socket);
         server.acceptor.start();
         return server;
     }
@@ -311,7 +318,9 @@ public final class DevInboxServer implements Closeable {
             for (String recipient : recipients) {
                 envelope.append("X-Dev-Inbox-Rcpt-To: <").append(recipient).append(">\r\n");
             }
-            String name = LocalDateTime.now().format(FILE_TIME) + "-" + sequence.incrementAndGet() + ".eml";
+            // the port is unique among the servers running now, so launchers sharing a data folder never pick
+            // the same name (a move onto an existing name would replace that message)
+            String name = LocalDateTime.now(clock).format(FILE_TIME) + "-" + getPort() + "-" + sequence.incrementAndGet() + ".eml";
             Path temp = Files.createTempFile(inbox, ".incoming-", ".tmp");
             try (OutputStream file = Files.newOutputStream(temp)) {
                 file.write(envelope.toString().getBytes(StandardCharsets.UTF_8));

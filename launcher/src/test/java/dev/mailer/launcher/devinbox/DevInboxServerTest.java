@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -157,6 +162,36 @@ class DevInboxServerTest {
         MimeMessage received = new MimeMessage(session, Files.newInputStream(stored.get(0)));
         assertEquals("Grüße", received.getSubject());
         assertEquals("line one\r\n.\r\nline three", ((String) received.getContent()).strip());
+    }
+
+    @Test
+    void twoServersStoringIntoOneFolderAtTheSameMomentKeepBothMessages() throws Exception {
+        Clock stopped = Clock.fixed(Instant.parse("2026-12-02T10:15:30.123Z"), ZoneOffset.UTC);
+        try (DevInboxServer one = DevInboxServer.start(inbox, 2048, stopped);
+                DevInboxServer two = DevInboxServer.start(inbox, 2048, stopped)) {
+            sendWithJakartaMail(one, "from one");
+            sendWithJakartaMail(two, "from two");
+        }
+        List<String> subjects = new ArrayList<>();
+        for (Path eml : emlFiles()) {
+            try (InputStream in = Files.newInputStream(eml)) {
+                subjects.add(new MimeMessage(null, in).getSubject());
+            }
+        }
+        subjects.sort(null);
+        assertEquals(List.of("from one", "from two"), subjects);
+    }
+
+    private static void sendWithJakartaMail(DevInboxServer to, String subject) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", to.getHost());
+        props.put("mail.smtp.port", String.valueOf(to.getPort()));
+        MimeMessage message = new MimeMessage(Session.getInstance(props));
+        message.setFrom(new InternetAddress("from@example.com"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("to@example.com"));
+        message.setSubject(subject);
+        message.setText("x");
+        Transport.send(message);
     }
 
     @Test
