@@ -15,7 +15,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import dev.mailer.it.aem.AemMails;
 import dev.mailer.it.oauth.Issuers;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.AemPlatform;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 

@@ -40,14 +40,14 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.Services;
 import dev.mailer.it.support.WebContainer;
 import dev.mailer.it.web.BasicLoginContext;
-import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.net.Http;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 

@@ -14,8 +14,8 @@ import org.junit.Before;
 import org.junit.Test;
 
 import dev.mailer.it.oauth.DeviceFlowServer;
-import dev.mailer.it.smtp.Xoauth2Mechanism;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;

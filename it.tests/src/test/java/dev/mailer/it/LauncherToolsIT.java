@@ -22,7 +22,7 @@ import org.junit.Test;
 
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
 
 /**

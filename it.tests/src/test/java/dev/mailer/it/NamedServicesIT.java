@@ -23,7 +23,7 @@ import org.osgi.framework.ServiceReference;
 import dev.mailer.api.MailService;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.Xoauth2Mechanism;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism;
 import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.Services;
 import dev.mailer.testsupport.smtp.TestSmtpServer;

@@ -34,7 +34,7 @@ import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.OAuthFlows;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
 import dev.mailer.it.smtp.Xoauth2Client;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;

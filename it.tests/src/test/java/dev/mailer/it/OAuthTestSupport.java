@@ -33,7 +33,7 @@ import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.OAuthFlows;
 import dev.mailer.it.oauth.OAuthServerHost;
 import dev.mailer.it.oauth.TokenRelay;
-import dev.mailer.it.smtp.Xoauth2Mechanism;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism;
 import dev.mailer.it.support.ContainerSetup;
 import dev.mailer.it.support.Await;
 import dev.mailer.it.support.ItPaths;

@@ -26,7 +26,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 
 /**

@@ -30,7 +30,7 @@ import dev.mailer.api.oauth.OAuthTokenManager;
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
-import dev.mailer.it.smtp.Xoauth2Mechanism.Attempt;
+import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.Services;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.json.JSONObject;
 
-import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.net.Http;
 
 /**
  * What a user does once, before the mailer can use the {@code refresh_token} grant: consent in the

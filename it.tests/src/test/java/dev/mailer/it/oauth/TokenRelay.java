@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 
 import org.json.JSONObject;
 
-import dev.mailer.it.support.Http;
+import dev.mailer.testsupport.net.Http;
 import dev.mailer.testsupport.net.LoopbackServer;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The TCP accept loop of the test servers: 127.0.0.1, a daemon thread per connection, close stops everything.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package dev.mailer.testsupport.net;
 

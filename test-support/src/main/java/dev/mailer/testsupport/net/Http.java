@@ -1,4 +1,4 @@
-package dev.mailer.it.support;
+package dev.mailer.testsupport.net;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.mailer.it.smtp;
+package dev.mailer.testsupport.smtp;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -14,10 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.json.JSONObject;
 
-import dev.mailer.it.support.Http;
-import dev.mailer.testsupport.smtp.AuthMechanism;
-import dev.mailer.testsupport.smtp.TestSmtpServer;
-import dev.mailer.testsupport.smtp.Xoauth2Response;
+import dev.mailer.testsupport.net.Http;
 
 /**
  * SASL XOAUTH2 (as Gmail and Exchange Online run it) for {@link TestSmtpServer}, checking every
@@ -40,8 +37,8 @@ import dev.mailer.testsupport.smtp.Xoauth2Response;
  * (an empty line) {@code 535 5.7.8}.</li>
  * </ul>
  * Every attempt is recorded ({@link #attempts()}), with the token for comparisons; a record's
- * {@code toString()} never shows it. Runs inside Felix (org.json from the runtime's bundle), and in the
- * test JVM for {@code LauncherOAuthIT} (org.json on failsafe's class path).
+ * {@code toString()} never shows it. Runs inside an OSGi framework (org.json from the runtime's bundle) and
+ * in a test JVM (org.json on its class path).
  */
 public final class Xoauth2Mechanism implements AuthMechanism {
 
