@@ -19,14 +19,31 @@ import dev.mailer.testsupport.net.TcpForwarder;
  * A tiny HTTP proxy on 127.0.0.1 for tests: {@code CONNECT host:port} (https) is answered 200 and
  * tunnelled; a request in absolute form ({@code POST http://host:port/path}, what a client sends a
  * proxy for plain http) is passed on as it is. Either way the bytes are relayed both ways, and the
- * first line of each request is recorded. Only loopback targets.
+ * first line of each request is recorded. Only loopback targets; or, made with {@link #tunnellingTo}, every
+ * {@code CONNECT} goes to one loopback address whatever name it asks for, as an egress proxy resolves
+ * names the client cannot (the client never looks the name up: it only sends it to the proxy).
  */
 final class ConnectProxy implements Closeable {
 
     private final ServerSocket server;
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
+    /** Where every CONNECT goes, or null: to the host and port it names. */
+    private final InetSocketAddress tunnelTarget;
 
     ConnectProxy() throws IOException {
+        this(null);
+    }
+
+    /** A proxy that tunnels every {@code CONNECT}, whatever host it names, to {@code target} on loopback. */
+    static ConnectProxy tunnellingTo(InetSocketAddress target) throws IOException {
+        if (!target.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("tests never leave 127.0.0.0/8: " + target);
+        }
+        return new ConnectProxy(target);
+    }
+
+    private ConnectProxy(InetSocketAddress tunnelTarget) throws IOException {
+        this.tunnelTarget = tunnelTarget;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "connect-proxy-" + port());
         acceptor.setDaemon(true);
@@ -66,11 +83,13 @@ final class ConnectProxy implements Closeable {
             requestLines.add(line);
             String[] parts = line.split(" ");
             boolean connect = parts[0].equals("CONNECT");
-            URI target = URI.create(connect ? "//" + parts[1] : parts[1]);
-            if (!InetAddress.getByName(target.getHost()).isLoopbackAddress()) {
+            URI named = URI.create(connect ? "//" + parts[1] : parts[1]);
+            InetSocketAddress target = connect && tunnelTarget != null ? tunnelTarget
+                    : new InetSocketAddress(InetAddress.getByName(named.getHost()), named.getPort());
+            if (!target.getAddress().isLoopbackAddress()) {
                 return; // tests never leave 127.0.0.0/8
             }
-            try (Socket upstream = new Socket(target.getHost(), target.getPort())) {
+            try (Socket upstream = new Socket(target.getAddress(), target.getPort())) {
                 if (connect) {
                     String header;
                     do {
