@@ -1,13 +1,12 @@
 package dev.mailer.core.impl;
 
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.api.OAuthConfigurationProvider;
 import dev.mailer.api.oauth.OAuthTokenManager;
+import dev.mailer.commons.config.NamedServices;
 import dev.mailer.commons.config.ServiceName;
 
 /**
@@ -19,44 +18,34 @@ import dev.mailer.commons.config.ServiceName;
 final class TokenSources {
 
     private final ServiceName name;
-    private final Object monitor = new Object();
-    private final Map<OAuthConfigurationProvider, Map<String, ?>> providers = new IdentityHashMap<>();
-    private final Map<OAuthTokenManager, Map<String, ?>> managers = new IdentityHashMap<>();
+    private final NamedServices<OAuthConfigurationProvider> providers;
+    private final NamedServices<OAuthTokenManager> managers;
 
     TokenSources(ServiceName name) {
         this.name = name;
+        this.providers = new NamedServices<>(name);
+        this.managers = new NamedServices<>(name);
     }
 
     void bind(OAuthConfigurationProvider provider, Map<String, ?> properties) {
-        synchronized (monitor) {
-            providers.put(provider, properties);
-            monitor.notifyAll();
-        }
+        providers.bind(provider, properties);
     }
 
     void unbind(OAuthConfigurationProvider provider) {
-        synchronized (monitor) {
-            providers.remove(provider);
-        }
+        providers.unbind(provider);
     }
 
     void bind(OAuthTokenManager manager, Map<String, ?> properties) {
-        synchronized (monitor) {
-            managers.put(manager, properties);
-        }
+        managers.bind(manager, properties);
     }
 
     void unbind(OAuthTokenManager manager) {
-        synchronized (monitor) {
-            managers.remove(manager);
-        }
+        managers.unbind(manager);
     }
 
     /** The token manager of this service's provider, or null (for the check's details only). */
     OAuthTokenManager manager() {
-        synchronized (monitor) {
-            return own(managers);
-        }
+        return managers.own();
     }
 
     /**
@@ -65,32 +54,11 @@ final class TokenSources {
      * @throws MailException naming what to install or configure, when none came
      */
     OAuthConfigurationProvider await(long waitMs) throws MailException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        synchronized (monitor) {
-            OAuthConfigurationProvider provider;
-            try {
-                long left;
-                while ((provider = own(providers)) == null && (left = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                provider = own(providers);
-            }
-            if (provider == null) {
-                throw noProvider(waitMs);
-            }
-            return provider;
+        OAuthConfigurationProvider provider = providers.await(waitMs);
+        if (provider == null) {
+            throw noProvider(waitMs);
         }
-    }
-
-    private <S> S own(Map<S, Map<String, ?>> services) {
-        for (Map.Entry<S, Map<String, ?>> service : services.entrySet()) {
-            if (name.matches(service.getValue())) {
-                return service.getKey();
-            }
-        }
-        return null;
+        return provider;
     }
 
     private MailException noProvider(long waitMs) {
