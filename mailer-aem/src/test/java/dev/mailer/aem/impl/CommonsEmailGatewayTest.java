@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.day.cq.mailer.MailingException;
 
+import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.api.MailException;
 
 /** The gateway with a recording mail service: the MIME and envelope it hands over. */
@@ -64,11 +65,11 @@ class CommonsEmailGatewayTest {
 
         gateway(service, false).send(htmlEmail());
 
-        assertEquals(List.of("send"), service.calls);
-        assertEquals(List.of("jane@example.com", "cc@example.com", "audit@example.com"), service.mimeMails.get(0).getRecipients());
-        assertNull(service.mimeMails.get(0).getEnvelopeFrom(), "MAIL FROM: the mail service's from.address");
+        assertEquals(List.of("send"), service.calls());
+        assertEquals(List.of("jane@example.com", "cc@example.com", "audit@example.com"), service.mimeMails().get(0).getRecipients());
+        assertNull(service.mimeMails().get(0).getEnvelopeFrom(), "MAIL FROM: the mail service's from.address");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        service.mimeMails.get(0).writeTo(out);
+        service.mimeMails().get(0).writeTo(out);
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(out.toByteArray()));
         assertEquals("Prüfung: Seite „Über uns“", message.getSubject());
         assertNull(message.getHeader("From"), "the mail service puts its from.address in");
@@ -91,8 +92,8 @@ class CommonsEmailGatewayTest {
 
         gateway(service, true).send(email);
 
-        assertEquals(List.of("enqueue"), service.calls);
-        assertEquals("bounces@example.com", service.mimeMails.get(0).getEnvelopeFrom());
+        assertEquals(List.of("enqueue"), service.calls());
+        assertEquals("bounces@example.com", service.mimeMails().get(0).getEnvelopeFrom());
     }
 
     @Test
@@ -116,7 +117,7 @@ class CommonsEmailGatewayTest {
 
         assertTrue(e.getMessage().startsWith("The Commons Email message cannot be built: "), e.getMessage());
         assertTrue(e.getMessage().contains("it needs at least one To, Cc or Bcc"), e.getMessage());
-        assertEquals(List.of(), service.calls);
+        assertEquals(List.of(), service.calls());
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import com.adobe.granite.workflow.WorkflowSession;
 
+import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
@@ -63,10 +64,10 @@ class SendMailProcessTest {
                 processArgs("template=/conf/mailer/templates/review, to=initiator;reviewers@example.com, locale=de_CH"));
 
         assertEquals(List.of("/conf/mailer/templates/review de_CH"), repository.asked);
-        assertEquals(List.of("enqueue", "enqueue"), service.calls, "queued, one mail per recipient");
-        Email first = service.emails.get(0);
+        assertEquals(List.of("enqueue", "enqueue"), service.calls(), "queued, one mail per recipient");
+        Email first = service.emails().get(0);
         assertEquals(List.of("Author <author@example.com>"), first.getTo());
-        assertEquals(List.of("reviewers@example.com"), service.emails.get(1).getTo());
+        assertEquals(List.of("reviewers@example.com"), service.emails().get(1).getTo());
         assertEquals("Review /content/site/en", first.getSubject());
         assertEquals("author asks for a review of /content/site/en (Spring campaign, /var/workflow/instances/wf-1).", first.getText());
     }
@@ -83,8 +84,8 @@ class SendMailProcessTest {
         step.execute(workItem("/content/a", "author", Map.of("title", "t")), session(),
                 processArgs("template=/conf/mailer/templates/review\nto=jane@example.com\nservice=bulk"));
 
-        assertEquals(List.of("enqueue"), bulk.calls);
-        assertEquals(List.of(), other.calls);
+        assertEquals(List.of("enqueue"), bulk.calls());
+        assertEquals(List.of(), other.calls());
     }
 
     @Test
@@ -102,7 +103,7 @@ class SendMailProcessTest {
         step(Map.of("mail.service.name", "other"), down).execute(workItem("/content/a", "author", values), session(),
                 processArgs("template=/conf/mailer/templates/review, to=jane@example.com, service=bulk"));
 
-        assertEquals(List.of(), down.calls, "nothing was queued, and every failure was logged, none thrown");
+        assertEquals(List.of(), down.calls(), "nothing was queued, and every failure was logged, none thrown");
     }
 
     @Test
