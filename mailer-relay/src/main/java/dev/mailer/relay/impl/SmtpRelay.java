@@ -94,7 +94,9 @@ public final class SmtpRelay {
             builder.enableTLS().startTlsSocketFactory(settings.tls);
         }
         if (!settings.users.isEmpty()) {
-            builder.authenticationHandlerFactory(new LoginAfterStartTls(settings.users)).showAuthCapabilitiesBeforeSTARTTLS(false);
+            // SubEthaSMTP hides AUTH before STARTTLS only when it requires TLS of every client, which devices of the
+            // allowed networks may not speak: AUTH is offered, and refused until STARTTLS (LoginAfterStartTls)
+            builder.authenticationHandlerFactory(new LoginAfterStartTls(settings.users));
         }
         SMTPServer smtp = builder.build();
         try {
