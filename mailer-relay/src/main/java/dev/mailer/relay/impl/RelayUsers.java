@@ -8,6 +8,8 @@ import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.auth.UsernamePasswordValidator;
 
+import dev.mailer.relay.PasswordHash;
+
 /**
  * The local users who may relay after logging in (PLAIN or LOGIN, only after STARTTLS): one per line,
  * {@code name:hash} ({@link PasswordHash}), from a secret. A failed login says nothing about which part

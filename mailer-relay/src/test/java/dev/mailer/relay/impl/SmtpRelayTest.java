@@ -17,6 +17,7 @@ import dev.mailer.api.MailException;
 import dev.mailer.api.MimeMail;
 import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.commons.testing.MutableClock;
+import dev.mailer.relay.PasswordHash;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.SmtpDialogue;
 import jakarta.mail.Message;

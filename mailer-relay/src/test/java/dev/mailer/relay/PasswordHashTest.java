@@ -1,4 +1,4 @@
-package dev.mailer.relay.impl;
+package dev.mailer.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

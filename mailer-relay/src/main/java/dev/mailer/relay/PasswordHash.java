@@ -1,4 +1,4 @@
-package dev.mailer.relay.impl;
+package dev.mailer.relay;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -11,13 +11,14 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * A relay user's password as stored: {@code pbkdf2-sha256:ITERATIONS:SALT:HASH} (salt and hash in
  * base64), PBKDF2 with HMAC-SHA256 from the JDK, so no library and no clear-text password in a secret.
- * Verification compares in constant time.
+ * Verification compares in constant time. JDK classes only: the launcher's {@code relay-user} command
+ * uses it without starting a framework.
  */
-final class PasswordHash {
+public final class PasswordHash {
 
-    static final String SCHEME = "pbkdf2-sha256";
+    public static final String SCHEME = "pbkdf2-sha256";
     /** OWASP's recommendation for PBKDF2-HMAC-SHA256 (2023). */
-    static final int ITERATIONS = 600_000;
+    public static final int ITERATIONS = 600_000;
     private static final int MIN_ITERATIONS = 10_000;
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
@@ -33,7 +34,7 @@ final class PasswordHash {
     }
 
     /** A new hash of {@code password} with a random salt, as text to store. */
-    static String create(char[] password) {
+    public static String create(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
         new SecureRandom().nextBytes(salt);
         return SCHEME + ":" + ITERATIONS + ":" + Base64.getEncoder().encodeToString(salt) + ":"
@@ -43,7 +44,7 @@ final class PasswordHash {
     /**
      * @throws IllegalArgumentException saying what the stored text lacks (never echoing it)
      */
-    static PasswordHash parse(String stored) {
+    public static PasswordHash parse(String stored) {
         String[] parts = stored.split(":", -1);
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
             throw new IllegalArgumentException("the password hash is not " + SCHEME + ":ITERATIONS:SALT:HASH"
@@ -66,7 +67,7 @@ final class PasswordHash {
         }
     }
 
-    boolean matches(String password) {
+    public boolean matches(String password) {
         byte[] candidate = derive(password.toCharArray(), salt, iterations);
         return MessageDigest.isEqual(candidate, hash);
     }
