@@ -3,6 +3,7 @@ package dev.mailer.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,13 +14,16 @@ import dev.mailer.launcher.args.UsageException;
  * set wins: {@code MAILER_CONFIG_DIR} (the user's folder, used as it is), {@code MAILER_PROFILE} (a
  * provider profile packed into the jar), {@code SMTP_HOST} (the default files packed into the jar);
  * with none of them, the development inbox ({@link DevInbox}). Packed files are copied into a
- * folder under the data folder, which FileInstall watches.
+ * folder under the data folder, which FileInstall watches. {@code RELAY_PORT} adds the SMTP relay's
+ * packed file ({@code mailer-relay/}) to the packed files or the development inbox's, for the runs that
+ * keep running ({@code serve}, the shell): a one-shot command never listens on the relay's port.
  */
 final class ConfigSource {
 
     static final String MAILER_CONFIG_DIR = "MAILER_CONFIG_DIR";
     static final String MAILER_PROFILE = "MAILER_PROFILE";
     static final String SMTP_HOST = "SMTP_HOST";
+    static final String RELAY_PORT = "RELAY_PORT";
 
     /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
     static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
@@ -28,26 +32,32 @@ final class ConfigSource {
     /** The packed files to copy into {@link #dir}; null for the user's folder and the development inbox. */
     private final Map<String, byte[]> packedFiles;
     private final boolean devInbox;
+    /** The relay's file, for the development inbox's folder; empty when the relay does not run. */
+    private final Map<String, byte[]> relayFiles;
 
-    private ConfigSource(Path dir, Map<String, byte[]> packedFiles, boolean devInbox) {
+    private ConfigSource(Path dir, Map<String, byte[]> packedFiles, boolean devInbox, Map<String, byte[]> relayFiles) {
         this.dir = dir;
         this.packedFiles = packedFiles;
         this.devInbox = devInbox;
+        this.relayFiles = relayFiles;
     }
 
     /**
-     * @param runDir this run's own folder ({@link RunDirectory}), for the files the launcher writes itself
+     * @param runDir      this run's own folder ({@link RunDirectory}), for the files the launcher writes itself
+     * @param longRunning whether the run keeps running ({@code serve}, the shell), so that it may run the relay
      * @throws UsageException a variable names no folder or no profile: the message says which and what to do
      * @throws IOException    the packed files cannot be read
      */
-    static ConfigSource choose(Map<String, String> env, Path runDir) throws UsageException, IOException {
+    static ConfigSource choose(Map<String, String> env, Path runDir, boolean longRunning) throws UsageException, IOException {
+        Map<String, byte[]> relay = longRunning && !env.getOrDefault(RELAY_PORT, "").isBlank() ? JarResources.read("mailer-relay")
+                : Map.of();
         String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
         if (!configuredDir.isBlank()) {
             Path dir = Path.of(configuredDir).toAbsolutePath().normalize();
             if (!Files.isDirectory(dir)) {
                 throw new UsageException(MAILER_CONFIG_DIR + "=" + configuredDir + " is not a folder");
             }
-            return new ConfigSource(dir, null, false);
+            return new ConfigSource(dir, null, false, Map.of());
         }
         String profile = env.getOrDefault(MAILER_PROFILE, "").strip();
         if (!profile.isEmpty()) {
@@ -56,16 +66,22 @@ final class ConfigSource {
                 throw new UsageException(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
                         + PROFILES + " (see osgi-config/README.md), or " + MAILER_CONFIG_DIR + " for your own files");
             }
-            return new ConfigSource(runDir.resolve("config"), files, false);
+            return new ConfigSource(runDir.resolve("config"), plus(files, relay), false, Map.of());
         }
         if (!env.getOrDefault(SMTP_HOST, "").isBlank()) {
             Map<String, byte[]> files = JarResources.read("mailer-config");
             if (files.isEmpty()) {
                 throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
             }
-            return new ConfigSource(runDir.resolve("config"), files, false);
+            return new ConfigSource(runDir.resolve("config"), plus(files, relay), false, Map.of());
         }
-        return new ConfigSource(runDir.resolve("dev-config"), null, true);
+        return new ConfigSource(runDir.resolve("dev-config"), null, true, relay);
+    }
+
+    private static Map<String, byte[]> plus(Map<String, byte[]> files, Map<String, byte[]> more) {
+        Map<String, byte[]> all = new HashMap<>(files);
+        all.putAll(more);
+        return all;
     }
 
     /** The folder FileInstall watches. */
@@ -76,6 +92,11 @@ final class ConfigSource {
     /** Whether mail goes to the development inbox, which writes the folder's configuration itself. */
     boolean isDevInbox() {
         return devInbox;
+    }
+
+    /** The files the development inbox writes next to its own: the relay's, when it runs. */
+    Map<String, byte[]> devInboxExtraFiles() {
+        return relayFiles;
     }
 
     /** Makes the folder hold exactly the packed files; the user's folder is left as it is. */

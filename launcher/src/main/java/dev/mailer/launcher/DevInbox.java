@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.mailer.launcher.devinbox.DevInboxServer;
@@ -29,11 +30,16 @@ final class DevInbox implements Closeable {
         this.err = err;
     }
 
-    /** Starts the server (storing under {@code dataDir/dev-inbox}), writes its configuration into {@code configDir} and says so. */
-    static DevInbox start(Path dataDir, Path configDir, PrintStream err) throws IOException {
+    /**
+     * Starts the server (storing under {@code dataDir/dev-inbox}), writes its configuration and {@code extraFiles}
+     * into {@code configDir} and says so.
+     */
+    static DevInbox start(Path dataDir, Path configDir, Map<String, byte[]> extraFiles, PrintStream err) throws IOException {
         DevInbox inbox = new DevInbox(DevInboxServer.start(dataDir.resolve("dev-inbox"), MAX_MESSAGE), err);
         try {
-            ConfigFolder.replaceFiles(configDir, Map.of(MAIL_SERVICE_PID + ".cfg.json", inbox.configuration()));
+            Map<String, byte[]> files = new HashMap<>(extraFiles);
+            files.put(MAIL_SERVICE_PID + ".cfg.json", inbox.configuration());
+            ConfigFolder.replaceFiles(configDir, files);
         } catch (IOException e) {
             inbox.close();
             throw e;

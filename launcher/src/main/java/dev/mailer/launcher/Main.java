@@ -135,7 +135,7 @@ public final class Main {
             }
             keys.ensureKey();
             runDir = RunDirectory.create(dataDir);
-            config = ConfigSource.choose(env, runDir);
+            config = ConfigSource.choose(env, runDir, !StartPlan.forCommand(command).isOneShot());
         } catch (UsageException e) {
             return usageError(e.getMessage());
         } catch (IOException e) {
@@ -177,7 +177,7 @@ public final class Main {
         // their deliveries apart.
         Container.ThrowingRunnable prepare = () -> {
             if (config.isDevInbox()) {
-                devInbox.set(DevInbox.start(dataDir, config.dir(), err));
+                devInbox.set(DevInbox.start(dataDir, config.dir(), config.devInboxExtraFiles(), err));
             } else {
                 config.writePackedFiles();
             }

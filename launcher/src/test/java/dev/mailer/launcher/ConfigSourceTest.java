@@ -25,7 +25,7 @@ class ConfigSourceTest {
 
     @Test
     void withoutAnySettingMailGoesToTheDevelopmentInbox() throws Exception {
-        ConfigSource source = ConfigSource.choose(Map.of("SMTP_HOST", " "), dataDir);
+        ConfigSource source = ConfigSource.choose(Map.of("SMTP_HOST", " "), dataDir, false);
         assertTrue(source.isDevInbox());
         assertEquals(dataDir.resolve("dev-config"), source.dir());
     }
@@ -34,7 +34,7 @@ class ConfigSourceTest {
     void aConfigFolderWinsOverAProfileAndIsLeftAsItIs() throws Exception {
         Path own = Files.writeString(userDir.resolve("own.cfg.json"), "{}");
         ConfigSource source = ConfigSource.choose(Map.of("MAILER_CONFIG_DIR", userDir.toString(), "MAILER_PROFILE", "no-such-profile",
-                "SMTP_HOST", "smtp.example.com"), dataDir);
+                "SMTP_HOST", "smtp.example.com"), dataDir, false);
         assertFalse(source.isDevInbox());
         assertEquals(userDir.toAbsolutePath().normalize(), source.dir());
         source.writePackedFiles();
@@ -44,14 +44,21 @@ class ConfigSourceTest {
     @Test
     void aConfigFolderThatDoesNotExistIsAUsageErrorNamingTheVariable() {
         UsageException e = assertThrows(UsageException.class,
-                () -> ConfigSource.choose(Map.of("MAILER_CONFIG_DIR", userDir.resolve("missing").toString()), dataDir));
+                () -> ConfigSource.choose(Map.of("MAILER_CONFIG_DIR", userDir.resolve("missing").toString()), dataDir, false));
         assertTrue(e.getMessage().startsWith("MAILER_CONFIG_DIR=") && e.getMessage().endsWith("is not a folder"), e.getMessage());
     }
 
     @Test
     void anUnknownProfileIsAUsageErrorListingTheProfiles() {
-        UsageException e = assertThrows(UsageException.class, () -> ConfigSource.choose(Map.of("MAILER_PROFILE", "office356"), dataDir));
+        UsageException e = assertThrows(UsageException.class, () -> ConfigSource.choose(Map.of("MAILER_PROFILE", "office356"), dataDir, false));
         assertTrue(e.getMessage().contains("MAILER_PROFILE=office356 is not a profile"), e.getMessage());
         assertTrue(e.getMessage().contains("[office365, office365-app, gmail, acs]"), e.getMessage());
+    }
+
+    @Test
+    void aOneShotCommandNeverRunsTheRelayEvenWithRelayPort() throws Exception {
+        // the files themselves are packed into mailer.jar (LauncherRelayIT runs serve with them)
+        assertTrue(ConfigSource.choose(Map.of("RELAY_PORT", "2525"), dataDir, false).devInboxExtraFiles().isEmpty());
+        assertTrue(ConfigSource.choose(Map.of(), dataDir, true).devInboxExtraFiles().isEmpty(), "no RELAY_PORT, no relay");
     }
 }

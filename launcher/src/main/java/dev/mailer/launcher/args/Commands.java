@@ -5,7 +5,7 @@ import java.util.List;
 /** The launcher's commands, and the check of their arguments that runs before the framework starts. */
 public final class Commands {
 
-    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "trust", "token", "authorize", "encrypt", "reencrypt");
+    public static final List<String> NAMES = List.of("send", "serve", "queue", "check", "trust", "token", "authorize", "encrypt", "reencrypt", "relay-user");
 
     private Commands() {
     }
@@ -36,6 +36,8 @@ public final class Commands {
                 return EncryptArguments.parse(args).isHelp();
             case "reencrypt":
                 return BareArguments.parse(args).isHelp();
+            case "relay-user":
+                return RelayUserArguments.parse(args).isHelp();
             default:
                 throw new UsageException(command.startsWith("-") ? "unknown option: " + command : "unknown command: " + command
                         + " (commands: " + String.join(", ", NAMES) + ")");

@@ -1,10 +1,6 @@
 package dev.mailer.launcher.cli;
 
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,9 +26,6 @@ import dev.mailer.launcher.args.UsageException;
         "osgi.command.function=encrypt" })
 public class EncryptCommand extends CliCommand {
 
-    /** Far more than any password or token: a file piped in by mistake is refused, not encrypted. */
-    static final int MAX_CHARS = 64 * 1024;
-
     private final BundleContext context;
 
     @Activate
@@ -52,7 +45,8 @@ public class EncryptCommand extends CliCommand {
             out.println(Usage.TEXT);
             return ExitCodes.OK;
         }
-        String value = read(System.console(), System.in);
+        String value = SecretInput.read(System.console(), System.in, "Value to encrypt (not shown): ", "encrypt",
+                "printf %s 'the-secret' | java -jar mailer.jar encrypt");
         try (ServiceWaiter services = new ServiceWaiter(context)) {
             out.println(EncryptedValues.wrap(SecretCiphers.of(context, Map.of(), services.cryptoService(SecretCiphers.DEFAULT_TARGET),
                     null).encrypt(value)));
@@ -61,31 +55,5 @@ public class EncryptCommand extends CliCommand {
             err.println("mailer: the value " + e.getMessage());
             return ExitCodes.PERMANENT_FAILURE;
         }
-    }
-
-    /** The secret: asked without echo at a terminal, else all of stdin without its final line break. */
-    static String read(Console console, InputStream in) throws UsageException {
-        String value;
-        if (console != null) {
-            char[] typed = console.readPassword("Value to encrypt (not shown): ");
-            value = typed == null ? "" : new String(typed);
-        } else {
-            try {
-                byte[] bytes = in.readNBytes(MAX_CHARS * 4 + 1);
-                value = new String(bytes, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UsageException("encrypt cannot read stdin: " + e.getMessage());
-            }
-        }
-        value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
-                : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
-        if (value.isEmpty()) {
-            throw new UsageException("encrypt reads the value to encrypt from stdin, and there was none; e.g."
-                    + " printf %s 'the-secret' | java -jar mailer.jar encrypt");
-        }
-        if (value.length() > MAX_CHARS) {
-            throw new UsageException("encrypt takes one secret of at most " + MAX_CHARS + " characters from stdin");
-        }
-        return value;
     }
 }

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.mailer.launcher.args.UsageException;
 
-/** What encrypt takes from stdin: the whole value, without the line break a shell adds; nothing is refused. */
-class EncryptCommandTest {
+/** What encrypt and relay-user take from stdin: the whole value, without the line break a shell adds. */
+class SecretInputTest {
 
     private static String piped(String input) throws UsageException {
-        return EncryptCommand.read(null, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        return SecretInput.read(null, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), "unused prompt", "encrypt",
+                "printf %s 'the-secret' | java -jar mailer.jar encrypt");
     }
 
     @Test
@@ -36,7 +37,7 @@ class EncryptCommandTest {
 
     @Test
     void aFileInsteadOfASecretIsRefused() {
-        UsageException e = assertThrows(UsageException.class, () -> piped("x".repeat(EncryptCommand.MAX_CHARS + 1)));
+        UsageException e = assertThrows(UsageException.class, () -> piped("x".repeat(SecretInput.MAX_CHARS + 1)));
 
         assertTrue(e.getMessage().contains("one secret of at most"), e.getMessage());
     }
