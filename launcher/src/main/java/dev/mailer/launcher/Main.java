@@ -301,6 +301,8 @@ public final class Main {
                 // where the token upkeep runs, and each keep-alive
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.UpkeepScheduler", "info");
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.TokenUpkeep", "info");
+                // where the relay listens, and each message it queued
+                setDefault("org.slf4j.simpleLogger.log.dev.mailer.relay", "info");
             }
         }
     }

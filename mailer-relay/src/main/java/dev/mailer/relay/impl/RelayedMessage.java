@@ -22,8 +22,8 @@ import dev.mailer.api.QueuedMail;
 /**
  * One mail transaction of a client: who may relay is decided at {@code MAIL FROM} (an allowed network,
  * or a login), and the message is in the outbox, durably, before the client hears {@code 250}. When it
- * cannot be queued the client hears a {@code 4xx} and keeps the message. One per transaction, on the
- * session's thread.
+ * cannot be queued (also when the mail service did not come within a bounded wait) the client hears a
+ * {@code 4xx} and keeps the message. One per transaction, on the session's thread.
  */
 final class RelayedMessage implements MessageHandler {
 

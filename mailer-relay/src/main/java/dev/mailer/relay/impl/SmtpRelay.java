@@ -3,6 +3,7 @@ package dev.mailer.relay.impl;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,18 +36,20 @@ public final class SmtpRelay {
     /** All clients together; each one is limited by relay.max.connections.per.client. */
     private static final int MAX_CONNECTIONS = 200;
     private static final int IDLE_TIMEOUT_MINUTES = 5;
+    /** How long a message waits for the mail service to come (it may start after the relay, or be reconfigured). */
+    static final long SERVICE_WAIT_MS = 15_000;
 
     private final NamedServices<MailService> mailServices;
     private final SMTPServer server;
 
     @Activate
     public SmtpRelay(Map<String, Object> properties) {
-        this(properties, Clock.systemUTC());
+        this(properties, Clock.systemUTC(), SERVICE_WAIT_MS);
     }
 
-    SmtpRelay(Map<String, ?> properties, Clock clock) {
+    SmtpRelay(Map<String, ?> properties, Clock clock, long serviceWaitMs) {
         this.mailServices = new NamedServices<>(ServiceName.of(properties));
-        this.server = start(properties, clock);
+        this.server = start(properties, clock, () -> mailServices.await(serviceWaitMs));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -70,7 +73,7 @@ public final class SmtpRelay {
         }
     }
 
-    private SMTPServer start(Map<String, ?> properties, Clock clock) {
+    private SMTPServer start(Map<String, ?> properties, Clock clock, Supplier<MailService> mailService) {
         RelaySettings settings;
         try {
             settings = RelaySettings.from(properties);
@@ -83,7 +86,7 @@ public final class SmtpRelay {
                 .bindAddress(settings.bind)
                 .hostName("mailer-relay")
                 .softwareName("mailer relay")
-                .messageHandlerFactory(context -> new RelayedMessage(context, settings, limits, mailServices::own))
+                .messageHandlerFactory(context -> new RelayedMessage(context, settings, limits, mailService))
                 .sessionHandler(new ClientAdmission(settings, limits))
                 .maxMessageSize(settings.maxMessageSize)
                 .maxRecipients(settings.maxRecipients)

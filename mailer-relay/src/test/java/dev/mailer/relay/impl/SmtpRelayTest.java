@@ -141,7 +141,7 @@ class SmtpRelayTest {
 
     @Test
     void withoutItsMailServiceTheRelayTellsDevicesToTryAgainLater() throws Exception {
-        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"127.0.0.1"}, "mail.service.name", "bulk")), clock);
+        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"127.0.0.1"}, "mail.service.name", "bulk")), clock, 50);
         relay.bindMailService(outbox, Map.of()); // the default service, not bulk
 
         try (SmtpDialogue device = new SmtpDialogue(relay.port())) {
@@ -195,7 +195,7 @@ class SmtpRelayTest {
     }
 
     private void start(Map<String, Object> settings) {
-        relay = new SmtpRelay(config(settings), clock);
+        relay = new SmtpRelay(config(settings), clock, 50);
         relay.bindMailService(outbox, Map.of());
         assertTrue(relay.port() > 0, "listening");
     }
