@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.sasl.Xoauth2ClientResponse;
 import jakarta.mail.MessagingException;
 
 /**
@@ -54,9 +55,7 @@ final class Xoauth2 {
         if (code != 334) {
             rejected(transport, code, null);
         }
-        String response = "user=" + settings.user + "\u0001auth=Bearer " + token + "\u0001\u0001";
-        code = UntracedCommand.simpleCommand(transport, Base64.getEncoder().encodeToString(response.getBytes(StandardCharsets.UTF_8)),
-                debugOut);
+        code = UntracedCommand.simpleCommand(transport, Xoauth2ClientResponse.base64(settings.user, token), debugOut);
         if (code == 235) {
             return;
         }
