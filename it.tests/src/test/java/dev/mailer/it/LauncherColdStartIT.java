@@ -83,7 +83,7 @@ public class LauncherColdStartIT {
                 second.stderr().contains("bundles synced with the storage (0 installed or updated)"));
         assertTrue("ran in the second JVM: " + second, second.stderr().contains("second JVM started, main"));
         assertTrue("a send starts no shell, metatype or health checks: " + second, second.stderr().contains("not needed: "
-                + "dev.mailer.mailer-health, org.apache.felix.gogo.command, org.apache.felix.gogo.runtime, org.apache.felix.gogo.shell,"
+                + "dev.mailer.mailer-broker, dev.mailer.mailer-health, org.apache.felix.gogo.command, org.apache.felix.gogo.runtime, org.apache.felix.gogo.shell,"
                 + " org.apache.felix.metatype)"));
         assertEquals("the same archive, not written again", archives, archives());
         assertEquals(written, Files.getLastModifiedTime(archives.get(0)));

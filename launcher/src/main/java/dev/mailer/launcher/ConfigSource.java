@@ -14,9 +14,10 @@ import dev.mailer.launcher.args.UsageException;
  * set wins: {@code MAILER_CONFIG_DIR} (the user's folder, used as it is), {@code MAILER_PROFILE} (a
  * provider profile packed into the jar), {@code SMTP_HOST} (the default files packed into the jar);
  * with none of them, the development inbox ({@link DevInbox}). Packed files are copied into a
- * folder under the data folder, which FileInstall watches. {@code RELAY_PORT} adds the SMTP relay's
- * packed file ({@code mailer-relay/}) to the packed files or the development inbox's, for the runs that
- * keep running ({@code serve}, the shell): a one-shot command never listens on the relay's port.
+ * folder under the data folder, which FileInstall watches. {@code RELAY_PORT} and {@code BROKER_SOCKET} add
+ * the packed file of the SMTP relay ({@code mailer-relay/}) and of the token broker ({@code mailer-broker/})
+ * to the packed files or the development inbox's, for the runs that keep running ({@code serve}, the shell):
+ * a one-shot command never listens on their port or socket.
  */
 final class ConfigSource {
 
@@ -24,6 +25,9 @@ final class ConfigSource {
     static final String MAILER_PROFILE = "MAILER_PROFILE";
     static final String SMTP_HOST = "SMTP_HOST";
     static final String RELAY_PORT = "RELAY_PORT";
+    static final String BROKER_SOCKET = "BROKER_SOCKET";
+    /** The packed files of the local services a variable switches on, for the runs that keep running: variable to folder. */
+    private static final Map<String, String> LOCAL_SERVICES = Map.of(RELAY_PORT, "mailer-relay", BROKER_SOCKET, "mailer-broker");
 
     /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
     static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
@@ -32,25 +36,31 @@ final class ConfigSource {
     /** The packed files to copy into {@link #dir}; null for the user's folder and the development inbox. */
     private final Map<String, byte[]> packedFiles;
     private final boolean devInbox;
-    /** The relay's file, for the development inbox's folder; empty when the relay does not run. */
-    private final Map<String, byte[]> relayFiles;
+    /** The local services' files, for the development inbox's folder; empty when none runs. */
+    private final Map<String, byte[]> localServiceFiles;
 
-    private ConfigSource(Path dir, Map<String, byte[]> packedFiles, boolean devInbox, Map<String, byte[]> relayFiles) {
+    private ConfigSource(Path dir, Map<String, byte[]> packedFiles, boolean devInbox, Map<String, byte[]> localServiceFiles) {
         this.dir = dir;
         this.packedFiles = packedFiles;
         this.devInbox = devInbox;
-        this.relayFiles = relayFiles;
+        this.localServiceFiles = localServiceFiles;
     }
 
     /**
      * @param runDir      this run's own folder ({@link RunDirectory}), for the files the launcher writes itself
-     * @param longRunning whether the run keeps running ({@code serve}, the shell), so that it may run the relay
+     * @param longRunning whether the run keeps running ({@code serve}, the shell), so that it may run the relay and the broker
      * @throws UsageException a variable names no folder or no profile: the message says which and what to do
      * @throws IOException    the packed files cannot be read
      */
     static ConfigSource choose(Map<String, String> env, Path runDir, boolean longRunning) throws UsageException, IOException {
-        Map<String, byte[]> relay = longRunning && !env.getOrDefault(RELAY_PORT, "").isBlank() ? JarResources.read("mailer-relay")
-                : Map.of();
+        Map<String, byte[]> local = new HashMap<>();
+        if (longRunning) {
+            for (Map.Entry<String, String> service : LOCAL_SERVICES.entrySet()) {
+                if (!env.getOrDefault(service.getKey(), "").isBlank()) {
+                    local.putAll(JarResources.read(service.getValue()));
+                }
+            }
+        }
         String configuredDir = env.getOrDefault(MAILER_CONFIG_DIR, "");
         if (!configuredDir.isBlank()) {
             Path dir = Path.of(configuredDir).toAbsolutePath().normalize();
@@ -66,16 +76,16 @@ final class ConfigSource {
                 throw new UsageException(MAILER_PROFILE + "=" + profile + " is not a profile of this launcher; use one of "
                         + PROFILES + " (see osgi-config/README.md), or " + MAILER_CONFIG_DIR + " for your own files");
             }
-            return new ConfigSource(runDir.resolve("config"), plus(files, relay), false, Map.of());
+            return new ConfigSource(runDir.resolve("config"), plus(files, local), false, Map.of());
         }
         if (!env.getOrDefault(SMTP_HOST, "").isBlank()) {
             Map<String, byte[]> files = JarResources.read("mailer-config");
             if (files.isEmpty()) {
                 throw new IOException("the launcher jar has no mailer-config/ files; rebuild it");
             }
-            return new ConfigSource(runDir.resolve("config"), plus(files, relay), false, Map.of());
+            return new ConfigSource(runDir.resolve("config"), plus(files, local), false, Map.of());
         }
-        return new ConfigSource(runDir.resolve("dev-config"), null, true, relay);
+        return new ConfigSource(runDir.resolve("dev-config"), null, true, local);
     }
 
     private static Map<String, byte[]> plus(Map<String, byte[]> files, Map<String, byte[]> more) {
@@ -94,9 +104,9 @@ final class ConfigSource {
         return devInbox;
     }
 
-    /** The files the development inbox writes next to its own: the relay's, when it runs. */
+    /** The files the development inbox writes next to its own: the relay's and the broker's, when they run. */
     Map<String, byte[]> devInboxExtraFiles() {
-        return relayFiles;
+        return localServiceFiles;
     }
 
     /** Makes the folder hold exactly the packed files; the user's folder is left as it is. */

@@ -301,8 +301,9 @@ public final class Main {
                 // where the token upkeep runs, and each keep-alive
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.UpkeepScheduler", "info");
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.oauth.impl.TokenUpkeep", "info");
-                // where the relay listens, and each message it queued
+                // where the relay and the token broker listen, each message queued, each token handed out (never the token)
                 setDefault("org.slf4j.simpleLogger.log.dev.mailer.relay", "info");
+                setDefault("org.slf4j.simpleLogger.log.dev.mailer.broker", "info");
             }
         }
     }

@@ -7,7 +7,7 @@ import java.util.Set;
  * {@code bundles/}, from mailer-runtime) and all of them stay installed in the one framework
  * storage; the plan only filters by purpose. A one-shot command ({@code send}, {@code check}, ...)
  * leaves out what it never uses: the Gogo shell, metatype (which parses every bundle's metatype XML
- * at start) and the health checks. Long-running runs ({@code serve}, the shell) keep everything.
+ * at start), the health checks and the token broker. Long-running runs ({@code serve}, the shell) keep everything.
  */
 final class StartPlan {
 
@@ -25,8 +25,9 @@ final class StartPlan {
     static final Set<String> SHELL_BUNDLES = Set.of("org.apache.felix.gogo.runtime", "org.apache.felix.gogo.shell",
             "org.apache.felix.gogo.command");
 
-    /** Used only by a container that keeps running: metatype for the shell and consoles, the health checks. */
-    static final Set<String> LONG_RUNNING_BUNDLES = Set.of("org.apache.felix.metatype", "dev.mailer.mailer-health");
+    /** Used only by a container that keeps running: metatype for the shell and consoles, the health checks, the token broker. */
+    static final Set<String> LONG_RUNNING_BUNDLES = Set.of("org.apache.felix.metatype", "dev.mailer.mailer-health",
+            "dev.mailer.mailer-broker");
 
     private final boolean shell;
     private final boolean oneShot;
