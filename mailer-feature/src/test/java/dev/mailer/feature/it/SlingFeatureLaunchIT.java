@@ -81,7 +81,9 @@ class SlingFeatureLaunchIT {
         String oauthBase = "http://127.0.0.1:" + oauth.baseUrl().port();
         // the application was granted the mailbox (Exchange's Add-MailboxPermission)
         xoauth2 = new Xoauth2Mechanism(oauthBase + "/", "https://outlook.office365.com/.default").grant(CLIENT_ID, MAILBOX);
+        long pkiStart = System.nanoTime();
         pki = TestPki.generate(Files.createDirectory(temp.resolve("pki")));
+        System.out.println("[sling feature launch] test PKI made in " + Duration.ofNanos(System.nanoTime() - pkiStart).toMillis() + " ms");
         smtp = TestSmtpServer.builder().port(0).startTls(pki.trustedServerContext()).authRequiresTls(true)
                 .authenticateOnlyWith(xoauth2).maxCommandLineLength(1000).start();
         clientSecret = TestPki.randomPassword();
@@ -170,8 +172,10 @@ class SlingFeatureLaunchIT {
             assertFalse(output.contains(secret), "the launcher's output shows no client secret, password or token");
         }
 
+        long stopping = System.nanoTime();
         launcher.destroy(); // SIGTERM: the launcher stops the framework
         assertTrue(launcher.waitFor(STOP_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the launcher stops");
+        System.out.println("[sling feature launch] stopped in " + Duration.ofNanos(System.nanoTime() - stopping).toMillis() + " ms");
     }
 
     /** The probe as a bundle (bnd, with its DS component), in a Maven-layout folder the launcher reads. */
