@@ -195,7 +195,7 @@ class SlingFeatureLaunchIT {
         }
     }
 
-    /** The test's feature: the probe, its configuration, and the token provider of the office365-app profile. */
+    /** The test's feature: the probe, its configuration, the token provider of the office365-app profile, no HTTP port. */
     private static Path writeTestFeature(Path file) throws IOException {
         String tokenProvider;
         try (InputStream in = SlingFeatureLaunchIT.class.getClassLoader().getResourceAsStream(
@@ -204,6 +204,9 @@ class SlingFeatureLaunchIT {
         }
         String json = "{\n"
                 + "  \"id\": \"dev.mailer.test:mailer-feature-launch-test:slingosgifeature:1.0.0\",\n"
+                // the HTTP Whiteboard (for the sign-in servlets) without a listener: the test opens no port of its own
+                + "  \"framework-properties\": { \"org.apache.felix.http.enable\": \"false\","
+                + " \"org.apache.felix.http.host\": \"127.0.0.1\" },\n"
                 + "  \"bundles\": [ { \"id\": \"" + PROBE_ID + "\" } ],\n"
                 + "  \"configurations\": {\n"
                 + "    \"dev.mailer.oauth.impl.OAuthConfigurationProviderImpl\": " + tokenProvider.trim() + ",\n"
