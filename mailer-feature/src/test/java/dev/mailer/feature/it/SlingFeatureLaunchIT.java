@@ -168,6 +168,7 @@ class SlingFeatureLaunchIT {
         assertTrue(attempt.twoStep(), "the token went on a line of its own, after the server's 334");
 
         String output = output(stdout, stderr);
+        assertTrue(output.contains(" 0 downloaded artifacts"), () -> "the launcher downloaded nothing; " + output);
         for (String secret : List.of(clientSecret, pki.truststorePassword(), attempt.token())) {
             assertFalse(output.contains(secret), "the launcher's output shows no client secret, password or token");
         }
