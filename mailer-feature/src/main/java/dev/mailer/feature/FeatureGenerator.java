@@ -21,6 +21,9 @@ import java.util.stream.Stream;
  * configurations of the given folder ({@code PID.cfg.json}, as they are: Sling's ConfigAdmin
  * resolves their {@code $[env:]}/{@code $[secret:]} values with the interpolation plugin), and the
  * secrets folder as a framework property set by the variable {@code mailer.secrets.dir};</li>
+ * <li>{@code mailer-oauth-PROFILE.json}, one a provider profile ({@code mailer-profiles/PROFILE/}):
+ * the configurations the profile adds to the default ones (the token provider's; the mail
+ * service's is the default one, set by the same variables), to aggregate with {@code mailer};</li>
  * <li>{@code sling-platform.json}: every provided-scope jar (the platform part of mailer-runtime),
  * with the ConfigAdmin plugin setting Sling Starter has: the base the feature is analysed and
  * launched on.</li>
@@ -72,18 +75,28 @@ public final class FeatureGenerator {
 
     /**
      * @param args the project's {@code groupId:artifactId:version}, the {@code dependency:list} file,
-     *             the folder of {@code .cfg.json} files, the output folder
+     *             the folder of the default {@code .cfg.json} files, the folder of the profiles' folders, the
+     *             output folder
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: FeatureGenerator GROUP:ARTIFACT:VERSION DEPENDENCY_LIST CONFIG_DIR OUTPUT_DIR");
+        if (args.length != 5) {
+            throw new IllegalArgumentException(
+                    "usage: FeatureGenerator GROUP:ARTIFACT:VERSION DEPENDENCY_LIST CONFIG_DIR PROFILES_DIR OUTPUT_DIR");
         }
         String[] gav = args[0].split(":");
         List<Dependency> dependencies = parse(Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8));
-        Path output = Files.createDirectories(Path.of(args[3]));
+        Path output = Files.createDirectories(Path.of(args[4]));
+        List<String[]> defaults = configurations(Path.of(args[2]));
         Files.writeString(output.resolve("mailer.json"),
-                mailerFeature(featureId(gav, "mailer"), bundles(dependencies, "compile"), configurations(Path.of(args[2]))),
-                StandardCharsets.UTF_8);
+                mailerFeature(featureId(gav, "mailer"), bundles(dependencies, "compile"), defaults), StandardCharsets.UTF_8);
+        try (Stream<Path> profiles = Files.list(Path.of(args[3]))) {
+            for (Path profile : profiles.filter(Files::isDirectory).sorted().collect(Collectors.toList())) {
+                String classifier = "mailer-oauth-" + profile.getFileName();
+                Files.writeString(output.resolve(classifier + ".json"),
+                        profileFeature(featureId(gav, classifier), profile.getFileName().toString(),
+                                added(configurations(profile), defaults)), StandardCharsets.UTF_8);
+            }
+        }
         Files.writeString(output.resolve("sling-platform.json"),
                 platformFeature(featureId(gav, "sling-platform"), bundles(dependencies, "provided")), StandardCharsets.UTF_8);
     }
@@ -137,6 +150,29 @@ public final class FeatureGenerator {
         }
     }
 
+    /** The configurations of {@code profile} whose PIDs the defaults do not have (a PID in two features would clash). */
+    static List<String[]> added(List<String[]> profile, List<String[]> defaults) {
+        List<String> defaultPids = defaults.stream().map(c -> c[0]).collect(Collectors.toList());
+        List<String[]> added = profile.stream().filter(c -> !defaultPids.contains(c[0])).collect(Collectors.toList());
+        if (added.isEmpty()) {
+            throw new IllegalStateException("A profile adds no configuration to the default ones");
+        }
+        return added;
+    }
+
+    static String profileFeature(String id, String profile, List<String[]> configurations) {
+        StringBuilder json = new StringBuilder();
+        json.append("{\n");
+        json.append("  \"id\": ").append(quote(id)).append(",\n");
+        json.append("  \"title\": ").append(quote("Mailer: OAuth2 with the " + profile + " profile")).append(",\n");
+        json.append("  \"description\": ").append(quote("The token provider's configuration of the " + profile
+                + " profile, every value from environment variables and secret files: aggregate with the mailer feature"
+                + " and set SMTP_OAUTH=true")).append(",\n");
+        appendConfigurations(json, configurations);
+        json.append("\n}\n");
+        return json.toString();
+    }
+
     static String mailerFeature(String id, List<Dependency> bundles, List<String[]> configurations) {
         StringBuilder json = new StringBuilder();
         json.append("{\n");
@@ -149,14 +185,20 @@ public final class FeatureGenerator {
         json.append("  \"framework-properties\": {\n    ").append(quote(SECRETS_DIR_PROPERTY)).append(": ")
                 .append(quote("${" + SECRETS_DIR_VARIABLE + "}")).append("\n  },\n");
         appendBundles(json, bundles);
-        json.append(",\n  \"configurations\": {\n");
+        json.append(",\n");
+        appendConfigurations(json, configurations);
+        json.append("\n}\n");
+        return json.toString();
+    }
+
+    private static void appendConfigurations(StringBuilder json, List<String[]> configurations) {
+        json.append("  \"configurations\": {\n");
         for (int i = 0; i < configurations.size(); i++) {
             json.append("    ").append(quote(configurations.get(i)[0])).append(": ")
                     .append(configurations.get(i)[1].replace("\n", "\n    "))
                     .append(i + 1 < configurations.size() ? ",\n" : "\n");
         }
-        json.append("  }\n}\n");
-        return json.toString();
+        json.append("  }");
     }
 
     static String platformFeature(String id, List<Dependency> bundles) {

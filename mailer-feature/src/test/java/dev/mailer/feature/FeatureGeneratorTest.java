@@ -33,15 +33,20 @@ class FeatureGeneratorTest {
     Path temp;
 
     @Test
-    void theCompileScopeJarsBecomeTheMailerFeatureAndTheProvidedOnesThePlatformInTheOrderOfThePoms() throws Exception {
+    void theCompileScopeJarsBecomeTheMailerFeatureTheProvidedOnesThePlatformAndEachProfileAFeatureOfWhatItAdds() throws Exception {
         Path list = Files.write(temp.resolve("list.txt"), LIST, StandardCharsets.UTF_8);
         Path config = Files.createDirectory(temp.resolve("config"));
         Files.writeString(config.resolve("dev.mailer.core.impl.DefaultMailService.cfg.json"),
                 "{\n  \"smtp.host\": \"$[env:SMTP_HOST;default=localhost]\",\n  \"smtp.password\": \"$[secret:smtp_password;default=]\"\n}\n");
         Files.writeString(config.resolve("README.txt"), "not a configuration");
+        Path profiles = Files.createDirectories(temp.resolve("profiles/acs"));
+        Files.writeString(profiles.resolve("dev.mailer.core.impl.DefaultMailService.cfg.json"), "{\"smtp.host\": \"smtp.azurecomm.net\"}");
+        Files.writeString(profiles.resolve("dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json"),
+                "{\"grantType\": \"client_credentials\", \"clientSecret\": \"$[secret:oauth_client_secret]\"}");
         Path out = temp.resolve("out");
 
-        FeatureGenerator.main(new String[] {"dev.mailer:mailer-feature:1.0.0", list.toString(), config.toString(), out.toString()});
+        FeatureGenerator.main(new String[] {"dev.mailer:mailer-feature:1.0.0", list.toString(), config.toString(),
+            profiles.getParent().toString(), out.toString()});
 
         JSONObject mailer = new JSONObject(Files.readString(out.resolve("mailer.json")));
         assertEquals("dev.mailer:mailer-feature:slingosgifeature:mailer:1.0.0", mailer.getString("id"));
@@ -53,6 +58,13 @@ class FeatureGeneratorTest {
         assertEquals("${mailer.secrets.dir}", mailer.getJSONObject("framework-properties")
                 .getString("org.apache.felix.configadmin.plugin.interpolation.secretsdir"));
         assertEquals("/run/secrets", mailer.getJSONObject("variables").getString("mailer.secrets.dir"));
+
+        JSONObject profile = new JSONObject(Files.readString(out.resolve("mailer-oauth-acs.json")));
+        assertEquals("dev.mailer:mailer-feature:slingosgifeature:mailer-oauth-acs:1.0.0", profile.getString("id"));
+        assertEquals(List.of("dev.mailer.oauth.impl.OAuthConfigurationProviderImpl"), List.copyOf(
+                profile.getJSONObject("configurations").keySet()), "the profile's mail service configuration would clash with the default one");
+        assertEquals("$[secret:oauth_client_secret]", profile.getJSONObject("configurations")
+                .getJSONObject("dev.mailer.oauth.impl.OAuthConfigurationProviderImpl").getString("clientSecret"));
 
         JSONObject platform = new JSONObject(Files.readString(out.resolve("sling-platform.json")));
         assertEquals("dev.mailer:mailer-feature:slingosgifeature:sling-platform:1.0.0", platform.getString("id"));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +37,8 @@ import no.nav.security.mock.oauth2.OAuth2Config;
 /**
  * The feature as a Sling application runs it: the Sling Feature Launcher (Apache's distribution, a
  * child process with the JDK of this test) launches the analysed aggregate (the mailer on the Sling
- * platform stand-in) from the repository the build made, plus a feature of this test: a probe bundle
- * that sends one mail, and the token provider's configuration of the {@code office365-app} profile.
+ * platform stand-in) and the feature of the {@code office365-app} profile's token provider from the
+ * repository the build made, plus a feature of this test: a probe bundle that sends one mail.
  * Everything else is configured as a user does it: environment variables and secret files, read by
  * ConfigAdmin's interpolation plugin from the feature's {@code $[env:]}/{@code $[secret:]} values.
  *
@@ -128,6 +127,7 @@ class SlingFeatureLaunchIT {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", launcherHome().resolve("lib") + "/*",
                 "org.apache.sling.feature.launcher.impl.Main",
                 "-f", repository.resolve(System.getProperty("mailer.feature.path")).toString(),
+                "-f", repository.resolve(System.getProperty("mailer.feature.oauth.path")).toString(),
                 "-f", testFeature.toString(),
                 // only the build's artifacts and the probe: nothing is downloaded, no stale SNAPSHOT of ~/.m2 is used
                 "-u", repository.toUri() + "," + probeRepository.toUri(),
@@ -196,13 +196,8 @@ class SlingFeatureLaunchIT {
         }
     }
 
-    /** The test's feature: the probe, its configuration, the token provider of the office365-app profile, no HTTP port. */
+    /** The test's feature: the probe and its configuration, and no HTTP port. */
     private static Path writeTestFeature(Path file) throws IOException {
-        String tokenProvider;
-        try (InputStream in = SlingFeatureLaunchIT.class.getClassLoader().getResourceAsStream(
-                "mailer-profiles/office365-app/dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json")) {
-            tokenProvider = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
         String json = "{\n"
                 + "  \"id\": \"dev.mailer.test:mailer-feature-launch-test:slingosgifeature:1.0.0\",\n"
                 // the HTTP Whiteboard (for the sign-in servlets) without a listener: the test opens no port of its own
@@ -210,7 +205,6 @@ class SlingFeatureLaunchIT {
                 + " \"org.apache.felix.http.host\": \"127.0.0.1\" },\n"
                 + "  \"bundles\": [ { \"id\": \"" + PROBE_ID + "\" } ],\n"
                 + "  \"configurations\": {\n"
-                + "    \"dev.mailer.oauth.impl.OAuthConfigurationProviderImpl\": " + tokenProvider.trim() + ",\n"
                 + "    \"" + SendOneMail.class.getName() + "\": { \"to\": \"" + RECIPIENT + "\", \"subject\": \"" + SUBJECT + "\" }\n"
                 + "  }\n"
                 + "}\n";
