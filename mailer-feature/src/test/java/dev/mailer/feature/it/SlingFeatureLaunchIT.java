@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +92,7 @@ class SlingFeatureLaunchIT {
     @AfterEach
     void stopAll() throws InterruptedException {
         if (launcher != null && launcher.isAlive()) {
-            launcher.destroyForcibly().waitFor(STOP_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            launcher.destroyForcibly().waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS);
         }
         if (smtp != null) {
             smtp.close();
@@ -175,7 +176,7 @@ class SlingFeatureLaunchIT {
 
         long stopping = System.nanoTime();
         launcher.destroy(); // SIGTERM: the launcher stops the framework
-        assertTrue(launcher.waitFor(STOP_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the launcher stops");
+        assertTrue(launcher.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS), "the launcher stops");
         System.out.println("[sling feature launch] stopped in " + Duration.ofNanos(System.nanoTime() - stopping).toMillis() + " ms");
     }
 
@@ -228,7 +229,7 @@ class SlingFeatureLaunchIT {
                         + " s" : "before the launcher ended with " + launcher.exitValue()) + "; " + output(stdout, stderr));
             }
             // the child writes to a file: look again shortly (bounded by the deadline)
-            launcher.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            launcher.waitFor(100, TimeUnit.MILLISECONDS);
         }
     }
 
