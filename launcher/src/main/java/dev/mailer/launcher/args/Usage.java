@@ -94,6 +94,8 @@ public final class Usage {
             "  MAILER_LOG_LEVEL    error, warn, info, debug (default: warn for commands, info for the shell)",
             "  RELAY_PORT          serve and the shell run the SMTP relay on this port (RELAY_BIND, default 127.0.0.1), for",
             "                      clients of RELAY_NETWORKS (CIDR, comma-separated) and the users of the secret relay_users",
+            "  BROKER_SOCKET       serve and the shell answer TOKEN and XOAUTH2 user@domain on this Unix domain socket (owner",
+            "                      and BROKER_GROUP only), for msmtp, git send-email, exim",
             "  Without SMTP_HOST, MAILER_PROFILE and MAILER_CONFIG_DIR, mail goes to an embedded development inbox:",
             "  .eml files under $MAILER_DATA_DIR/dev-inbox/.",
             "",
