@@ -11,8 +11,26 @@ final class KnownReplies {
     private KnownReplies() {
     }
 
+    /** The address inside a mailbox ("Workflow <wf@example.com>" -> wf@example.com). */
+    private static String bare(String mailbox) {
+        if (mailbox == null) {
+            return "";
+        }
+        int open = mailbox.lastIndexOf('<');
+        int close = mailbox.lastIndexOf('>');
+        return open >= 0 && close > open ? mailbox.substring(open + 1, close).strip() : mailbox.strip();
+    }
+
     /** A diagnosis for the reply, or null when it is none we know. */
     static String diagnose(int code, String status, String text, SmtpSettings settings) {
+        return diagnose(code, status, text, settings, null);
+    }
+
+    /**
+     * @param sender the address the message was sent as (its From); null: {@code from.address}, as for a check or a
+     *               message without a From of its own
+     */
+    static String diagnose(int code, String status, String text, SmtpSettings settings, String sender) {
         String reply = String.valueOf(text).toLowerCase(Locale.ROOT);
         String s = status == null ? "" : status;
         if (s.equals("5.7.139") || (s.equals("5.7.3") && code == 535) || reply.contains("smtpclientauthentication is disabled")
@@ -23,6 +41,12 @@ final class KnownReplies {
                     + " basic auth with smtp.password no longer works at most tenants.");
         }
         if (s.equals("5.7.60") || s.equals("5.2.252") || reply.contains("sendasdenied") || reply.contains("send as")) {
+            if (sender != null && !sender.equalsIgnoreCase(bare(settings.fromAddress))) {
+                return "The login smtp.user=" + settings.user + " is not allowed to send as " + sender + " (Send-As), the"
+                        + " sender of this message. Grant the mailbox " + settings.user + " 'Send As' rights on " + sender
+                        + " at the provider (Exchange Online: Add-RecipientPermission -Identity " + sender + " -Trustee "
+                        + settings.user + " -AccessRights SendAs), or send as from.address (the relay: relay.sender=rewrite).";
+            }
             return "The login is not allowed to send as from.address=" + settings.fromAddress + " (Send-As)."
                     + " Use the mailbox of smtp.user as from.address, or grant smtp.user 'Send As' rights on that address"
                     + " at the provider.";

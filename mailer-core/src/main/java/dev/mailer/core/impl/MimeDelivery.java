@@ -56,6 +56,11 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
     }
 
     @Override
+    public String sender() {
+        return MimeMessages.fromAddress(message);
+    }
+
+    @Override
     public DeliveryOutcome converse(SMTPTransport transport) throws MessagingException {
         String size = transport.getExtensionParameter("SIZE");
         if (size != null && size.strip().matches("[1-9][0-9]{0,17}")) {
@@ -82,7 +87,7 @@ final class MimeDelivery implements SmtpSender.Conversation<DeliveryOutcome> {
         for (Exception next = e.getNextException(); next instanceof SMTPAddressFailedException;
                 next = ((SMTPAddressFailedException) next).getNextException()) {
             SMTPAddressFailedException failed = (SMTPAddressFailedException) next;
-            refused.put(failed.getAddress().getAddress(), SmtpFailures.fromMessaging(failed, settings));
+            refused.put(failed.getAddress().getAddress(), SmtpFailures.fromMessaging(failed, settings, sender()));
         }
         List<String> sent = addresses(e.getValidSentAddresses());
         List<String> unsentWithoutReason = addresses(e.getValidUnsentAddresses());

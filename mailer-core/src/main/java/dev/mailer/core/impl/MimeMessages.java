@@ -11,11 +11,13 @@ import dev.mailer.api.Email;
 import dev.mailer.api.InlineImage;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
@@ -69,6 +71,16 @@ final class MimeMessages {
     }
 
     /** Envelope recipients: To, Cc and Bcc. */
+    /** The bare address of the message's first From, or null (no message yet, no From, or one that cannot be read). */
+    static String fromAddress(MimeMessage message) {
+        try {
+            Address[] from = message == null ? null : message.getFrom();
+            return from != null && from.length > 0 && from[0] instanceof InternetAddress ? ((InternetAddress) from[0]).getAddress() : null;
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
     static InternetAddress[] recipients(Email email) throws MessagingException {
         return addresses(email.getAllRecipients());
     }

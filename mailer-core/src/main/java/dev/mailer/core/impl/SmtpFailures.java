@@ -98,26 +98,31 @@ final class SmtpFailures {
     }
 
     static MailException fromMessaging(MessagingException e, SmtpSettings settings) {
+        return fromMessaging(e, settings, null);
+    }
+
+    /** @param sender the address the message was sent as (its From), for the Send-As diagnosis; null: from.address */
+    static MailException fromMessaging(MessagingException e, SmtpSettings settings, String sender) {
         if (e instanceof AuthenticationFailedException) {
             return authenticationFailed((AuthenticationFailedException) e, settings);
         }
         if (e instanceof SMTPAddressFailedException) {
             SMTPAddressFailedException address = (SMTPAddressFailedException) e;
             return reply("The server refused the recipient " + address.getAddress() + ".", address.getReturnCode(),
-                    address.getMessage(), settings, e);
+                    address.getMessage(), settings, e, sender);
         }
         if (e instanceof SMTPSendFailedException) {
             SMTPSendFailedException send = (SMTPSendFailedException) e;
             if (send.getReturnCode() < 100) {
                 return connectionLost(send, settings);
             }
-            return reply("The server refused the message.", send.getReturnCode(), send.getMessage(), settings, e);
+            return reply("The server refused the message.", send.getReturnCode(), send.getMessage(), settings, e, sender);
         }
         if (e instanceof SendFailedException) {
             // Angus wraps per-recipient failures; the first nested reply is the informative one
             Exception next = ((SendFailedException) e).getNextException();
             if (next instanceof MessagingException && next != e) {
-                return fromMessaging((MessagingException) next, settings);
+                return fromMessaging((MessagingException) next, settings, sender);
             }
         }
         String text = String.valueOf(e.getMessage());
@@ -133,7 +138,7 @@ final class SmtpFailures {
         }
         Matcher reply = REPLY.matcher(text);
         if (reply.find()) {
-            return reply("The server refused the request.", Integer.parseInt(reply.group(1)), text, settings, e);
+            return reply("The server refused the request.", Integer.parseInt(reply.group(1)), text, settings, e, sender);
         }
         if (cause instanceof IOException) {
             // not the network (handled above): the message could not be written, which sending again will not change
@@ -467,14 +472,14 @@ final class SmtpFailures {
         return failure.diagnosis(KnownReplies.diagnose(code, status, text, settings)).build();
     }
 
-    private static MailException reply(String summary, int code, String text, SmtpSettings settings, Exception e) {
+    private static MailException reply(String summary, int code, String text, SmtpSettings settings, Exception e, String sender) {
         Matcher reply = REPLY.matcher(String.valueOf(text));
         String status = reply.find() ? reply.group(2) : null;
         MailException.Builder b = code >= 400 && code < 500
                 ? MailException.transientFailure(summary + " The server may accept it later.")
                 : MailException.permanentFailure(summary);
         return b.replyCode(code).enhancedStatus(status).serverReply(String.valueOf(text).strip())
-                .diagnosis(KnownReplies.diagnose(code, status, text, settings)).cause(e).build();
+                .diagnosis(KnownReplies.diagnose(code, status, text, settings, sender)).cause(e).build();
     }
 
     /** The Angus Mail in use gives no way to keep a credential out of its protocol trace: the credential is not sent. */

@@ -65,6 +65,11 @@ final class SmtpSender implements AutoCloseable {
          *         connection or its login is gone ({@link TrackedMessage#sendOn})
          */
         T converse(SMTPTransport transport) throws MessagingException, MailException;
+
+        /** The address the message is sent as (its From), for a refusal's diagnosis; null when there is no message. */
+        default String sender() {
+            return null;
+        }
     }
 
     /**
@@ -175,10 +180,10 @@ final class SmtpSender implements AutoCloseable {
                 result = conversation.converse(connection.transport);
             } catch (ConnectionLost e) {
                 connection.closeAfter(e);
-                throw SmtpFailures.fromMessaging(e.original(), settings);
+                throw SmtpFailures.fromMessaging(e.original(), settings, conversation.sender());
             } catch (MessagingException e) {
                 connection.closeAfter(e);
-                throw SmtpFailures.fromMessaging(e, settings);
+                throw SmtpFailures.fromMessaging(e, settings, conversation.sender());
             } catch (MailException | RuntimeException e) {
                 connection.closeAfter(e);
                 throw e;
@@ -223,7 +228,7 @@ final class SmtpSender implements AutoCloseable {
                 return converseOn(lease, conversation);
             } catch (ConnectionLost lost) {
                 lease.discard(lost);
-                throw SmtpFailures.fromMessaging(lost.original(), settings);
+                throw SmtpFailures.fromMessaging(lost.original(), settings, conversation.sender());
             }
         }
     }
@@ -242,7 +247,7 @@ final class SmtpSender implements AutoCloseable {
             } else {
                 lease.discard(e); // lost after the content went out: the outcome is unknown, the connection gone
             }
-            throw SmtpFailures.fromMessaging(e, settings);
+            throw SmtpFailures.fromMessaging(e, settings, conversation.sender());
         } catch (MailException | RuntimeException e) {
             lease.discard(e);
             throw e;
@@ -298,6 +303,11 @@ final class SmtpSender implements AutoCloseable {
         public void prepare(Session session) throws MessagingException {
             message = MimeMessages.create(session, email, settings.fromAddress);
             recipients = MimeMessages.recipients(email);
+        }
+
+        @Override
+        public String sender() {
+            return MimeMessages.fromAddress(message);
         }
 
         @Override

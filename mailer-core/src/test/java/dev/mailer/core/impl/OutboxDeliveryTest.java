@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
+import dev.mailer.api.MimeMail;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.SendResult;
 import dev.mailer.api.outbox.OutboxEntry;
@@ -184,6 +185,25 @@ class OutboxDeliveryTest {
             assertEquals(failure.getMessage(), dead.getLastError().orElseThrow());
             assertFalse(dead.getLastError().orElseThrow().contains("s3cret-Pa55"));
             assertEquals(0, smtp.messages().size());
+        }
+    }
+
+    @Test
+    void aReadyMessageRefusedForSendAsNamesTheMailboxThatNeedsTheRightAndTheAddress() throws Exception {
+        try (TestSmtpServer smtp = server().start()) {
+            smtp.answerNext("MESSAGE", 1, "554 5.2.252 SendAsDenied; workflow not allowed to send as scanner@printers.lan");
+            service = service(config(smtp.port()), data);
+            byte[] scan = "From: Scanner <scanner@printers.lan>\r\nSubject: Scan\r\n\r\npage\r\n".getBytes(StandardCharsets.UTF_8);
+
+            QueuedMail queued = service.enqueue(MimeMail.of(scan, "scanner@printers.lan", List.of("jane@example.com")));
+
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> queued.completion().toCompletableFuture().get(20, TimeUnit.SECONDS));
+            String diagnosis = ((MailException) e.getCause()).getDiagnosis().orElseThrow();
+            assertTrue(diagnosis.startsWith("The login smtp.user=workflow is not allowed to send as scanner@printers.lan (Send-As),"
+                    + " the sender of this message. Grant the mailbox workflow 'Send As' rights on scanner@printers.lan"), diagnosis);
+            assertTrue(service.snapshot().getEntries().get(0).getLastError().orElseThrow().contains(diagnosis),
+                    "the dead letter says it too");
         }
     }
 
