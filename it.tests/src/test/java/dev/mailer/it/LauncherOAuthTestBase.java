@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.BeforeClass;
-import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
 
@@ -73,10 +72,6 @@ public abstract class LauncherOAuthTestBase {
     protected static final String REFRESH_TOKEN_FILE = "oauth_refresh_token";
     protected static final String TRUSTSTORE_PASSWORD_FILE = "smtp_truststore_password";
 
-    /** A test CA and server key of this class's own (the Pax Exam classes' PKI belongs to their JVM-wide setup). */
-    @ClassRule
-    public static final TemporaryFolder CLASS_DIR = new TemporaryFolder();
-
     @Rule
     public final TemporaryFolder temp = new TemporaryFolder();
 
@@ -99,7 +94,9 @@ public abstract class LauncherOAuthTestBase {
     public static void startOAuthServerAndMakePki() throws Exception {
         LauncherProcess.jar(); // fails at once, saying how to build it, when the jar is missing
         oauthServer = OAuthServerHost.ensureStarted();
-        pki = TestPki.generate(CLASS_DIR.newFolder("pki").toPath());
+        // the test JVM's one test CA and server key (making one runs keytool for seconds): every test copies
+        // what it hands the child, so none changes them
+        pki = TestPki.shared();
     }
 
     @Before
