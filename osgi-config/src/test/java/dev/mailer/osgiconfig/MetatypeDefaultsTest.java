@@ -29,8 +29,8 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * A default has one source: the settings classes of mailer-core, mailer-oauth and mailer-relay (SmtpSettings,
- * OAuthSettings, RelaySettings), which their metatype annotations use. The shipped files repeat some of them as
+ * A default has one source: the settings classes of mailer-core, mailer-oauth, mailer-relay and mailer-broker (SmtpSettings,
+ * OAuthSettings, RelaySettings, BrokerSettings), which their metatype annotations use. The shipped files repeat some of them as
  * placeholder defaults ({@code $[env:SMTP_PORT;type=Integer;default=587]}); each must be the
  * metatype default of its property, as generated into the bundles (OSGI-INF/metatype).
  */
@@ -39,7 +39,8 @@ class MetatypeDefaultsTest {
     private static final List<String> METATYPE = List.of(
             "OSGI-INF/metatype/dev.mailer.core.impl.MailServiceConfiguration.xml",
             "OSGI-INF/metatype/dev.mailer.oauth.impl.OAuthProviderConfiguration.xml",
-            "OSGI-INF/metatype/dev.mailer.relay.impl.RelayConfiguration.xml");
+            "OSGI-INF/metatype/dev.mailer.relay.impl.RelayConfiguration.xml",
+            "OSGI-INF/metatype/dev.mailer.broker.impl.BrokerConfiguration.xml");
 
     /**
      * The placeholder defaults a profile sets on purpose to another value than the component's
