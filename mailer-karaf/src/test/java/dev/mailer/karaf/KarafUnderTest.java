@@ -83,7 +83,7 @@ final class KarafUnderTest {
     }
 
     /**
-     * What bin/karaf passes a Java 9+ JVM (Pax Exam's runner does not): the patched java.xml and locator modules, the
+     * What bin/karaf passes a Java 17+ JVM (Pax Exam's runner does not): the patched java.xml and locator modules, the
      * opened packages, and the class path with lib/jdk9plus (JAXB, which the features service reads XML with).
      */
     private static Option jvmOptionsOfBinKaraf(String version) {
@@ -108,7 +108,15 @@ final class KarafUnderTest {
             "-classpath", "lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"}) {
             options.add(vmOption(option));
         }
-        if (Runtime.version().feature() >= 24) {
+        if (Runtime.version().feature() < 24) {
+            // bin/karaf's, for JDK 23, where Subject.getSubject (which Karaf's EventAdmin calls) throws without it
+            options.add(vmOption("-Djava.security.manager=allow"));
+        } else {
+            // JDK 24+ refuse to start with that option, and Subject.getSubject always throws: bin/karaf of Karaf 4.4.x
+            // (4.4.10 too) cannot start there. Karaf's EventAdmin asks for the Subject only to add it to events, which
+            // this setting turns off; then Karaf boots and runs the feature (see the README)
+            options.add(editConfigurationFilePut("etc/org.apache.felix.eventadmin.impl.EventAdmin.cfg",
+                    "org.apache.felix.eventadmin.AddSubject", "false"));
             // Felix's SecureAction calls sun.misc.Unsafe: JDK 24+ warns on stderr, which is no failure
             options.add(vmOption("--sun-misc-unsafe-memory-access=allow"));
         }
