@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,6 +17,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.inject.Inject;
@@ -46,10 +46,11 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
  * The features repository this module builds, installed into a real Apache Karaf as an operator does it: the
- * settings as environment variables of the Karaf process, the secrets and the token provider's configuration (the
- * {@code office365-app} profile's file of osgi-config, client credentials) as files in {@code etc/}, then
- * {@code feature:repo-add mvn:dev.mailer/mailer-karaf/VERSION/xml/features} and {@code feature:install mailer}
- * (through the FeaturesService those commands call). One mail then goes out over STARTTLS and XOAUTH2.
+ * settings as environment variables of the Karaf process, the secrets as files in {@code etc/}, then
+ * {@code feature:repo-add mvn:dev.mailer/mailer-karaf/VERSION/xml/features} and
+ * {@code feature:install mailer mailer-office365-app} (the token provider file of the {@code office365-app} profile:
+ * client credentials), through the FeaturesService those commands call. One mail then goes out over STARTTLS and
+ * XOAUTH2.
  *
  * <p>The servers, all on 127.0.0.1: mock-oauth2-server, started here in the test JVM by {@link #config()} (which runs
  * before Karaf starts); TestSmtpServer with STARTTLS (a certificate of a test CA, which the configuration's truststore
@@ -65,7 +66,6 @@ public class KarafFeatureIT {
     private static final String MAILBOX = "workflow@example.org";
     private static final String RECIPIENT = "jane@example.com";
     private static final String SCOPE = "https://outlook.office365.com/.default";
-    private static final String OAUTH_PROFILE_FILE = "mailer-profiles/office365-app/dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json";
 
     // what the probe inside Karaf reads, set by config()
     private static final String PKI_DIR = "mailer.karaf.it.pki";
@@ -106,7 +106,6 @@ public class KarafFeatureIT {
                 KarafUnderTest.environmentOf(env),
                 KarafUnderTest.etcFile("oauth_client_secret", write(work, "oauth_client_secret", TestPki.randomPassword())),
                 KarafUnderTest.etcFile("smtp_truststore_password", write(work, "smtp_truststore_password", pki.truststorePassword())),
-                KarafUnderTest.etcFile("dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json", copyOfOAuthProfileFile(work)),
                 KarafUnderTest.testSupport(),
                 KarafUnderTest.probeProperty(PKI_DIR, pki.truststore().getParent().toString()),
                 KarafUnderTest.probeProperty(SMTP_PORT, String.valueOf(smtpPort)),
@@ -127,7 +126,7 @@ public class KarafFeatureIT {
                 .maxCommandLineLength(1000)
                 .start()) {
 
-            FeatureInstall.mailer(context, URI.create(System.getProperty(FEATURES_URL)));
+            FeatureInstall.mailerWithOffice365App(context, URI.create(System.getProperty(FEATURES_URL)));
             Mailing.sendOne(context);
 
             List<ReceivedMessage> received = smtp.awaitMessages(1, DEADLINE);
@@ -149,11 +148,14 @@ public class KarafFeatureIT {
      */
     private static final class FeatureInstall {
 
-        /** feature:repo-add and feature:install, through the service those commands call. */
-        static void mailer(BundleContext context, URI repository) throws Exception {
+        /**
+         * feature:repo-add and feature:install mailer mailer-office365-app (the token provider file of the profile),
+         * through the service those commands call.
+         */
+        static void mailerWithOffice365App(BundleContext context, URI repository) throws Exception {
             FeaturesService features = await(context, FeaturesService.class);
             features.addRepository(repository);
-            features.installFeature("mailer", EnumSet.noneOf(FeaturesService.Option.class));
+            features.installFeatures(Set.of("mailer", "mailer-office365-app"), EnumSet.noneOf(FeaturesService.Option.class));
         }
     }
 
@@ -194,17 +196,5 @@ public class KarafFeatureIT {
 
     private static Path write(Path dir, String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content + "\n", StandardCharsets.UTF_8);
-    }
-
-    /** The profile's token provider file from the osgi-config jar, as an operator copies it into etc/. */
-    private static Path copyOfOAuthProfileFile(Path dir) throws IOException {
-        try (InputStream in = KarafFeatureIT.class.getClassLoader().getResourceAsStream(OAUTH_PROFILE_FILE)) {
-            if (in == null) {
-                throw new IllegalStateException(OAUTH_PROFILE_FILE + " is not on the class path (osgi-config)");
-            }
-            Path file = dir.resolve("oauth-profile.json");
-            Files.copy(in, file);
-            return file;
-        }
     }
 }
