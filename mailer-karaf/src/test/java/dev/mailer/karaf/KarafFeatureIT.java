@@ -171,7 +171,12 @@ public class KarafFeatureIT {
             try {
                 mail.send(Email.builder().to(RECIPIENT).subject("Sent from Karaf").text("feature:install mailer").build());
             } catch (MailException e) {
-                throw new AssertionError("The send failed: " + e.getMessage(), e);
+                // the causes in the message, not chained: Pax Exam reports only the root cause of a failure
+                StringBuilder causes = new StringBuilder();
+                for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                    causes.append("\n  caused by ").append(t);
+                }
+                throw new AssertionError("The send failed: " + e.getMessage() + causes);
             }
         }
     }
@@ -188,6 +193,7 @@ public class KarafFeatureIT {
         return service;
     }
 
+    /** A port for the SMTP server: chosen before Karaf starts, since it is part of Karaf's environment (SMTP_PORT). */
     private static int freeLoopbackPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
