@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.After;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import dev.mailer.it.support.ChildProcesses;
 import dev.mailer.it.support.LauncherProcess;
 
 /**
@@ -43,7 +43,8 @@ public class LauncherColdStartIT {
     private Path workDir;
     private Path dataDir;
     private Path secretsDir;
-    private final List<LauncherProcess.Running> children = new ArrayList<>();
+    @Rule
+    public final ChildProcesses children = new ChildProcesses();
 
     @BeforeClass
     public static void launcherJarIsBuilt() {
@@ -56,15 +57,6 @@ public class LauncherColdStartIT {
         workDir = Files.createDirectory(base.resolve("cwd"));
         dataDir = base.resolve("mailer-data");
         secretsDir = base.resolve("secrets");
-    }
-
-    @After
-    public void stopChildren() throws Exception {
-        for (LauncherProcess.Running child : children) {
-            if (child.isAlive()) {
-                child.kill(RUN_DEADLINE);
-            }
-        }
     }
 
     @Test
@@ -128,8 +120,7 @@ public class LauncherColdStartIT {
         env.put("MAILER_TIMELINE", "1");
         LauncherProcess.Running running = LauncherProcess.start(workDir, env, temp.getRoot().toPath().resolve("output"), "send",
                 "--to", "you@example.com", "--subject", subject, "--text", "x");
-        children.add(running);
-        return running;
+        return children.add(running);
     }
 
     private List<Path> archives() throws IOException {

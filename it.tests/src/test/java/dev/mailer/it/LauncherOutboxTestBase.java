@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -21,6 +19,7 @@ import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
 
+import dev.mailer.it.support.ChildProcesses;
 import dev.mailer.it.support.LauncherProcess;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 
@@ -55,7 +54,8 @@ public abstract class LauncherOutboxTestBase {
     /** Reserved for the SMTP server; nothing listens there until {@link #startSmtp}. */
     protected int smtpPort;
     protected TestSmtpServer smtp;
-    private final List<LauncherProcess.Running> children = new ArrayList<>();
+    @Rule
+    public final ChildProcesses children = new ChildProcesses();
 
     @BeforeClass
     public static void launcherJarIsBuilt() {
@@ -74,12 +74,7 @@ public abstract class LauncherOutboxTestBase {
     }
 
     @After
-    public void stopChildrenAndServer() throws Exception {
-        for (LauncherProcess.Running child : children) {
-            if (child.isAlive()) {
-                child.kill(RUN_DEADLINE);
-            }
-        }
+    public void stopServer() {
         if (smtp != null) {
             smtp.close();
         }
@@ -118,9 +113,7 @@ public abstract class LauncherOutboxTestBase {
 
     /** Starts a command that runs until stopped ({@code serve}) or reads {@code stdin} (the shell); killed after the test at the latest. */
     protected LauncherProcess.Running start(Map<String, String> env, Path stdin, String... args) throws IOException {
-        LauncherProcess.Running child = LauncherProcess.start(workDir, env, output(), stdin, args);
-        children.add(child);
-        return child;
+        return children.add(LauncherProcess.start(workDir, env, output(), stdin, args));
     }
 
     /** The {@code queued ID <Message-ID>} line of {@code send --queue}: group 1 the id, 2 the Message-ID. */

@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
 
+import dev.mailer.it.support.ChildProcesses;
 import dev.mailer.it.support.LauncherProcess;
 import dev.mailer.testsupport.smtp.SmtpDialogue;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
@@ -30,16 +31,8 @@ public class LauncherRelayIT extends LauncherOAuthTestBase {
     private static final Pattern LISTENING = Pattern.compile("relay: listening on 127\\.0\\.0\\.1:(\\d+);");
     private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(60);
 
-    private final List<LauncherProcess.Running> children = new ArrayList<>();
-
-    @After
-    public void stopChildren() throws Exception {
-        for (LauncherProcess.Running child : children) {
-            if (child.isAlive()) {
-                child.kill(RUN_DEADLINE);
-            }
-        }
-    }
+    @Rule
+    public final ChildProcesses children = new ChildProcesses();
 
     @Test
     public void aDeviceOfAnAllowedNetworkRelaysAHundredMessagesAndEachArrivesOnceOverStartTlsAndXoauth2() throws Exception {
@@ -110,10 +103,8 @@ public class LauncherRelayIT extends LauncherOAuthTestBase {
     }
 
     private LauncherProcess.Running start(Map<String, String> env) throws Exception {
-        LauncherProcess.Running serve = LauncherProcess.start(workDir, env, temp.getRoot().toPath().resolve("output-" + children.size()),
-                "serve");
-        children.add(serve);
-        return serve;
+        return children.add(LauncherProcess.start(workDir, env, temp.getRoot().toPath().resolve("output-" + children.size()),
+                "serve"));
     }
 
     private static int relayPort(LauncherProcess.Running serve) throws Exception {
