@@ -107,9 +107,17 @@ class CommandArgumentsTest {
     void everyCommandIsCheckedBeforeTheFrameworkStarts() throws Exception {
         assertTrue(Commands.parseForHelp("check", new String[] {"--help"}));
         assertFalse(Commands.parseForHelp("token", new String[] {"--print"}));
-        assertMessage("unknown command: mail (commands: send, serve, queue, check, trust, token, authorize, encrypt, reencrypt)", () -> Commands.parseForHelp("mail", new String[0]));
+        assertMessage("unknown command: mail (commands: send, serve, queue, check, trust, token, authorize, encrypt, reencrypt, relay-user)", () -> Commands.parseForHelp("mail", new String[0]));
         assertMessage("unknown option: --bogus", () -> Commands.parseForHelp("--bogus", new String[0]));
         assertMessage("unexpected argument: now", () -> Commands.parseForHelp("authorize", new String[] {"now"}));
+    }
+
+    @Test
+    void relayUserTakesOneNameADeviceCanTypeAndNeverThePassword() throws Exception {
+        assertEquals("scanner-3.floor@printers", RelayUserArguments.parse("scanner-3.floor@printers").name());
+        assertMessage("relay-user takes the user's name, and reads its password from stdin", () -> RelayUserArguments.parse());
+        assertMessage("relay-user takes the user's name", () -> RelayUserArguments.parse("scanner", "s3cret"));
+        assertMessage("a user name is 1 to 64 letters, digits or @ . _ + -", () -> RelayUserArguments.parse("scan:ner"));
     }
 
     private interface Parse {
