@@ -32,11 +32,7 @@ final class BrokerSettings {
         this.socket = socket(config);
         this.permissions = permissions(config);
         this.group = config.string(GROUP);
-        this.provider = ServiceName.of(properties);
-        String nameProblem = provider.problem();
-        if (nameProblem != null) {
-            config.problem("mail.service.name", nameProblem);
-        }
+        this.provider = ServiceName.read(properties, config);
     }
 
     static BrokerSettings from(Map<String, ?> properties) throws InvalidConfigurationException {

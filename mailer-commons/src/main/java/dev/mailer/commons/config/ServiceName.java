@@ -37,6 +37,16 @@ public final class ServiceName {
         return tilde < 0 ? DEFAULT : new ServiceName(String.valueOf(pid).substring(tilde + 1));
     }
 
+    /** Of a component's configuration, as {@link #of(Map)}; a name that is not one is recorded in {@code reader} as a problem. */
+    public static ServiceName read(Map<String, ?> properties, ConfigReader reader) {
+        ServiceName name = of(properties);
+        String problem = name.problem();
+        if (problem != null) {
+            reader.problem(MailService.SERVICE_NAME, problem);
+        }
+        return name;
+    }
+
     /** The name; empty for the default service. */
     public Optional<String> get() {
         return Optional.ofNullable(name);

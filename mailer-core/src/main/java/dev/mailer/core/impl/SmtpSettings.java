@@ -8,7 +8,6 @@ import java.util.Map;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
-import dev.mailer.api.MailService;
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.config.InvalidConfigurationException;
@@ -208,10 +207,7 @@ final class SmtpSettings {
     static SmtpSettings from(Map<String, ?> properties, SecretCipher cipher) throws InvalidConfigurationException {
         ConfigReader reader = new ConfigReader(properties);
         SmtpSettings settings = new SmtpSettings(reader, cipher);
-        String nameProblem = ServiceName.of(properties).problem();
-        if (nameProblem != null) {
-            reader.problem(MailService.SERVICE_NAME, nameProblem);
-        }
+        ServiceName.read(properties, reader);
         reader.throwIfInvalid(DefaultMailService.PID);
         return settings;
     }

@@ -79,14 +79,10 @@ final class RelaySettings {
         this.messagesPerMinutePerClient = config.integer(MESSAGES_PER_MINUTE_PER_CLIENT, DEFAULT_MESSAGES_PER_MINUTE_PER_CLIENT, 1,
                 1_000_000);
         this.sender = sender(config);
-        this.mailService = ServiceName.of(properties);
+        this.mailService = ServiceName.read(properties, config);
         if (!users.isEmpty() && tls == null && !config.hasProblem(KEYSTORE_PATH)) {
             config.problem(USERS, "logins are accepted only after STARTTLS, so users need the relay's own certificate:"
                     + " set " + KEYSTORE_PATH);
-        }
-        String nameProblem = mailService.problem();
-        if (nameProblem != null) {
-            config.problem("mail.service.name", nameProblem);
         }
     }
 
