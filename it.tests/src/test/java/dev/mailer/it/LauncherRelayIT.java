@@ -3,6 +3,8 @@ package dev.mailer.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import dev.mailer.testsupport.smtp.TestSmtpServer;
  */
 public class LauncherRelayIT extends LauncherOAuthTestBase {
 
-    private static final Pattern LISTENING = Pattern.compile("relay: listening on 127\\.0\\.0\\.1:(\\d+);");
+    private static final Pattern LISTENING = Pattern.compile("relay: listens on 127\\.0\\.0\\.1:(\\d+);");
     private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(60);
 
     @Rule
@@ -84,6 +86,23 @@ public class LauncherRelayIT extends LauncherOAuthTestBase {
 
         List<TestSmtpServer.ReceivedMessage> received = smtp.awaitMessages(1, DELIVERY_DEADLINE);
         assertEquals("accepted while the upstream was down", subject(received.get(0)));
+    }
+
+    @Test
+    public void checkSaysTheRelayRelaysNothingWithoutNetworksOrUsersAndTakesNoPortForIt() throws Exception {
+        Map<String, String> env = env("office365-app");
+        try (ServerSocket servePort = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            env.put("RELAY_PORT", String.valueOf(servePort.getLocalPort())); // held here: check must not need it
+
+            LauncherProcess.Result check = LauncherProcess.run(workDir, env, temp.getRoot().toPath().resolve("output-check"),
+                    RUN_DEADLINE, "check");
+
+            assertEquals(check.toString(), 0, check.exit());
+            assertTrue(check.toString(), check.stdout().contains("WARN    relay         would listen on 127.0.0.1:"
+                    + servePort.getLocalPort() + " (serve listens; this command does not), but relays nothing: neither"
+                    + " relay.networks nor relay.users is set (never an open relay)"));
+            assertTrue(check.toString(), check.stdout().contains("fix: set relay.networks (launcher: RELAY_NETWORKS"));
+        }
     }
 
     private LauncherProcess.Running serve() throws Exception {

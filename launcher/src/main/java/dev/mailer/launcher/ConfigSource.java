@@ -16,8 +16,9 @@ import dev.mailer.launcher.args.UsageException;
  * with none of them, the development inbox ({@link DevInbox}). Packed files are copied into a
  * folder under the data folder, which FileInstall watches. {@code RELAY_PORT} and {@code BROKER_SOCKET} add
  * the packed file of the SMTP relay ({@code mailer-relay/}) and of the token broker ({@code mailer-broker/})
- * to the packed files or the development inbox's, for the runs that keep running ({@code serve}, the shell):
- * a one-shot command never listens on their port or socket.
+ * to the packed files or the development inbox's, for the runs that keep running ({@code serve}, the shell)
+ * and for {@code check}, which checks them: a one-shot command never listens on their port or socket
+ * ({@link StartPlan#isOneShot()}).
  */
 final class ConfigSource {
 
@@ -48,13 +49,13 @@ final class ConfigSource {
 
     /**
      * @param runDir      this run's own folder ({@link RunDirectory}), for the files the launcher writes itself
-     * @param longRunning whether the run keeps running ({@code serve}, the shell), so that it may run the relay and the broker
+     * @param localServices whether the run reads the relay's and the broker's configuration ({@link StartPlan#withLocalServices()})
      * @throws UsageException a variable names no folder or no profile: the message says which and what to do
      * @throws IOException    the packed files cannot be read
      */
-    static ConfigSource choose(Map<String, String> env, Path runDir, boolean longRunning) throws UsageException, IOException {
+    static ConfigSource choose(Map<String, String> env, Path runDir, boolean localServices) throws UsageException, IOException {
         Map<String, byte[]> local = new HashMap<>();
-        if (longRunning) {
+        if (localServices) {
             for (Map.Entry<String, String> service : LOCAL_SERVICES.entrySet()) {
                 if (!env.getOrDefault(service.getKey(), "").isBlank()) {
                     local.putAll(JarResources.read(service.getValue()));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.mailer.commons.config.Listening;
 import dev.mailer.launcher.args.CryptoKeys;
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Commands;
@@ -47,6 +48,7 @@ public final class Main {
     static final String MAILER_LOG_LEVEL = "MAILER_LOG_LEVEL";
     /** The command that runs until the framework is stopped, without a console. */
     static final String SERVE = "serve";
+    static final String CHECK = "check";
     /** The folder of the jar the bundles are packed in. */
     private static final String BUNDLES = "bundles";
 
@@ -135,7 +137,7 @@ public final class Main {
             }
             keys.ensureKey();
             runDir = RunDirectory.create(dataDir);
-            config = ConfigSource.choose(env, runDir, !StartPlan.forCommand(command).isOneShot());
+            config = ConfigSource.choose(env, runDir, StartPlan.forCommand(command).withLocalServices());
         } catch (UsageException e) {
             return usageError(e.getMessage());
         } catch (IOException e) {
@@ -166,6 +168,10 @@ public final class Main {
         properties.putAll(keys.frameworkProperties());
         if (serviceName != null) {
             properties.put(ServiceOption.PROPERTY, serviceName);
+        }
+        if (StartPlan.forCommand(command).isOneShot()) {
+            // a constant, compiled in: mailer-commons is in the bundles only, not on this class path
+            properties.put(Listening.PROPERTY, "false");
         }
         // ConfigAdmin's store is this run's own, in memory, rebuilt from the configuration files on every
         // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written

@@ -31,19 +31,31 @@ final class StartPlan {
 
     private final boolean shell;
     private final boolean oneShot;
+    private final boolean localServices;
 
-    private StartPlan(boolean shell, boolean oneShot) {
+    private StartPlan(boolean shell, boolean oneShot, boolean localServices) {
         this.shell = shell;
         this.oneShot = oneShot;
+        this.localServices = localServices;
     }
 
     /** The plan of {@code command}: null for the shell, {@value Main#SERVE} for serve, one-shot for every other. */
     static StartPlan forCommand(String command) {
-        return new StartPlan(command == null, command != null && !Main.SERVE.equals(command));
+        boolean oneShot = command != null && !Main.SERVE.equals(command);
+        return new StartPlan(command == null, oneShot, !oneShot || Main.CHECK.equals(command));
     }
 
+    /** Whether the run ends after one command; then nothing of it listens for clients ({@code mailer.listen=false}). */
     boolean isOneShot() {
         return oneShot;
+    }
+
+    /**
+     * Whether the run reads the configuration of the local services (the relay, the token broker) when
+     * their variables are set: the runs that keep running run them, {@code check} checks them.
+     */
+    boolean withLocalServices() {
+        return localServices;
     }
 
     /** What happens to the bundle {@code symbolicName} in this run. */

@@ -40,4 +40,14 @@ class StartPlanTest {
         assertFalse(plan.startsLast("dev.mailer.core"));
         assertEquals(StartPlan.Step.START, plan.step("dev.mailer.mailer-health"));
     }
+
+    @Test
+    void theRelaysAndTheBrokersConfigurationIsReadByTheRunsThatKeepRunningAndByCheckOnly() {
+        assertTrue(StartPlan.forCommand("serve").withLocalServices());
+        assertTrue(StartPlan.forCommand(null).withLocalServices());
+        assertTrue(StartPlan.forCommand("check").withLocalServices());
+        for (String command : new String[] {"send", "token", "queue", "authorize", "encrypt", "reencrypt"}) {
+            assertFalse(StartPlan.forCommand(command).withLocalServices(), command);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.mailer.launcher.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -11,14 +13,16 @@ import org.osgi.service.component.annotations.Component;
 import dev.mailer.api.check.CheckReport;
 import dev.mailer.api.check.CheckStep;
 import dev.mailer.api.check.ConnectionCheck;
+import dev.mailer.api.check.SelfCheck;
 import dev.mailer.launcher.args.CheckArguments;
 import dev.mailer.launcher.args.ExitCodes;
 import dev.mailer.launcher.args.Usage;
 import dev.mailer.launcher.args.UsageException;
 
 /**
- * {@code mailer check}: runs the mail service's {@link ConnectionCheck} and prints every step as
- * PASS/WARN/FAIL with its details and fix; the failing step again on stderr, exit code 1.
+ * {@code mailer check}: runs the mail service's {@link ConnectionCheck}, then the {@link SelfCheck} of each
+ * configured local service (the SMTP relay), and prints every step as PASS/WARN/FAIL with its details
+ * and fix; the first failing step again on stderr, exit code 1.
  */
 @Component(service = Function.class, property = { CliCommand.COMMAND_PROPERTY + "=check", CliCommand.GOGO_SCOPE,
         "osgi.command.function=check" })
@@ -44,16 +48,25 @@ public class CheckCommand extends CliCommand {
             out.println(Usage.TEXT);
             return ExitCodes.OK;
         }
-        CheckReport report;
+        List<CheckStep> steps = new ArrayList<>();
+        CheckStep failed;
         try (ServiceWaiter services = new ServiceWaiter(context)) {
-            report = services.mailService(ConnectionCheck.class).run(arguments.getSendTo());
+            CheckReport report = services.mailService(ConnectionCheck.class).run(arguments.getSendTo());
+            steps.addAll(report.getSteps());
+            failed = report.getFailure().orElse(null);
+            for (SelfCheck check : services.selfChecks()) {
+                CheckStep step = check.check();
+                steps.add(step);
+                if (failed == null && step.getOutcome() == CheckStep.Outcome.FAIL) {
+                    failed = step;
+                }
+            }
         }
-        for (CheckStep step : report.getSteps()) {
+        for (CheckStep step : steps) {
             print(step, out);
         }
         out.flush();
-        if (report.getFailure().isPresent()) {
-            CheckStep failed = report.getFailure().get();
+        if (failed != null) {
             err.println("mailer: check failed at step " + failed.getName() + ": " + failed.getSummary());
             if (failed.getFix() != null) {
                 err.println("mailer: fix: " + failed.getFix());

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -14,6 +15,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.mailer.api.MailService;
+import dev.mailer.api.check.SelfCheck;
 import dev.mailer.api.crypto.Reencryption;
 import dev.mailer.launcher.args.CryptoKeys;
 import dev.mailer.launcher.args.ServiceOption;
@@ -32,6 +34,8 @@ final class ServiceWaiter implements AutoCloseable {
 
     static final String MAIL_SERVICE_PID = "dev.mailer.core.impl.DefaultMailService";
     static final String OAUTH_PID = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
+    /** The configurations whose components publish a {@link SelfCheck}: the SMTP relay's. */
+    static final String RELAY_PID = "dev.mailer.relay.impl.SmtpRelay";
 
     /** A service did not appear; the message says which configuration it needs. */
     static final class UnavailableException extends Exception {
@@ -116,6 +120,32 @@ final class ServiceWaiter implements AutoCloseable {
                     + "; see the log above for bundles or components that failed.");
         }
         return (Reencryption) service;
+    }
+
+    /**
+     * The self-checks of the components configured in the configuration folder ({@value #RELAY_PID} and its
+     * factory configurations), once each is there; those that did not come in time are left out (their
+     * bundle failed, and the log says why).
+     */
+    List<SelfCheck> selfChecks() throws InterruptedException {
+        int configured = configDir == null ? 0 : (hasConfigFile(RELAY_PID) ? 1 : 0) + namedConfigurations(RELAY_PID).size();
+        CountDownLatch all = new CountDownLatch(configured);
+        ServiceTracker<SelfCheck, SelfCheck> tracker = new ServiceTracker<>(context, SelfCheck.class, null) {
+            @Override
+            public SelfCheck addingService(ServiceReference<SelfCheck> reference) {
+                all.countDown();
+                return super.addingService(reference);
+            }
+        };
+        trackers.add(tracker);
+        tracker.open();
+        all.await(waitSeconds, TimeUnit.SECONDS);
+        List<SelfCheck> checks = new ArrayList<>();
+        ServiceReference<SelfCheck>[] references = tracker.getServiceReferences();
+        for (ServiceReference<SelfCheck> reference : references == null ? List.<ServiceReference<SelfCheck>>of() : List.of(references)) {
+            checks.add(tracker.getService(reference));
+        }
+        return checks;
     }
 
     private ServiceTracker<Object, Object> track(String filter) {

@@ -1,8 +1,9 @@
 /**
  * A step-by-step check of the configured path to the mail server (configuration, DNS, TCP, TLS,
- * EHLO, token, AUTH, sender), for operators and health checks.
+ * EHLO, token, AUTH, sender), for operators and health checks; and the {@link dev.mailer.api.check.SelfCheck}
+ * of other components.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package dev.mailer.api.check;
 

@@ -10,14 +10,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What one client (by address) may use at a time: connections open at once, and messages per
- * minute (a sliding window). A client over a limit is told to come back later (a {@code 4xx}),
- * which devices do on their own. Thread-safe; an address without open connections or recent
- * messages is forgotten, so the table stays as small as the set of active clients.
+ * What one client (by address) may use at a time: connections open at once, messages per minute (a
+ * sliding window), and failed logins ({@value #MAX_FAILED_LOGINS} in {@link #FAILED_LOGIN_WINDOW}: each
+ * login costs a deliberately slow password derivation, so guessing would also burn the CPU). A client over
+ * a limit is told to come back later (a {@code 4xx}), which devices do on their own. Thread-safe; an
+ * address without open connections, recent messages or recent failed logins is forgotten, so the table
+ * stays as small as the set of active clients.
  */
 final class ClientLimits {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
+    static final Duration FAILED_LOGIN_WINDOW = Duration.ofMinutes(15);
+    static final int MAX_FAILED_LOGINS = 5;
 
     private final int maxConnections;
     private final int maxMessagesPerMinute;
@@ -52,12 +56,26 @@ final class ClientLimits {
     synchronized boolean takeMessage(InetAddress client) {
         Usage usage = clients.computeIfAbsent(client, c -> new Usage());
         Instant now = clock.instant();
-        usage.dropBefore(now.minus(WINDOW));
+        usage.forgetExpired(now);
         if (usage.messages.size() >= maxMessagesPerMinute) {
             return false;
         }
         usage.messages.addLast(now);
         return true;
+    }
+
+    /** False when {@code client} failed {@value #MAX_FAILED_LOGINS} logins in the last {@link #FAILED_LOGIN_WINDOW}. */
+    synchronized boolean mayTryLogin(InetAddress client) {
+        Usage usage = clients.get(client);
+        if (usage == null) {
+            return true;
+        }
+        usage.forgetExpired(clock.instant());
+        return usage.failedLogins.size() < MAX_FAILED_LOGINS;
+    }
+
+    synchronized void loginFailed(InetAddress client) {
+        clients.computeIfAbsent(client, c -> new Usage()).failedLogins.addLast(clock.instant());
     }
 
     int maxConnections() {
@@ -69,8 +87,8 @@ final class ClientLimits {
     }
 
     private void forgetIfIdle(InetAddress client, Usage usage) {
-        usage.dropBefore(clock.instant().minus(WINDOW));
-        if (usage.connections == 0 && usage.messages.isEmpty()) {
+        usage.forgetExpired(clock.instant());
+        if (usage.connections == 0 && usage.messages.isEmpty() && usage.failedLogins.isEmpty()) {
             clients.remove(client);
         }
     }
@@ -79,10 +97,17 @@ final class ClientLimits {
     private static final class Usage {
         int connections;
         final Deque<Instant> messages = new ArrayDeque<>();
+        final Deque<Instant> failedLogins = new ArrayDeque<>();
 
-        void dropBefore(Instant start) {
-            while (!messages.isEmpty() && !messages.peekFirst().isAfter(start)) {
-                messages.removeFirst();
+        /** Forgets what happened before each window that ends {@code now}. */
+        void forgetExpired(Instant now) {
+            drop(messages, now.minus(WINDOW));
+            drop(failedLogins, now.minus(FAILED_LOGIN_WINDOW));
+        }
+
+        private static void drop(Deque<Instant> times, Instant start) {
+            while (!times.isEmpty() && !times.peekFirst().isAfter(start)) {
+                times.removeFirst();
             }
         }
     }

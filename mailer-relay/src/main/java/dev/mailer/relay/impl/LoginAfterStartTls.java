@@ -1,5 +1,7 @@
 package dev.mailer.relay.impl;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,18 +10,30 @@ import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.Session;
 
 /**
  * PLAIN and LOGIN for the relay's users, refused ({@code 538 5.7.11}) on a connection that has not
- * run STARTTLS: a password never crosses the network in clear.
+ * run STARTTLS: a password never crosses the network in clear; and refused ({@code 454 4.7.0}, without
+ * checking the password) to a client over its failed logins ({@link ClientLimits}).
  */
 final class LoginAfterStartTls implements AuthenticationHandlerFactory {
 
     private final EasyAuthenticationHandlerFactory logins;
 
-    LoginAfterStartTls(RelayUsers users) {
-        this.logins = new EasyAuthenticationHandlerFactory(users);
+    private final ClientLimits limits;
+
+    LoginAfterStartTls(RelayUsers users, ClientLimits limits) {
+        this.limits = limits;
+        this.logins = new EasyAuthenticationHandlerFactory((user, password, context) -> {
+            try {
+                users.login(user, password, context);
+            } catch (LoginFailedException e) {
+                limits.loginFailed(client(context));
+                throw e;
+            }
+        });
     }
 
     @Override
@@ -36,6 +50,10 @@ final class LoginAfterStartTls implements AuthenticationHandlerFactory {
                 if (!(context instanceof Session) || !((Session) context).isTLSStarted()) {
                     throw RelayReplies.encryptionRequired();
                 }
+                InetAddress client = client(context);
+                if (!limits.mayTryLogin(client)) {
+                    throw RelayReplies.tooManyFailedLogins(client);
+                }
                 return login.auth(clientInput, context);
             }
 
@@ -44,5 +62,9 @@ final class LoginAfterStartTls implements AuthenticationHandlerFactory {
                 return login.getIdentity();
             }
         };
+    }
+
+    private static InetAddress client(MessageContext context) {
+        return ((InetSocketAddress) context.getRemoteAddress()).getAddress();
     }
 }

@@ -41,6 +41,11 @@ final class RelayReplies {
         return new RejectException(538, "5.7.11 Encryption required: STARTTLS before AUTH");
     }
 
+    static RejectException tooManyFailedLogins(InetAddress client) {
+        return new RejectException(454, "4.7.0 Too many failed logins from " + client.getHostAddress() + ", try again in "
+                + ClientLimits.FAILED_LOGIN_WINDOW.toMinutes() + " minutes");
+    }
+
     static RejectException serviceAbsent() {
         return new RejectException(451, "4.3.0 The mail service is not available, try again later");
     }

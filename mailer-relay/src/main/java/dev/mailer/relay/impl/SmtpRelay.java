@@ -1,10 +1,13 @@
 package dev.mailer.relay.impl;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -18,19 +21,25 @@ import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.server.SMTPServer;
 
 import dev.mailer.api.MailService;
+import dev.mailer.api.check.CheckStep;
+import dev.mailer.api.check.SelfCheck;
 import dev.mailer.commons.config.InvalidConfigurationException;
+import dev.mailer.commons.config.Listening;
 import dev.mailer.commons.config.NamedServices;
+import dev.mailer.commons.config.PublishedService;
 import dev.mailer.commons.config.ServiceName;
 
 /**
  * The SMTP relay: listens while configured, and hands what allowed clients send to the outbox of the
  * mail service of its name ({@code mail.service.name}, or the part of a factory configuration's name
  * after {@code ~}; none: the default service). The mail service may come and go: while it is away,
- * clients are told to try again later. Publishes no service.
+ * clients are told to try again later. Publishes its {@link SelfCheck} (for {@code check}), without
+ * its configuration; in a framework that runs one command and stops ({@link Listening}) it checks its
+ * configuration and does not listen.
  */
 @Component(service = {}, configurationPid = RelaySettings.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = RelayConfiguration.class)
-public final class SmtpRelay {
+public final class SmtpRelay implements SelfCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpRelay.class);
     /** All clients together; each one is limited by relay.max.connections.per.client. */
@@ -40,16 +49,52 @@ public final class SmtpRelay {
     static final long SERVICE_WAIT_MS = 15_000;
 
     private final NamedServices<MailService> mailServices;
+    /** Null when the configuration is invalid. */
+    private final RelaySettings settings;
+    /** Null when it does not listen. */
     private final SMTPServer server;
+    /** Why it does not listen although it should (invalid configuration, port taken); null otherwise. */
+    private final CheckStep failure;
+    private volatile PublishedService selfCheck;
 
     @Activate
-    public SmtpRelay(Map<String, Object> properties) {
-        this(properties, Clock.systemUTC(), SERVICE_WAIT_MS);
+    public SmtpRelay(BundleContext context, Map<String, Object> properties) {
+        this(properties, Listening.allowed(context), Clock.systemUTC(), SERVICE_WAIT_MS);
+        Map<String, Object> published = new HashMap<>();
+        published.put(Constants.SERVICE_PID, properties.get(Constants.SERVICE_PID));
+        selfCheck = new PublishedService(context, this, mailServices.name().publishedWith(published), SelfCheck.class);
     }
 
-    SmtpRelay(Map<String, ?> properties, Clock clock, long serviceWaitMs) {
+    SmtpRelay(Map<String, ?> properties, boolean listen, Clock clock, long serviceWaitMs) {
         this.mailServices = new NamedServices<>(ServiceName.of(properties));
-        this.server = start(properties, clock, () -> mailServices.await(serviceWaitMs));
+        RelaySettings valid = null;
+        SMTPServer listening = null;
+        CheckStep failed = null;
+        try {
+            valid = RelaySettings.from(properties);
+        } catch (InvalidConfigurationException e) {
+            failed = RelayCheck.invalid(e.getMessage());
+        }
+        if (valid != null && listen) {
+            try {
+                listening = start(valid, clock, () -> mailServices.await(serviceWaitMs));
+            } catch (RuntimeException e) {
+                failed = RelayCheck.cannotListen(valid, e.getMessage());
+            }
+        }
+        this.settings = valid;
+        this.server = listening;
+        this.failure = failed;
+        if (failed != null) {
+            LOG.error("relay: {}; fix: {}", failed.getSummary(), failed.getFix());
+        } else if (listen) {
+            CheckStep started = RelayCheck.running(valid, listening.getPortAllocated(), true);
+            if (started.getOutcome() == CheckStep.Outcome.PASS) {
+                LOG.info("relay: {} ({})", started.getSummary(), String.join("; ", started.getDetails()));
+            } else {
+                LOG.warn("relay: {}; fix: {}", started.getSummary(), started.getFix());
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -61,26 +106,32 @@ public final class SmtpRelay {
         mailServices.unbind(service);
     }
 
-    /** The port it listens on, or -1 when it does not (invalid configuration, port taken). */
+    @Override
+    public CheckStep check() {
+        if (failure != null) {
+            return failure;
+        }
+        return RelayCheck.running(settings, port(), mailServices.own() != null);
+    }
+
+    /** The port it listens on, or -1 when it does not (invalid configuration, port taken, a one-shot command). */
     int port() {
         return server == null ? -1 : server.getPortAllocated();
     }
 
     @Deactivate
     void stop() {
+        PublishedService published = selfCheck;
+        if (published != null) {
+            published.unregister();
+        }
         if (server != null) {
             server.stop();
         }
     }
 
-    private SMTPServer start(Map<String, ?> properties, Clock clock, Supplier<MailService> mailService) {
-        RelaySettings settings;
-        try {
-            settings = RelaySettings.from(properties);
-        } catch (InvalidConfigurationException e) {
-            LOG.error("relay: not started: {}", e.getMessage());
-            return null;
-        }
+    /** @throws RuntimeException the port cannot be opened */
+    private static SMTPServer start(RelaySettings settings, Clock clock, Supplier<MailService> mailService) {
         ClientLimits limits = new ClientLimits(settings.maxConnectionsPerClient, settings.messagesPerMinutePerClient, clock);
         SMTPServer.Builder builder = SMTPServer.port(settings.port)
                 .bindAddress(settings.bind)
@@ -99,30 +150,10 @@ public final class SmtpRelay {
         if (!settings.users.isEmpty()) {
             // SubEthaSMTP hides AUTH before STARTTLS only when it requires TLS of every client, which devices of the
             // allowed networks may not speak: AUTH is offered, and refused until STARTTLS (LoginAfterStartTls)
-            builder.authenticationHandlerFactory(new LoginAfterStartTls(settings.users));
+            builder.authenticationHandlerFactory(new LoginAfterStartTls(settings.users, limits));
         }
         SMTPServer smtp = builder.build();
-        try {
-            smtp.start();
-        } catch (RuntimeException e) {
-            LOG.error("relay: cannot listen on {}:{} ({}): check {} and {} (is another program using the port?)",
-                    settings.bind.getHostAddress(), settings.port, e.getMessage(), RelaySettings.BIND, RelaySettings.PORT);
-            return null;
-        }
-        logStart(settings, smtp.getPortAllocated());
+        smtp.start();
         return smtp;
-    }
-
-    private static void logStart(RelaySettings settings, int port) {
-        String where = settings.bind.getHostAddress() + ":" + port;
-        String into = settings.mailService.get().map(name -> "the mail service " + name).orElse("the default mail service");
-        if (settings.relaysNothing()) {
-            LOG.warn("relay: listening on {}, but relays nothing: neither {} nor {} is set (never an open relay)", where,
-                    RelaySettings.NETWORKS, RelaySettings.USERS);
-        } else {
-            LOG.info("relay: listening on {}; relays into the outbox of {} for {}{}", where, into,
-                    settings.networks.isEmpty() ? "no network" : "the networks " + settings.networks,
-                    settings.users.isEmpty() ? "" : " and " + settings.users.size() + " users (after STARTTLS and a login)");
-        }
     }
 }

@@ -41,4 +41,21 @@ class ClientLimitsTest {
         assertTrue(limits.takeMessage(printer), "the first one is more than a minute ago");
         assertFalse(limits.takeMessage(printer));
     }
+
+    @Test
+    void aClientMayTryLoginsAgainOnlyOnceItsFailedLoginsAreOlderThanTheWindow() throws Exception {
+        InetAddress guesser = InetAddress.getByName("192.168.10.66");
+        InetAddress printer = InetAddress.getByName("192.168.10.7");
+
+        for (int i = 0; i < ClientLimits.MAX_FAILED_LOGINS; i++) {
+            assertTrue(limits.mayTryLogin(guesser));
+            limits.loginFailed(guesser);
+        }
+        assertFalse(limits.mayTryLogin(guesser));
+        assertTrue(limits.mayTryLogin(printer), "the limit is per client");
+        clock.advance(ClientLimits.FAILED_LOGIN_WINDOW.minusSeconds(1));
+        assertFalse(limits.mayTryLogin(guesser));
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(limits.mayTryLogin(guesser));
+    }
 }

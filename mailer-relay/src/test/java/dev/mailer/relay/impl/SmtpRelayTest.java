@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mailer.api.MailException;
 import dev.mailer.api.MimeMail;
+import dev.mailer.api.check.CheckStep;
 import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.commons.testing.MutableClock;
 import dev.mailer.relay.PasswordHash;
@@ -103,6 +106,96 @@ class SmtpRelayTest {
     }
 
     @Test
+    void nothingConfiguredIsWhatItsCheckWarnsAbout() throws Exception {
+        start(Map.of());
+
+        CheckStep check = relay.check();
+
+        assertEquals(CheckStep.Outcome.WARN, check.getOutcome());
+        assertEquals("listens on 127.0.0.1:" + relay.port() + ", but relays nothing: neither relay.networks nor relay.users"
+                + " is set (never an open relay)", check.getSummary());
+        assertTrue(check.getFix().contains("RELAY_NETWORKS") && check.getFix().contains("relay-user NAME"), check.getFix());
+    }
+
+    @Test
+    void itsCheckSaysForWhomItRelaysAndIntoWhichOutbox() throws Exception {
+        start(Map.of("relay.networks", new String[] {"192.168.10.0/24"}));
+
+        CheckStep check = relay.check();
+
+        assertEquals(CheckStep.Outcome.PASS, check.getOutcome(), check.toString());
+        assertEquals("listens on 127.0.0.1:" + relay.port() + "; relays into the outbox of the default mail service", check.getSummary());
+        assertEquals("without a login: clients of [192.168.10.0/24]", check.getDetails().get(0));
+    }
+
+    @Test
+    void inAOneShotCommandItChecksItsConfigurationWithoutTakingThePort() throws Exception {
+        relay = new SmtpRelay(Map.of("relay.networks", new String[] {"192.168.10.0/24"}, "relay.port", 2525), false, clock, 50);
+        relay.bindMailService(outbox, Map.of());
+
+        assertEquals(-1, relay.port());
+        assertTrue(relay.check().getSummary().startsWith("would listen on 127.0.0.1:2525 (serve listens; this command does not)"),
+                relay.check().getSummary());
+    }
+
+    @Test
+    void anInvalidConfigurationIsACheckFailureNamingTheProperty() throws Exception {
+        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"printers.lan"})), true, clock, 50);
+
+        CheckStep check = relay.check();
+
+        assertEquals(-1, relay.port());
+        assertEquals(CheckStep.Outcome.FAIL, check.getOutcome());
+        assertTrue(check.getSummary().startsWith("not started: ") && check.getSummary().contains("relay.networks"), check.getSummary());
+    }
+
+    @Test
+    void aPortInUseIsACheckFailureThatSaysSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            relay = new SmtpRelay(Map.of("relay.networks", new String[] {"127.0.0.1"}, "relay.port", taken.getLocalPort()), true, clock, 50);
+
+            CheckStep check = relay.check();
+
+            assertEquals(CheckStep.Outcome.FAIL, check.getOutcome());
+            assertTrue(check.getSummary().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()), check.getSummary());
+            assertTrue(check.getFix().contains("another program"), check.getFix());
+        }
+    }
+
+    @Test
+    void withoutItsMailServiceItsCheckWarnsThatDevicesMustWait() throws Exception {
+        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"127.0.0.1"}, "mail.service.name", "bulk")), true, clock, 50);
+
+        CheckStep check = relay.check();
+
+        assertEquals(CheckStep.Outcome.WARN, check.getOutcome());
+        assertTrue(check.getSummary().endsWith("the outbox of the mail service bulk, which is not there: devices are told to try"
+                + " again later"), check.getSummary());
+    }
+
+    @Test
+    void aClientThatFailedFiveLoginsIsRefusedWithoutAPasswordCheckUntilTheWindowEnds() throws Exception {
+        TestPki pki = TestPki.shared();
+        start(Map.of("relay.users", "scanner:" + PasswordHash.create("scan-s3cret".toCharArray()) + "\n",
+                "relay.tls.keystore.path", pki.serverKeystore().toString(),
+                "relay.tls.keystore.password", pki.keystorePassword()));
+
+        try (SmtpDialogue guesser = new SmtpDialogue(relay.port())) {
+            guesser.command("EHLO guesser");
+            guesser.startTls(pki.clientContext());
+            guesser.command("EHLO guesser");
+            for (int i = 0; i < ClientLimits.MAX_FAILED_LOGINS; i++) {
+                assertTrue(guesser.command("AUTH PLAIN " + plain("scanner", "guess" + i)).startsWith("535"));
+            }
+            assertEquals("454 4.7.0 Too many failed logins from 127.0.0.1, try again in 15 minutes",
+                    guesser.command("AUTH PLAIN " + plain("scanner", "scan-s3cret")));
+
+            clock.advance(ClientLimits.FAILED_LOGIN_WINDOW);
+            assertTrue(guesser.command("AUTH PLAIN " + plain("scanner", "scan-s3cret")).startsWith("235"));
+        }
+    }
+
+    @Test
     void withUsersAClientMustStartTlsAndLogInBeforeItMayRelay() throws Exception {
         TestPki pki = TestPki.shared();
         String hash = PasswordHash.create("scan-s3cret".toCharArray());
@@ -141,7 +234,7 @@ class SmtpRelayTest {
 
     @Test
     void withoutItsMailServiceTheRelayTellsDevicesToTryAgainLater() throws Exception {
-        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"127.0.0.1"}, "mail.service.name", "bulk")), clock, 50);
+        relay = new SmtpRelay(config(Map.of("relay.networks", new String[] {"127.0.0.1"}, "mail.service.name", "bulk")), true, clock, 50);
         relay.bindMailService(outbox, Map.of()); // the default service, not bulk
 
         try (SmtpDialogue device = new SmtpDialogue(relay.port())) {
@@ -195,7 +288,7 @@ class SmtpRelayTest {
     }
 
     private void start(Map<String, Object> settings) {
-        relay = new SmtpRelay(config(settings), clock, 50);
+        relay = new SmtpRelay(config(settings), true, clock, 50);
         relay.bindMailService(outbox, Map.of());
         assertTrue(relay.port() > 0, "listening");
     }
