@@ -48,7 +48,7 @@ final class StaticTokenSource implements TokenSource {
         }
         expiry = expiresAt;
         return new TokenResponse(token, expiresAt == null ? null
-                : Math.min(Duration.between(now, expiresAt).getSeconds() + 1, TokenResponse.MAX_LIFETIME_SECONDS), null, null);
+                : Math.max(1, Math.min(Duration.between(now, expiresAt).getSeconds(), TokenResponse.MAX_LIFETIME_SECONDS)), null, null);
     }
 
     @Override
