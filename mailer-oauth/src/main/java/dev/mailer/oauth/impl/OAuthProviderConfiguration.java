@@ -61,7 +61,7 @@ public @interface OAuthProviderConfiguration {
 
     @AttributeDefinition(name = "Instance metadata service", description = "managed_identity on a VM, scale set or AKS node:"
             + " the Azure instance metadata service; empty: AZURE_IMDS_ENDPOINT, else " + OAuthSettings.DEFAULT_IMDS_ENDPOINT + ".")
-    String imdsEndpoint();
+    String imdsEndpoint() default OAuthSettings.DEFAULT_IMDS_ENDPOINT;
 
     @AttributeDefinition(name = "Managed identity endpoint", description = "managed_identity on App Service, Functions or"
             + " Container Apps: the identity endpoint; empty: IDENTITY_ENDPOINT. Set with identityHeader.")
