@@ -1,6 +1,5 @@
 package dev.mailer.oauth.impl;
 
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,12 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
@@ -32,9 +27,9 @@ import okhttp3.HttpUrl;
  * issuer {@link #issuer()}) signs, so that the test SMTP server's XOAUTH2 can introspect it there;
  * its subject is the identity's client ID, or {@link #SYSTEM_ASSIGNED}. The identity endpoints say
  * when it expires as Azure does: {@code expires_on} in epoch seconds of the test's clock and
- * {@code expires_in}, both strings. A test registers it with {@code @RegisterExtension}.
+ * {@code expires_in}, both strings.
  */
-final class AzureTestServer implements AfterEachCallback, AutoCloseable {
+final class AzureTestServer extends MockServerExtension {
 
     static final String IMDS_PATH = "/metadata/identity/oauth2/token";
     static final String APP_SERVICE_PATH = "/msi/token";
@@ -46,24 +41,26 @@ final class AzureTestServer implements AfterEachCallback, AutoCloseable {
     private static final String ISSUER = "azure";
 
     private final Clock clock;
-    private final MockOAuth2Server server;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Deque<OAuth2HttpResponse>> scripts = new HashMap<>();
     private final List<Request> received = new ArrayList<>();
     private volatile long lifetimeSeconds = 3600;
 
     AzureTestServer(Clock clock) {
+        super(new OAuth2Config());
         this.clock = clock;
         for (String path : List.of(IMDS_PATH, APP_SERVICE_PATH, ENTRA_PATH)) {
             scripts.put(path, new ArrayDeque<>());
         }
-        server = new MockOAuth2Server(new OAuth2Config(), new Azure());
-        server.start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @Override
+    Route[] routes() {
+        return new Route[] {new Azure()};
     }
 
     /** What {@code imdsEndpoint} or AZURE_IMDS_ENDPOINT would be. */
     String imdsEndpoint() {
-        return "http://127.0.0.1:" + server.baseUrl().port();
+        return url("");
     }
 
     /** What IDENTITY_ENDPOINT would be on App Service. */
@@ -111,18 +108,6 @@ final class AzureTestServer implements AfterEachCallback, AutoCloseable {
     List<Request> requests() {
         synchronized (scripts) {
             return List.copyOf(received);
-        }
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        close();
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.shutdown();
         }
     }
 
@@ -181,7 +166,7 @@ final class AzureTestServer implements AfterEachCallback, AutoCloseable {
     private final class Azure implements Route {
         @Override
         public boolean match(OAuth2HttpRequest request) {
-            return scripts.containsKey(request.getUrl().encodedPath());
+            return scripts != null && scripts.containsKey(request.getUrl().encodedPath());
         }
 
         @Override
