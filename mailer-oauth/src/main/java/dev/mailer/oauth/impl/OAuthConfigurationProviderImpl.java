@@ -45,7 +45,9 @@ import dev.mailer.commons.metrics.Metrics;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
- * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant; and, as
+ * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant, from an Azure
+ * managed identity ({@code managed_identity}) or AKS workload identity ({@code workload_identity})
+ * without any secret, or as given ({@code static}: a token obtained elsewhere, see {@link TokenSource}); and, as
  * {@link OAuthTokenManager}, reports its token status and bootstraps the refresh token by the
  * authorization-code (PKCE) or device-code flow.
  *
