@@ -31,7 +31,8 @@ final class ConfigSource {
     private static final Map<String, String> LOCAL_SERVICES = Map.of(RELAY_PORT, "mailer-relay", BROKER_SOCKET, "mailer-broker");
 
     /** The provider profiles packed into the jar from osgi-config ({@code mailer-profiles/NAME/}). */
-    static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
+    static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs", "acs-managed-identity",
+            "office365-managed-identity", "static-token");
 
     private final Path dir;
     /** The packed files to copy into {@link #dir}; null for the user's folder and the development inbox. */

@@ -52,7 +52,8 @@ class ConfigSourceTest {
     void anUnknownProfileIsAUsageErrorListingTheProfiles() {
         UsageException e = assertThrows(UsageException.class, () -> ConfigSource.choose(Map.of("MAILER_PROFILE", "office356"), dataDir, false));
         assertTrue(e.getMessage().contains("MAILER_PROFILE=office356 is not a profile"), e.getMessage());
-        assertTrue(e.getMessage().contains("[office365, office365-app, gmail, acs]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[office365, office365-app, gmail, acs, acs-managed-identity, office365-managed-identity,"
+                + " static-token]"), e.getMessage());
     }
 
     @Test

@@ -38,9 +38,15 @@ public final class ConfigFiles {
 
     /** The properties as a component gets them, with this process's environment and {@code secrets}. */
     public static Hashtable<String, Object> interpolated(String resource, String pid, Path secrets) throws IOException {
+        return interpolated(resource, pid, secrets, Map.of());
+    }
+
+    /** {@link #interpolated(String, String, Path)} with the framework properties {@code $[prop:...]} reads. */
+    public static Hashtable<String, Object> interpolated(String resource, String pid, Path secrets,
+            Map<String, String> frameworkProperties) throws IOException {
         // a copy, as ConfigAdmin hands plugins its own dictionary (cm.json's is not modifiable while iterated)
         Hashtable<String, Object> config = new Hashtable<>(raw(resource));
-        new StandaloneInterpolator(Map.of(), secrets.toFile()).interpolate(pid, config);
+        new StandaloneInterpolator(frameworkProperties, secrets.toFile()).interpolate(pid, config);
         return config;
     }
 }

@@ -50,7 +50,16 @@ class MetatypeDefaultsTest {
             // Exchange Online and ACS accept 30 messages a minute per mailbox
             "mailer-profiles/office365/dev.mailer.core.impl.DefaultMailService.cfg.json", Map.of("smtp.rate.per.minute", "30"),
             "mailer-profiles/office365-app/dev.mailer.core.impl.DefaultMailService.cfg.json", Map.of("smtp.rate.per.minute", "30"),
-            "mailer-profiles/acs/dev.mailer.core.impl.DefaultMailService.cfg.json", Map.of("smtp.rate.per.minute", "30"));
+            "mailer-profiles/acs/dev.mailer.core.impl.DefaultMailService.cfg.json", Map.of("smtp.rate.per.minute", "30"),
+            "mailer-profiles/office365-managed-identity/dev.mailer.core.impl.DefaultMailService.cfg.json",
+            Map.of("smtp.rate.per.minute", "30"),
+            "mailer-profiles/acs-managed-identity/dev.mailer.core.impl.DefaultMailService.cfg.json",
+            Map.of("smtp.rate.per.minute", "30"),
+            // the identity of the machine, unless OAUTH_GRANT_TYPE says workload_identity (AKS)
+            "mailer-profiles/acs-managed-identity/dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json",
+            Map.of("grantType", "managed_identity"),
+            "mailer-profiles/office365-managed-identity/dev.mailer.oauth.impl.OAuthConfigurationProviderImpl.cfg.json",
+            Map.of("grantType", "managed_identity"));
 
     /** A whole value that is one placeholder with a default: {@code $[env:NAME;...;default=VALUE]}. */
     private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\[(?:env|secret):[^;\\]]+;(?:[^;\\]]*;)*default=([^;\\]\\[]*)\\]");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -26,7 +27,8 @@ class ProfileFilesTest {
 
     private static final String CORE = "dev.mailer.core.impl.DefaultMailService";
     private static final String OAUTH = "dev.mailer.oauth.impl.OAuthConfigurationProviderImpl";
-    private static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs");
+    private static final List<String> PROFILES = List.of("office365", "office365-app", "gmail", "acs", "acs-managed-identity",
+            "office365-managed-identity", "static-token");
 
     @TempDir
     Path secrets;
@@ -104,6 +106,35 @@ class ProfileFilesTest {
         }
         assertEquals(0, core("gmail").get("smtp.rate.per.minute"));
         assertEquals("P3D", core("gmail").get("outbox.max.age"));
+    }
+
+    @Test
+    void theManagedIdentityProfilesNeedNoSecretAndHonourAzuresVariables() throws IOException {
+        assertEquals("smtp.azurecomm.net", core("acs-managed-identity").get("smtp.host"));
+        assertEquals("smtp.office365.com", core("office365-managed-identity").get("smtp.host"));
+        assertEquals("https://communication.azure.com/", oauth("acs-managed-identity").get("resource"));
+        assertEquals("https://outlook.office365.com/", oauth("office365-managed-identity").get("resource"));
+        for (String profile : List.of("acs-managed-identity", "office365-managed-identity")) {
+            Hashtable<String, Object> oauth = oauth(profile);
+            assertEquals("managed_identity", oauth.get("grantType"), profile + ": OAUTH_GRANT_TYPE=workload_identity on AKS");
+            assertEquals("http://169.254.169.254", oauth.get("imdsEndpoint"));
+            for (String fromAzure : List.of("clientId", "identityEndpoint", "identityHeader", "federatedTokenFile", "tokenUrl")) {
+                assertEquals("", oauth.get(fromAzure), profile + ": " + fromAzure + " empty unless Azure's variable is set");
+            }
+            assertFalse(oauth.containsKey("clientSecret"), profile + " has no secret");
+            assertEquals("PT0S", oauth.get("keepAlive"), profile + ": no grant to keep alive");
+        }
+    }
+
+    @Test
+    void theStaticTokenProfileReadsTheSecretFileOauthAccessTokenAndNamesNoServer() throws IOException {
+        Hashtable<String, Object> oauth = ConfigFiles.interpolated("mailer-profiles/static-token/" + OAUTH + ".cfg.json", OAUTH,
+                secrets, Map.of("org.apache.felix.configadmin.plugin.interpolation.secretsdir", secrets.toString()));
+        assertEquals("static", oauth.get("grantType"));
+        assertEquals(secrets + "/oauth_access_token", oauth.get("accessTokenFile"),
+                "the file, not its content: it is read again when it changes");
+        assertEquals("$[env:SMTP_HOST]", core("static-token").get("smtp.host"), "required: the token says for which server");
+        assertEquals(0, core("static-token").get("smtp.rate.per.minute"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mailer.oauth.impl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,6 +40,8 @@ final class AccessTokens {
     private final TokenEndpoint endpoint;
     private final RefreshTokens refreshTokens;
     private final boolean usesRefreshToken;
+    /** Where tokens come from: the refresh token's exchange, or the source of the other grants. */
+    private final TokenSource source;
     private final Clock clock;
     /** Counts renewals and failed token requests. */
     private final Metrics metrics;
@@ -62,11 +65,19 @@ final class AccessTokens {
     }
 
     AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock, Metrics metrics) {
+        this(settings, endpoint, store, clock, metrics, DeviceCodeFlow.Sleeper.THREAD);
+    }
+
+    /** @param sleeper waits between the retries of a token source that retries (managed identity) */
+    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock, Metrics metrics,
+            DeviceCodeFlow.Sleeper sleeper) {
         this.metrics = metrics;
         this.settings = settings;
         this.endpoint = endpoint;
         this.refreshTokens = new RefreshTokens(settings, store, clock);
         this.usesRefreshToken = OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType);
+        TokenSource grantSource = TokenSource.of(settings, endpoint, clock, sleeper);
+        this.source = grantSource != null ? grantSource : () -> refreshTokens.exchange(endpoint, refreshTokens.toSend());
         this.clock = clock;
         this.createdAt = clock.instant();
         this.renewal = store.renewal();
@@ -84,7 +95,7 @@ final class AccessTokens {
     private String currentOrRenewed() throws MailException {
         Token token = current.get();
         Instant now = clock.instant();
-        if (token != null && now.isBefore(token.renewAt)) {
+        if (isFresh(token, now)) {
             return token.value;
         }
         if (token != null && now.isBefore(token.expiresAt)) {
@@ -106,7 +117,7 @@ final class AccessTokens {
     private String renewIfDue() throws MailException {
         Token token = current.get();
         Instant now = clock.instant();
-        if (token != null && now.isBefore(token.renewAt)) {
+        if (isFresh(token, now)) {
             return token.value;
         }
         if (now.isBefore(nextAttempt)) {
@@ -116,6 +127,11 @@ final class AccessTokens {
             throw lastFailure.exception;
         }
         return renew(token, now);
+    }
+
+    /** True when {@code token} is not due for renewal, nor replaced at its source. */
+    private boolean isFresh(Token token, Instant now) {
+        return token != null && now.isBefore(token.renewAt) && !source.replaced();
     }
 
     /** Forgets {@code rejected} if it is still the current token. */
@@ -149,8 +165,8 @@ final class AccessTokens {
         }
     }
 
-    private static boolean dueBefore(Token token, Instant horizon) {
-        return token == null || !horizon.isBefore(token.renewAt);
+    private boolean dueBefore(Token token, Instant horizon) {
+        return token == null || !horizon.isBefore(token.renewAt) || source.replaced();
     }
 
     /**
@@ -216,6 +232,10 @@ final class AccessTokens {
         return status();
     }
 
+    String grantType() {
+        return settings.grantType;
+    }
+
     /** What is known now, without contacting the token endpoint. */
     TokenStatus status() {
         return statusBuilder().build();
@@ -229,8 +249,8 @@ final class AccessTokens {
         TokenStatus.Builder status = TokenStatus.builder()
                 .grantType(settings.grantType)
                 .clientId(settings.clientId)
-                .tokenUrl(settings.tokenUrl.toString())
-                .requestedScopes(settings.scopes)
+                .tokenUrl(settings.tokenUrl != null ? settings.tokenUrl.toString() : source.location())
+                .requestedScopes(settings.resource != null && settings.scopes.isEmpty() ? List.of(settings.resource) : settings.scopes)
                 .refreshTokenSource(refreshTokens.source());
         if (token != null) {
             status.expiresAt(token.expiresAt);
@@ -238,8 +258,11 @@ final class AccessTokens {
         if (obtained != null) {
             status.lastRenewal(obtained.obtainedAt).grantedScopes(obtained.scope);
         }
+        String warning = token == null ? null : source.warning(clock.instant());
         if (failure != null) {
             status.lastError(failure.exception.getMessage(), failure.at, !failure.exception.isTransient());
+        } else if (warning != null) {
+            status.lastError(warning, clock.instant(), false);
         }
         return status;
     }
@@ -273,21 +296,14 @@ final class AccessTokens {
 
     /** One token request with the grant of the settings; a failure is recorded and starts or extends the back-off. */
     private Token obtain(Instant requestedAt, String how) throws MailException {
-        String refreshToken = null;
-        if (usesRefreshToken) {
-            try {
-                refreshToken = refreshTokens.toSend();
-            } catch (MailException e) {
-                throw failed(e, requestedAt);
-            }
-        }
         try {
-            Token token = accept(usesRefreshToken ? refreshTokens.exchange(endpoint, refreshToken) : endpoint.clientCredentials(),
-                    requestedAt, how);
+            Token token = accept(source.obtain(), requestedAt, how);
             metrics.increment(MetricNames.TOKEN_RENEWALS);
             return token;
         } catch (TokenEndpointException e) {
             throw failed(OAuthFailures.toMailException(e, settings), requestedAt);
+        } catch (MailException e) {
+            throw failed(e, requestedAt);
         }
     }
 
@@ -298,13 +314,19 @@ final class AccessTokens {
         long skew = Math.min(settings.renewBeforeExpirySeconds, lifetime / 2);
         Instant expiresAt = requestedAt.plusSeconds(lifetime);
         Token token = new Token(response.accessToken, requestedAt, expiresAt, expiresAt.minusSeconds(skew), response.scope);
-        current.set(token);
+        Token previous = current.getAndSet(token);
         lastObtained = token;
         lastFailure = null;
         backoff = Duration.ZERO;
         nextAttempt = Instant.MIN;
-        LOG.info("Obtained an OAuth2 access token ({}), valid until {}{}", how, expiresAt,
-                response.scope == null ? "" : ", scopes " + response.scope);
+        if (previous == null || !previous.value.equals(token.value)) {
+            LOG.info("Obtained an OAuth2 access token ({}), valid until {}{}", how, expiresAt,
+                    response.scope == null ? "" : ", scopes " + response.scope);
+        }
+        String warning = source.warning(requestedAt);
+        if (warning != null) {
+            LOG.warn(warning);
+        }
         return token;
     }
 

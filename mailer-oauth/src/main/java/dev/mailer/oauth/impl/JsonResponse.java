@@ -23,6 +23,20 @@ public class JsonResponse extends OAuthClientResponse {
         };
     }
 
+    /**
+     * A JSON object answer whatever its status, with an {@code error} left to the caller (Azure's
+     * identity endpoints do not all answer as OAuth does).
+     *
+     * @throws OAuthProblemException the body is not a JSON object
+     */
+    static JsonResponse unvalidated(String body, String contentType, int status) throws OAuthProblemException {
+        JsonResponse response = new JsonResponse();
+        response.setBody(body);
+        response.setContentType(contentType);
+        response.setResponseCode(status);
+        return response;
+    }
+
     /** The value of {@code name} as parsed (String, Number, Boolean, array, object), or null when absent or JSON null. */
     Object value(String name) {
         Object value = parameters.get(name);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
@@ -44,7 +45,9 @@ import dev.mailer.commons.metrics.Metrics;
 
 /**
  * Supplies OAuth2 access tokens for SMTP XOAUTH2 from secret-backed configuration, with the
- * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant; and, as
+ * {@code refresh_token} (delegated) or {@code client_credentials} (app-only) grant, from an Azure
+ * managed identity ({@code managed_identity}) or AKS workload identity ({@code workload_identity})
+ * without any secret, or as given ({@code static}: a token obtained elsewhere, see {@link TokenSource}); and, as
  * {@link OAuthTokenManager}, reports its token status and bootstraps the refresh token by the
  * authorization-code (PKCE) or device-code flow.
  *
@@ -90,6 +93,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
     private final AtomicBoolean unencryptedSaid = new AtomicBoolean();
     private final Clock clock;
     private final DeviceCodeFlow.Sleeper sleeper;
+    private final Function<String, String> environment;
     /** Renewals, failures and the time to expiry, to Sling Commons Metrics when the container has it. */
     private final Metrics metrics = new Metrics();
     private volatile State state;
@@ -116,6 +120,12 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper,
             SecretCipher cipher) {
+        this(dataArea, properties, clock, sleeper, cipher, System::getenv);
+    }
+
+    /** @param environment the environment variables Azure sets for its identities ({@link AzureEnvironment}) */
+    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper,
+            SecretCipher cipher, Function<String, String> environment) {
         if (dataArea == null) {
             LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
         }
@@ -127,6 +137,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         store.useCipher(cipher);
         this.clock = clock;
         this.sleeper = sleeper;
+        this.environment = environment;
         this.state = newState(properties);
         metrics.gauge(MetricNames.TOKEN_EXPIRY_SECONDS, () -> state.secondsToExpiry());
     }
@@ -241,14 +252,14 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     private State newState(Map<String, Object> properties) {
         try {
-            OAuthSettings settings = OAuthSettings.from(properties, cipher);
+            OAuthSettings settings = OAuthSettings.from(properties, cipher, environment);
             LOG.info("OAuth2 token provider ready: {}", settings);
             sayIfStoredUnencrypted(settings);
             for (String warning : settings.warnings) {
                 LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
             }
             TokenEndpoint endpoint = new TokenEndpoint(settings);
-            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics);
+            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics, sleeper);
             TokenUpkeep upkeep = new TokenUpkeep(settings, tokens, clock);
             if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
                 return new State(tokens, upkeep, null, null, null, null);
@@ -314,7 +325,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         AuthorizationCodeFlow codeFlow() throws MailException {
             tokens();
             if (codeFlow == null) {
-                throw OAuthFailures.nothingToAuthorize();
+                throw OAuthFailures.nothingToAuthorize(tokens.grantType());
             }
             return codeFlow;
         }
@@ -322,7 +333,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         DeviceCodeFlow deviceFlow() throws MailException {
             tokens();
             if (deviceFlow == null) {
-                throw OAuthFailures.nothingToAuthorize();
+                throw OAuthFailures.nothingToAuthorize(tokens.grantType());
             }
             return deviceFlow;
         }

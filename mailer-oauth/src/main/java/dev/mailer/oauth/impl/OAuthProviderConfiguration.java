@@ -49,8 +49,40 @@ public @interface OAuthProviderConfiguration {
                     + " $[secret:oauth_refresh_token;default=], or ENC(...). A newly configured token wins over a stored one.")
     String refreshToken();
 
-    @AttributeDefinition(name = "Grant type", description = "refresh_token (delegated, default) or client_credentials (app-only).")
+    @AttributeDefinition(name = "Grant type", description = "refresh_token (delegated, default), client_credentials (app-only),"
+            + " managed_identity (Azure managed identity, no secret), workload_identity (AKS workload identity: a federated token"
+            + " as client assertion) or static (an access token obtained elsewhere).")
     String grantType() default OAuthSettings.GRANT_REFRESH_TOKEN;
+
+    @AttributeDefinition(name = "Resource", description = "managed_identity and workload_identity: the resource the token is for,"
+            + " https://communication.azure.com/ (Azure Communication Services) or https://outlook.office365.com/ (Exchange"
+            + " Online). workload_identity asks for its .default scope unless scopes are set.")
+    String resource();
+
+    @AttributeDefinition(name = "Instance metadata service", description = "managed_identity on a VM, scale set or AKS node:"
+            + " the Azure instance metadata service; empty: AZURE_IMDS_ENDPOINT, else " + OAuthSettings.DEFAULT_IMDS_ENDPOINT + ".")
+    String imdsEndpoint() default OAuthSettings.DEFAULT_IMDS_ENDPOINT;
+
+    @AttributeDefinition(name = "Managed identity endpoint", description = "managed_identity on App Service, Functions or"
+            + " Container Apps: the identity endpoint; empty: IDENTITY_ENDPOINT. Set with identityHeader.")
+    String identityEndpoint();
+
+    @AttributeDefinition(name = "Managed identity header", type = AttributeType.PASSWORD,
+            description = "The X-IDENTITY-HEADER value of the identity endpoint; empty: IDENTITY_HEADER.")
+    String identityHeader();
+
+    @AttributeDefinition(name = "Federated token file", description = "workload_identity: the service account token that is"
+            + " exchanged as client assertion, read for every request; empty: AZURE_FEDERATED_TOKEN_FILE. clientId and"
+            + " tokenUrl default to AZURE_CLIENT_ID and AZURE_AUTHORITY_HOST/AZURE_TENANT_ID.")
+    String federatedTokenFile();
+
+    @AttributeDefinition(name = "Access token file", description = "static: the file holding the access token (e.g. the"
+            + " secret oauth_access_token), read again when it changes. A JWT's exp claim is its expiry.")
+    String accessTokenFile();
+
+    @AttributeDefinition(name = "Access token", type = AttributeType.PASSWORD,
+            description = "static, instead of accessTokenFile: the access token itself, e.g. $[secret:oauth_access_token].")
+    String accessToken();
 
     @AttributeDefinition(name = "Renew before expiry (s)",
             description = "Renew a token this long before it expires (at most half its lifetime).")

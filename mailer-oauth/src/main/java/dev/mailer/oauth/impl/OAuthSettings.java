@@ -5,11 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.InvalidConfigurationException;
@@ -23,6 +26,16 @@ final class OAuthSettings {
 
     static final String GRANT_REFRESH_TOKEN = "refresh_token";
     static final String GRANT_CLIENT_CREDENTIALS = "client_credentials";
+    /** Azure managed identity: tokens from the instance metadata service (IMDS) or App Service's identity endpoint. */
+    static final String GRANT_MANAGED_IDENTITY = "managed_identity";
+    /** AKS workload identity: client credentials with the federated token of a file as client assertion. */
+    static final String GRANT_WORKLOAD_IDENTITY = "workload_identity";
+    /** An access token obtained elsewhere, read from a file or a secret. */
+    static final String GRANT_STATIC = "static";
+    static final List<String> GRANTS = List.of(GRANT_REFRESH_TOKEN, GRANT_CLIENT_CREDENTIALS, GRANT_MANAGED_IDENTITY,
+            GRANT_WORKLOAD_IDENTITY, GRANT_STATIC);
+    /** The instance metadata service of Azure VMs (link-local, plain http by design). */
+    static final String DEFAULT_IMDS_ENDPOINT = "http://169.254.169.254";
     static final int DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS = 300;
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
@@ -51,6 +64,13 @@ final class OAuthSettings {
     static final String PROXY = "httpProxy";
     static final String KEEP_ALIVE = "keepAlive";
     static final String UPKEEP_INTERVAL = "upkeepInterval";
+    static final String RESOURCE = "resource";
+    static final String IMDS_ENDPOINT = "imdsEndpoint";
+    static final String IDENTITY_ENDPOINT = "identityEndpoint";
+    static final String IDENTITY_HEADER = "identityHeader";
+    static final String FEDERATED_TOKEN_FILE = "federatedTokenFile";
+    static final String ACCESS_TOKEN = "accessToken";
+    static final String ACCESS_TOKEN_FILE = "accessTokenFile";
 
     final URI authUrl;
     final URI deviceAuthUrl;
@@ -70,6 +90,18 @@ final class OAuthSettings {
     final Duration keepAlive;
     /** The longest time between two runs of the upkeep. */
     final Duration upkeepInterval;
+    /** managed_identity and workload_identity: the resource the token is for, e.g. https://communication.azure.com/. */
+    final String resource;
+    /** managed_identity: the instance metadata service (scheme and host; the path is the service's). */
+    final URI imdsEndpoint;
+    /** managed_identity on App Service / Functions: its identity endpoint and the header that proves the caller is local. */
+    final URI identityEndpoint;
+    final String identityHeader;
+    /** workload_identity: the federated token (client assertion), read anew for every request. */
+    final Path federatedTokenFile;
+    /** static: the access token, or the file it is read from (again when it changes). */
+    final String accessToken;
+    final Path accessTokenFile;
     /** Problems with settings that sending does not need (authUrl, deviceAuthUrl, authCodeRedirectUrl): logged, not fatal. */
     final List<String> warnings;
 
@@ -80,15 +112,28 @@ final class OAuthSettings {
         deviceAuthUrl = endpoint(bootstrap, DEVICE_AUTH_URL, false);
         redirectUrl = bootstrap.string(REDIRECT_URL);
         warnings = bootstrap.problems();
-        tokenUrl = endpoint(r, TOKEN_URL, true);
-        URI refresh = endpoint(r, REFRESH_URL, false);
-        refreshUrl = refresh == null ? tokenUrl : refresh;
-        clientId = r.requiredString(CLIENT_ID);
-        clientSecret = EncryptedValues.read(r, CLIENT_SECRET, cipher);
-        scopes = scopes(r.strings(SCOPES));
-        refreshToken = EncryptedValues.read(r, REFRESH_TOKEN, cipher);
         String grant = r.string(GRANT_TYPE);
         grantType = grant == null ? GRANT_REFRESH_TOKEN : grant.toLowerCase(Locale.ROOT);
+        // managed identities and static tokens need no token endpoint, nor (system-assigned, static) a client
+        boolean endpointGrant = !grantType.equals(GRANT_MANAGED_IDENTITY) && !grantType.equals(GRANT_STATIC);
+        tokenUrl = endpoint(r, TOKEN_URL, endpointGrant);
+        URI refresh = endpoint(r, REFRESH_URL, false);
+        refreshUrl = refresh == null ? tokenUrl : refresh;
+        clientId = endpointGrant ? r.requiredString(CLIENT_ID) : r.string(CLIENT_ID);
+        clientSecret = EncryptedValues.read(r, CLIENT_SECRET, cipher);
+        refreshToken = EncryptedValues.read(r, REFRESH_TOKEN, cipher);
+        resource = r.string(RESOURCE);
+        List<String> configuredScopes = scopes(r.strings(SCOPES));
+        // workload identity: the resource's .default scope unless scopes are set
+        scopes = configuredScopes.isEmpty() && resource != null && grantType.equals(GRANT_WORKLOAD_IDENTITY)
+                ? List.of(defaultScope(resource)) : configuredScopes;
+        URI imds = endpoint(r, IMDS_ENDPOINT, false);
+        imdsEndpoint = imds != null || r.hasProblem(IMDS_ENDPOINT) ? imds : URI.create(DEFAULT_IMDS_ENDPOINT);
+        identityEndpoint = endpoint(r, IDENTITY_ENDPOINT, false);
+        identityHeader = EncryptedValues.read(r, IDENTITY_HEADER, cipher);
+        federatedTokenFile = path(r, FEDERATED_TOKEN_FILE);
+        accessToken = EncryptedValues.read(r, ACCESS_TOKEN, cipher);
+        accessTokenFile = path(r, ACCESS_TOKEN_FILE);
         renewBeforeExpirySeconds = r.integer(RENEW_BEFORE_EXPIRY, DEFAULT_RENEW_BEFORE_EXPIRY_SECONDS, 0, 86_400);
         connectTimeoutMs = r.integer(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         readTimeoutMs = r.integer(READ_TIMEOUT, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
@@ -111,8 +156,53 @@ final class OAuthSettings {
                     r.problem(SCOPES, "grantType=client_credentials needs a scope, e.g. https://outlook.office365.com/.default");
                 }
                 break;
+            case GRANT_MANAGED_IDENTITY:
+                requireResource(r, "https://communication.azure.com/ (ACS) or https://outlook.office365.com/ (Exchange Online)");
+                if ((identityEndpoint == null) != (identityHeader == null) && !r.hasProblem(IDENTITY_ENDPOINT)
+                        && !r.hasProblem(IDENTITY_HEADER)) {
+                    r.problem(identityEndpoint == null ? IDENTITY_ENDPOINT : IDENTITY_HEADER, "App Service's managed identity needs"
+                            + " both identityEndpoint and identityHeader (IDENTITY_ENDPOINT and IDENTITY_HEADER); on a VM, leave both empty");
+                }
+                break;
+            case GRANT_WORKLOAD_IDENTITY:
+                if (federatedTokenFile == null && !r.hasProblem(FEDERATED_TOKEN_FILE)) {
+                    r.problem(FEDERATED_TOKEN_FILE, "grantType=workload_identity needs the federated token file (AZURE_FEDERATED_TOKEN_FILE,"
+                            + " set by the AKS workload identity webhook when the pod's service account is labelled for it)");
+                }
+                if (scopes.isEmpty() && !r.hasProblem(SCOPES)) {
+                    requireResource(r, "https://communication.azure.com/, or set scopes");
+                }
+                break;
+            case GRANT_STATIC:
+                if ((accessToken == null) == (accessTokenFile == null) && !r.hasProblem(ACCESS_TOKEN)
+                        && !r.hasProblem(ACCESS_TOKEN_FILE)) {
+                    r.problem(ACCESS_TOKEN_FILE, "grantType=static needs exactly one of accessTokenFile (a file, read again when it"
+                            + " changes) and accessToken");
+                }
+                break;
             default:
-                r.problem(GRANT_TYPE, Printable.quoted(grantType) + " is not supported; use refresh_token or client_credentials");
+                r.problem(GRANT_TYPE, Printable.quoted(grantType) + " is not supported; use one of " + String.join(", ", GRANTS));
+        }
+    }
+
+    private void requireResource(ConfigReader r, String example) {
+        if (resource == null && !r.hasProblem(RESOURCE)) {
+            r.problem(RESOURCE, "grantType=" + grantType + " needs the resource the token is for, e.g. " + example);
+        }
+    }
+
+    /** {@code https://communication.azure.com/} becomes {@code https://communication.azure.com/.default}. */
+    static String defaultScope(String resource) {
+        return (resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource) + "/.default";
+    }
+
+    private static Path path(ConfigReader r, String property) {
+        String value = r.string(property);
+        try {
+            return value == null ? null : Path.of(value);
+        } catch (InvalidPathException e) {
+            r.problem(property, Printable.quoted(value) + " is not a file path (" + e.getReason() + ")");
+            return null;
         }
     }
 
@@ -123,8 +213,18 @@ final class OAuthSettings {
 
     /** Reads and validates the configuration; clientSecret and refreshToken written {@code ENC(...)} are decrypted with {@code cipher}. */
     static OAuthSettings from(Map<String, ?> properties, SecretCipher cipher) throws InvalidConfigurationException {
-        ConfigReader reader = new ConfigReader(properties);
-        OAuthSettings settings = new OAuthSettings(reader, new ConfigReader(properties), cipher);
+        return from(properties, cipher, System::getenv);
+    }
+
+    /**
+     * {@link #from(Map, SecretCipher)} with the Azure identity settings that are not configured
+     * taken from {@code environment} ({@link AzureEnvironment}).
+     */
+    static OAuthSettings from(Map<String, ?> properties, SecretCipher cipher, Function<String, String> environment)
+            throws InvalidConfigurationException {
+        Map<String, ?> withEnvironment = AzureEnvironment.withDefaults(properties, environment);
+        ConfigReader reader = new ConfigReader(withEnvironment);
+        OAuthSettings settings = new OAuthSettings(reader, new ConfigReader(withEnvironment), cipher);
         reader.throwIfInvalid(OAuthConfigurationProviderImpl.PID);
         return settings;
     }
@@ -159,11 +259,26 @@ final class OAuthSettings {
 
     @Override
     public String toString() {
-        return "OAuthSettings[grant=" + grantType + ", tokenUrl=" + tokenUrl
-                + (refreshUrl.equals(tokenUrl) ? "" : ", refreshUrl=" + refreshUrl) + ", clientId=" + clientId
+        return "OAuthSettings[grant=" + grantType + (tokenUrl == null ? "" : ", tokenUrl=" + tokenUrl)
+                + (refreshUrl == null || refreshUrl.equals(tokenUrl) ? "" : ", refreshUrl=" + refreshUrl) + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "unset" : "***") + ", refreshToken="
                 + (refreshToken == null ? "unset" : "***") + ", scopes=" + scopes + (proxy == null ? "" : ", proxy=" + proxy)
+                + (resource == null ? "" : ", resource=" + resource) + azureToString()
                 + ", keepAlive=" + (keepAlive.isZero() ? "off" : format(keepAlive)) + "]";
+    }
+
+    private String azureToString() {
+        switch (grantType) {
+            case GRANT_MANAGED_IDENTITY:
+                return identityEndpoint != null ? ", identityEndpoint=" + identityEndpoint + ", identityHeader=***"
+                        : ", imdsEndpoint=" + imdsEndpoint;
+            case GRANT_WORKLOAD_IDENTITY:
+                return ", federatedTokenFile=" + federatedTokenFile;
+            case GRANT_STATIC:
+                return accessTokenFile != null ? ", accessTokenFile=" + accessTokenFile : ", accessToken=***";
+            default:
+                return "";
+        }
     }
 
     /** A duration as a setting would be written: whole days as {@code P7D}, else {@code PT1M30S}. */
@@ -211,7 +326,9 @@ final class OAuthSettings {
             r.problem(property, Printable.quoted(value) + " is not an https URL");
             return null;
         }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        // the metadata service of Azure VMs is plain http on a link-local address that never leaves the host
+        boolean imds = property.equals(IMDS_ENDPOINT) && uri.getHost().equals(URI.create(DEFAULT_IMDS_ENDPOINT).getHost());
+        if (scheme.equals("http") && !isLoopback(uri.getHost()) && !imds) {
             r.problem(property, Printable.quoted(value) + " uses plain http, which would send the client secret and tokens"
                     + " unencrypted; use https (plain http is accepted for localhost only)");
             return null;

@@ -62,12 +62,7 @@ final class TimedHttpClient implements HttpClient {
         HttpURLConnection connection = null;
         try {
             URI uri = URI.create(request.getLocationUri());
-            connection = (HttpURLConnection) uri.toURL().openConnection(proxyFor(uri));
-            connection.setConnectTimeout(settings.connectTimeoutMs);
-            connection.setReadTimeout(settings.readTimeoutMs);
-            connection.setInstanceFollowRedirects(false);
-            connection.setRequestMethod(requestMethod);
-            connection.setRequestProperty("Accept", "application/json");
+            connection = open(uri, proxyFor(uri), requestMethod);
             if (headers != null) {
                 headers.forEach(connection::setRequestProperty);
             }
@@ -80,16 +75,14 @@ final class TimedHttpClient implements HttpClient {
                 out.write(body);
             }
             int status = connection.getResponseCode();
-            String responseBody = read(status >= 400 ? connection.getErrorStream() : connection.getInputStream());
-            Map<String, List<String>> responseHeaders = connection.getHeaderFields();
-            String contentType = connection.getContentType();
-            if (responseBody.isBlank() || contentType == null || !contentType.toLowerCase().contains("json")) {
-                throw OAuthProblemException.error(status >= 500 ? "server_error" : JsonResponse.INVALID_RESPONSE)
-                        .description(OAuthFailures.notJson(status, contentType))
-                        .responseStatus(status);
+            String responseBody = jsonBody(connection, status);
+            try {
+                return OAuthClientResponseFactory.createCustomResponse(responseBody, connection.getContentType(), status,
+                        connection.getHeaderFields(), responseClass);
+            } catch (OAuthProblemException e) {
+                // an OAuth error: keep its HTTP status, which says whether trying again may help
+                throw e.getResponseStatus() == 0 ? e.responseStatus(status) : e;
             }
-            return OAuthClientResponseFactory.createCustomResponse(responseBody, contentType, status, responseHeaders,
-                    responseClass);
         } catch (IOException e) {
             throw new OAuthSystemException(e);
         } finally {
@@ -97,6 +90,52 @@ final class TimedHttpClient implements HttpClient {
                 connection.disconnect();
             }
         }
+    }
+
+    /**
+     * A GET of a JSON answer without proxy (Azure's identity endpoints are on the host itself, or
+     * link-local), with {@code headers}. The answer is returned whatever its status, unchecked: the
+     * caller reads the error of an error status, since not every identity endpoint answers as OAuth does.
+     *
+     * @throws OAuthProblemException the answer is not JSON (its HTTP status is kept)
+     * @throws OAuthSystemException no answer
+     */
+    JsonResponse get(URI uri, Map<String, String> headers) throws OAuthSystemException, OAuthProblemException {
+        HttpURLConnection connection = null;
+        try {
+            connection = open(uri, Proxy.NO_PROXY, "GET");
+            headers.forEach(connection::setRequestProperty);
+            int status = connection.getResponseCode();
+            return JsonResponse.unvalidated(jsonBody(connection, status), connection.getContentType(), status);
+        } catch (IOException e) {
+            throw new OAuthSystemException(e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
+    }
+
+    private HttpURLConnection open(URI uri, Proxy proxy, String method) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(proxy);
+        connection.setConnectTimeout(settings.connectTimeoutMs);
+        connection.setReadTimeout(settings.readTimeoutMs);
+        connection.setInstanceFollowRedirects(false);
+        connection.setRequestMethod(method);
+        connection.setRequestProperty("Accept", "application/json");
+        return connection;
+    }
+
+    /** The body of the answer, which must be JSON: otherwise an error named by the HTTP status. */
+    private static String jsonBody(HttpURLConnection connection, int status) throws IOException, OAuthProblemException {
+        String body = read(status >= 400 ? connection.getErrorStream() : connection.getInputStream());
+        String contentType = connection.getContentType();
+        if (body.isBlank() || contentType == null || !contentType.toLowerCase().contains("json")) {
+            throw OAuthProblemException.error(status >= 500 ? "server_error" : JsonResponse.INVALID_RESPONSE)
+                    .description(OAuthFailures.notJson(status, contentType))
+                    .responseStatus(status);
+        }
+        return body;
     }
 
     private static String read(InputStream in) throws IOException {

@@ -20,6 +20,9 @@ import org.apache.oltu.oauth2.common.message.types.GrantType;
  */
 final class TokenEndpoint {
 
+    /** RFC 7523's client authentication with a JWT, as Entra ID takes federated tokens (workload identity). */
+    static final String JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
     /** RFC 8628's grant, which Oltu's {@link GrantType} does not know. */
     private static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -59,6 +62,16 @@ final class TokenEndpoint {
     /** Asks for an app-only token with the client's own credentials. */
     TokenResponse clientCredentials() throws TokenEndpointException {
         return token(settings.tokenUrl, GrantType.CLIENT_CREDENTIALS.toString(), this::withScopes, successor -> { });
+    }
+
+    /**
+     * Asks for an app-only token with a client assertion instead of a secret: the federated token of
+     * a workload identity ({@link #JWT_BEARER_ASSERTION}).
+     */
+    TokenResponse clientAssertion(String assertion) throws TokenEndpointException {
+        return token(settings.tokenUrl, GrantType.CLIENT_CREDENTIALS.toString(), b -> withScopes(b)
+                .setParameter("client_assertion_type", JWT_BEARER_ASSERTION)
+                .setParameter("client_assertion", assertion), successor -> { });
     }
 
     /** Exchanges an authorization code (bootstrap of a refresh token), with its PKCE verifier when there is one. */
@@ -123,8 +136,10 @@ final class TokenEndpoint {
     private OAuthClientRequest.TokenRequestBuilder form(URI endpoint) {
         OAuthClientRequest.TokenRequestBuilder builder = OAuthClientRequest.tokenLocation(endpoint.toString())
                 .setClientId(settings.clientId);
-        // a public client (device-code sign-in) has none, and Entra ID refuses one it did not expect (AADSTS700025)
-        return settings.clientSecret == null ? builder : builder.setClientSecret(settings.clientSecret);
+        // a public client (device-code sign-in) has none, and Entra ID refuses one it did not expect (AADSTS700025);
+        // a workload identity authenticates with its federated token instead
+        return settings.clientSecret == null || OAuthSettings.GRANT_WORKLOAD_IDENTITY.equals(settings.grantType) ? builder
+                : builder.setClientSecret(settings.clientSecret);
     }
 
     private OAuthClientRequest.TokenRequestBuilder withScopes(OAuthClientRequest.TokenRequestBuilder builder) {
@@ -137,23 +152,37 @@ final class TokenEndpoint {
             OAuthClientRequest.TokenRequestBuilder form, Class<T> answer) throws TokenEndpointException {
         try {
             return client.resource(form.buildBodyMessage(), OAuth.HttpMethod.POST, answer);
-        } catch (OAuthProblemException e) {
-            throw new TokenEndpointException(endpointSetting, e.getError(), e.getDescription(), e.getResponseStatus(),
-                    JsonResponse.INVALID_RESPONSE.equals(e.getError())
-                            ? OAuthFailures.invalidResponse(endpointName, endpoint, e.getDescription())
-                            : OAuthFailures.refused(endpointName, endpoint, requestName, e.getError(), e.getDescription()), null);
-        } catch (OAuthSystemException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new TokenEndpointException(endpointSetting, null, null, 0, OAuthFailures.unreachable(endpointName, endpoint, cause),
-                    cause instanceof IOException ? cause : null);
-        } catch (RuntimeException e) {
-            // Oltu choking on an answer it could not make sense of; its message may quote the body, so it is left out
-            throw unusable(endpointName, endpoint, endpointSetting, OAuthFailures.unreadable(e), 0);
+        } catch (OAuthProblemException | OAuthSystemException | RuntimeException e) {
+            throw failure(e, endpointName, endpoint, endpointSetting, requestName);
         }
     }
 
+    /**
+     * What Oltu (or {@link TimedHttpClient}) threw for a request to {@code endpoint}, as a
+     * {@link TokenEndpointException} naming {@code endpointSetting}: the endpoint's OAuth error, an
+     * unusable answer, or no answer.
+     */
+    static TokenEndpointException failure(Exception e, String endpointName, URI endpoint, String endpointSetting,
+            String requestName) {
+        if (e instanceof OAuthProblemException) {
+            OAuthProblemException problem = (OAuthProblemException) e;
+            return new TokenEndpointException(endpointSetting, problem.getError(), problem.getDescription(),
+                    problem.getResponseStatus(), JsonResponse.INVALID_RESPONSE.equals(problem.getError())
+                            ? OAuthFailures.invalidResponse(endpointName, endpoint, problem.getDescription())
+                            : OAuthFailures.refused(endpointName, endpoint, requestName, problem.getError(), problem.getDescription()),
+                    null);
+        }
+        if (e instanceof OAuthSystemException) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new TokenEndpointException(endpointSetting, null, null, 0, OAuthFailures.unreachable(endpointName, endpoint, cause),
+                    cause instanceof IOException ? cause : null);
+        }
+        // Oltu choking on an answer it could not make sense of; its message may quote the body, so it is left out
+        return unusable(endpointName, endpoint, endpointSetting, OAuthFailures.unreadable((RuntimeException) e), 0);
+    }
+
     /** An answer that is no usable response: {@code problem} names what is wrong with it, never a field's value. */
-    private static TokenEndpointException unusable(String endpointName, URI endpoint, String endpointSetting, String problem,
+    static TokenEndpointException unusable(String endpointName, URI endpoint, String endpointSetting, String problem,
             int httpStatus) {
         return new TokenEndpointException(endpointSetting, JsonResponse.INVALID_RESPONSE, problem, httpStatus,
                 OAuthFailures.invalidResponse(endpointName, endpoint, problem), null);

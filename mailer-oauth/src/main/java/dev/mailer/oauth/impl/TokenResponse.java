@@ -2,6 +2,7 @@ package dev.mailer.oauth.impl;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 
 /** A successful token response. {@link #toString()} never shows the tokens. */
 final class TokenResponse {
@@ -37,24 +38,36 @@ final class TokenResponse {
      * @throws IllegalArgumentException when it is not a number (the message names the field, not the value)
      */
     static Long lifetime(Object expiresIn) {
-        if (expiresIn == null) {
-            return null;
-        }
-        BigDecimal seconds;
+        return expiresIn == null ? null : clamp(seconds(expiresIn, "expires_in"));
+    }
+
+    /**
+     * The lifetime left at {@code now} of a token that expires at {@code expiresOn}: epoch seconds,
+     * as a number or a string (Azure's identity endpoints); otherwise as {@link #lifetime}.
+     */
+    static Long lifetimeUntil(Object expiresOn, Instant now) {
+        return expiresOn == null ? null : clamp(seconds(expiresOn, "expires_on").subtract(BigDecimal.valueOf(now.getEpochSecond())));
+    }
+
+    /** A JSON value holding a number of seconds, whole or not, maybe as a string. */
+    private static BigDecimal seconds(Object value, String field) {
         try {
-            if (expiresIn instanceof Number || expiresIn instanceof String) {
-                seconds = new BigDecimal(expiresIn.toString().trim());
-            } else {
-                throw new NumberFormatException();
+            if (value instanceof Number || value instanceof String) {
+                return new BigDecimal(value.toString().trim());
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(OAuthFailures.notSeconds("expires_in"));
+            // reported below
         }
-        seconds = seconds.setScale(0, RoundingMode.FLOOR);
-        if (seconds.signum() <= 0) {
+        throw new IllegalArgumentException(OAuthFailures.notSeconds(field));
+    }
+
+    /** Whole seconds from 1 to {@link #MAX_LIFETIME_SECONDS}; null when not positive. */
+    private static Long clamp(BigDecimal seconds) {
+        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+        if (whole.signum() <= 0) {
             return null;
         }
-        return seconds.min(BigDecimal.valueOf(MAX_LIFETIME_SECONDS)).longValueExact();
+        return whole.min(BigDecimal.valueOf(MAX_LIFETIME_SECONDS)).longValueExact();
     }
 
     @Override

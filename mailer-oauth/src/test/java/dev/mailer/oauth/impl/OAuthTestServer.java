@@ -1,7 +1,6 @@
 package dev.mailer.oauth.impl;
 
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
@@ -44,7 +39,7 @@ import okhttp3.mockwebserver.RecordedRequest;
  * Each connection is served on a thread of its own, so a held answer does not keep the next
  * request out; a scripted request is recorded as it arrives, before it is answered.
  */
-final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
+final class OAuthTestServer extends MockServerExtension {
 
     static final String ISSUER = "tenant";
     static final String REDIRECT = "http://localhost/callback";
@@ -54,8 +49,6 @@ final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
     /** A second scripted token endpoint, for refreshUrl. */
     static final String REFRESH_PATH = "/refresh";
 
-    private final MockOAuth2Server server;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<String, Deque<OAuth2HttpResponse>> scripts = new HashMap<>();
     private final Map<String, List<Map<String, String>>> received = new HashMap<>();
     private volatile Runnable beforeAnswer = () -> { };
@@ -63,12 +56,16 @@ final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
     private Rotation rotation;
 
     OAuthTestServer() {
+        super(OAuth2Config.Companion.fromJson("{\"rotateRefreshToken\": true}"));
         for (String path : List.of(DEVICE_PATH, TOKEN_PATH, REFRESH_PATH)) {
             scripts.put(path, new ArrayDeque<>());
             received.put(path, new ArrayList<>());
         }
-        server = new MockOAuth2Server(OAuth2Config.Companion.fromJson("{\"rotateRefreshToken\": true}"), new Scripted());
-        server.start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @Override
+    Route[] routes() {
+        return new Route[] {new Scripted()};
     }
 
     // the real server's endpoints
@@ -134,10 +131,6 @@ final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
     }
 
     // the scripted endpoints
-
-    String url(String path) {
-        return "http://127.0.0.1:" + server.baseUrl().port() + path;
-    }
 
     /** A configuration of the refresh_token grant against the scripted endpoints, a public client without refresh token. */
     Map<String, Object> scriptedConfig() {
@@ -231,18 +224,6 @@ final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
         return form;
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) {
-        close();
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.shutdown();
-        }
-    }
-
     private static OAuth2HttpResponse json(int status, String body) {
         return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json;charset=UTF-8"), status, body, null);
     }
@@ -273,7 +254,7 @@ final class OAuthTestServer implements AfterEachCallback, AutoCloseable {
     private final class Scripted implements Route {
         @Override
         public boolean match(OAuth2HttpRequest request) {
-            return scripts.containsKey(request.getUrl().encodedPath());
+            return scripts != null && scripts.containsKey(request.getUrl().encodedPath());
         }
 
         @Override
