@@ -4,16 +4,10 @@ import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.not;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,17 +17,13 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.ServiceReference;
 
 import dev.mailer.api.MailService;
-import dev.mailer.api.oauth.OAuthTokenManager;
-import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.it.oauth.Issuers;
 import dev.mailer.it.oauth.TokenRelay.Exchange;
 import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.Await;
 import dev.mailer.it.support.LogFile;
-import dev.mailer.it.support.Services;
 
 /**
  * The token provider's upkeep in a plain Felix (as the launcher is): no Sling scheduler, so a
@@ -49,18 +39,10 @@ import dev.mailer.it.support.Services;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TokenUpkeepIT extends OAuthTestSupport {
+public class TokenUpkeepIT extends TokenUpkeepTestSupport {
 
-    /** The thread of its own the upkeep runs on without a Sling scheduler (UpkeepScheduler.THREAD_NAME). */
-    static final String OWN_THREAD = "mailer-oauth-upkeep";
-    static final String RENEWAL_JOB = "dev.mailer.oauth.upkeep.renewal";
-    static final String KEEP_ALIVE_JOB = "dev.mailer.oauth.upkeep.keepalive";
-    private static final String STORE = "refresh-token.properties";
     /** How long mails are sent in a row: more than two lifetimes of the 4 s tokens. */
     private static final Duration SENDING = Duration.ofSeconds(10);
-
-    /** The thread that made each token request, in order (recorded while the relay holds the answer). */
-    private final List<String> requesters = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     public void sendsAcrossSeveralTokenLifetimesMakeNoTokenRequestAfterTheFirst() throws Exception {
@@ -94,38 +76,14 @@ public class TokenUpkeepIT extends OAuthTestSupport {
 
     @Test
     public void withoutSendsTheKeepAliveExchangesTheRefreshTokenOnScheduleAndStoresTheRotatedOne() throws Exception {
-        String configured = obtainRefreshToken(Issuers.OFFICE365);
-        useRefreshToken(configured);
-        recordRequesters();
-        installProfile(OFFICE365, Map.of("keepAlive", "PT3S"));
-
-        List<Exchange> requests = tokenEndpoint.awaitAnswered(3, Duration.ofSeconds(30));
-        requests = requests.subList(0, 3);
-        TokenLifetimeIT.assertRefreshTokenChain(requests);
-        assertEquals("the configured refresh token first", configured, requests.get(0).refreshTokenSent());
-        for (int i = 1; i < requests.size(); i++) {
-            long gap = Duration.between(requests.get(i - 1).receivedAt(), requests.get(i).receivedAt()).toMillis();
-            assertTrue("keep-alive " + i + " came " + gap + " ms after the previous: not before keepAlive=PT3S", gap >= 2_900);
-            assertTrue("keep-alive " + i + " came " + gap + " ms after the previous: about keepAlive=PT3S", gap <= 6_000);
-        }
-        for (int i = 0; i < 3; i++) {
-            assertKeepAliveJob("token request " + i, requesters.get(i));
-        }
-        TokenStatus status = tokenStatus();
-        assertEquals(Duration.ofSeconds(3), status.getKeepAlive().orElseThrow());
-        assertTrue(status.toString(), status.getLastKeepAlive().isPresent());
-        assertTrue(status.toString(), status.getLastError().isEmpty());
-        assertEquals("nothing was sent", List.of(), xoauth2.attempts());
-        assertScheduledHere();
+        keepAliveThreeTimesWithoutSends();
 
         // once the provider is gone no more requests come: the store holds the last one's rotated refresh token
-        removeProfile();
-        Path store = oauthBundle().getBundleContext().getDataFile(STORE).toPath();
         Await.until(() -> {
             Exchange last = tokenEndpoint.last();
-            return last.answered() && last.refreshToken() != null && read(store).contains(last.refreshToken());
-        }, deadline(), () -> store + " to hold the refresh token of the last answer");
-        String stored = read(store);
+            return last.answered() && last.refreshToken() != null && readStore().contains(last.refreshToken());
+        }, deadline(), () -> store() + " to hold the refresh token of the last answer");
+        String stored = readStore();
         for (Exchange exchanged : tokenEndpoint.exchanges()) {
             assertThat("an exchanged refresh token is not kept", stored, not(containsString(exchanged.refreshTokenSent())));
         }
@@ -148,70 +106,5 @@ public class TokenUpkeepIT extends OAuthTestSupport {
         Await.until(() -> LogFile.lines().stream().anyMatch(line -> line.contains("ERROR dev.mailer.oauth.impl.TokenUpkeep -"
                 + " Keep-alive failed") && line.contains(description)), deadline(), () -> "the keep-alive's error in the log");
         assertTrue(tokenStatus().getLastKeepAlive().isEmpty());
-    }
-
-    /** From now on, records which thread makes each token request. */
-    private void recordRequesters() {
-        tokenEndpoint.whileAnswering(exchange -> requesters.add(requester()));
-    }
-
-    /** The thread that is inside the token provider's token request now, while the relay has not answered. */
-    private static String requester() {
-        List<String> found = new ArrayList<>();
-        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
-            for (StackTraceElement frame : thread.getValue()) {
-                if (frame.getClassName().equals("dev.mailer.oauth.impl.TokenEndpoint")) {
-                    found.add(thread.getKey().getName());
-                    break;
-                }
-            }
-        }
-        return found.size() == 1 ? found.get(0) : "not one thread: " + found;
-    }
-
-    private TokenStatus tokenStatus() {
-        ServiceReference<OAuthTokenManager> ref = Services.await(context, OAuthTokenManager.class, null, deadline(),
-                () -> "the token manager");
-        return context.getService(ref).getStatus();
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Without a Sling scheduler, both jobs run on the thread of its own. */
-    protected void assertRenewalJob(String what, String thread) {
-        assertEquals(what + " was made by the upkeep's thread", OWN_THREAD, thread);
-    }
-
-    protected void assertKeepAliveJob(String what, String thread) {
-        assertEquals(what + " was made by the upkeep's thread", OWN_THREAD, thread);
-    }
-
-    /** The upkeep runs on its own daemon thread, and is no whiteboard job. */
-    protected void assertScheduledHere() throws Exception {
-        Thread own = upkeepThread();
-        assertTrue("the upkeep's thread runs", own != null);
-        assertTrue("the upkeep's thread is a daemon", own.isDaemon());
-        assertEquals("no whiteboard job", List.of(), List.copyOf(context.getServiceReferences(Runnable.class,
-                "(scheduler.name=dev.mailer.oauth.upkeep.*)")));
-    }
-
-    /** The upkeep's own thread, or null. */
-    static Thread upkeepThread() {
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().equals(OWN_THREAD) && thread.isAlive()) {
-                return thread;
-            }
-        }
-        return null;
-    }
-
-    static void assertNoUpkeepThread() {
-        assertNull("no thread of its own", upkeepThread());
     }
 }

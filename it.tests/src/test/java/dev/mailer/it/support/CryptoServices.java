@@ -23,8 +23,8 @@ import dev.mailer.testsupport.pki.TestPki;
  * Apache Sling Commons Crypto configured as an AEM or Sling admin (and the launcher) does: a Jasypt
  * {@code CryptoService} {@code names=NAME} whose password a File Password Provider reads from a key
  * file, through ConfigurationAdmin. Inside Felix only. The CryptoService API is not on the test
- * class path (it is a bundle of the runtime set), so {@link #encrypt} calls it by reflection on the
- * interface the service is registered under.
+ * class path (it is a bundle of the runtime set), so {@link #encrypt} and {@link #decrypt} call it
+ * by reflection on the interface the service is registered under.
  */
 public final class CryptoServices {
 
@@ -75,6 +75,15 @@ public final class CryptoServices {
 
     /** {@code value} encrypted by the CryptoService {@code names=name}, as {@code ENC(...)}. */
     public static String encrypt(BundleContext context, String name, String value) {
+        return "ENC(" + call(context, name, "encrypt", value) + ")";
+    }
+
+    /** {@code ciphertext} (without {@code ENC(...)}, as a stored file holds it) decrypted by the CryptoService {@code names=name}. */
+    public static String decrypt(BundleContext context, String name, String ciphertext) {
+        return call(context, name, "decrypt", ciphertext);
+    }
+
+    private static String call(BundleContext context, String name, String method, String value) {
         ServiceReference<?> reference = reference(context, "(names=" + name + ")");
         if (reference == null) {
             throw new AssertionError("no CryptoService names=" + name);
@@ -82,9 +91,9 @@ public final class CryptoServices {
         Object service = context.getService(reference);
         try {
             Class<?> api = reference.getBundle().loadClass(CRYPTO_SERVICE);
-            return "ENC(" + api.getMethod("encrypt", String.class).invoke(service, value) + ")";
+            return (String) api.getMethod(method, String.class).invoke(service, value);
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-            throw new AssertionError("cannot call " + CRYPTO_SERVICE + ".encrypt", e);
+            throw new AssertionError("cannot call " + CRYPTO_SERVICE + "." + method, e);
         } finally {
             context.ungetService(reference);
         }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.mailer.api.Email;
 import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.commons.testing.StandardError;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.FixedTokenXoauth2;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
@@ -124,7 +123,7 @@ class SecretsInTraceTest {
             DefaultMailService service = new DefaultMailService(config(smtp.port(), mechanism, startTls, debug));
             service.bindOAuthProvider(new FixedToken(), Map.of());
 
-            debugTrace = capturingStandardError(() ->
+            debugTrace = StandardError.capture(() ->
                     service.send(Email.builder().to("jane@example.com").subject("traced").text("t").build()));
 
             assertEquals(USER, smtp.awaitMessages(1, Duration.ofSeconds(10)).get(0).authenticatedUser(),
@@ -224,25 +223,8 @@ class SecretsInTraceTest {
         return log.toString();
     }
 
-    /** What the SLF4J test binding (slf4j-simple) printed to standard error while {@code action} ran. */
-    private static String capturingStandardError(Action action) throws Exception {
-        PrintStream previous = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(previous);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     private static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private interface Action {
-        void run() throws Exception;
     }
 
     private static final class FixedToken implements OAuthConfigurationProvider {

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.mailer.api.oauth.TokenStatus;
 import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
+import dev.mailer.commons.crypto.CryptoFailures;
+import dev.mailer.commons.crypto.SecretCiphers;
 import dev.mailer.commons.testing.MutableClock;
+import dev.mailer.commons.testing.StandardError;
 
 /**
  * The upkeep's two jobs, run by the test as the scheduler would ({@code renewAhead()} and
@@ -151,6 +158,33 @@ class TokenUpkeepTest {
                 "again a week later, with the rotated token; the renewal job leaves a token nobody used alone");
         assertTrue(stored().contains("refresh-2"));
         assertFalse(stored().contains("refresh-1"));
+    }
+
+    @Test
+    void withoutACryptoServiceItIsSaidOnceAcrossRotationsAndAReconfigurationThatTokensAreStoredUnencryptedOwnerOnly()
+            throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Map<String, Object> config = rotating("P1D");
+
+        String log = StandardError.capture(() -> {
+            OAuthConfigurationProviderImpl provider = provider(config);
+            for (int day = 0; day < 3; day++) {
+                clock.advance(DAY);
+                provider.keepAlive();
+            }
+            provider.modified(config);
+            clock.advance(DAY);
+            provider.getAccessToken();
+        });
+
+        assertEquals(List.of("refresh-0", "refresh-1", "refresh-2", "refresh-3"), server.refreshTokensReceived(),
+                "three keep-alives and a send, each with the refresh token the one before rotated to");
+        assertTrue(stored().contains("refresh_token=refresh-4"), "stored unencrypted");
+        Path file = data.toRealPath().resolve(OAuthConfigurationProviderImpl.REFRESH_TOKEN_FILE);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String said = CryptoFailures.storedUnencrypted("Refresh tokens", file, SecretCiphers.none());
+        assertEquals(1, log.split(Pattern.quote(said), -1).length - 1, "said once, not per rotation or reconfiguration: " + log);
+        assertTrue(log.contains("WARN " + OAuthConfigurationProviderImpl.class.getName() + " - " + said), log);
     }
 
     @Test
