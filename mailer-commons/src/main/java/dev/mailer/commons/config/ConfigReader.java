@@ -1,5 +1,7 @@
 package dev.mailer.commons.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -8,6 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 
 import dev.mailer.commons.text.Printable;
 
@@ -149,6 +155,35 @@ public final class ConfigReader {
             return defaultValue;
         }
         return value;
+    }
+
+    /** A file path; null when not set or not a path on this system (reported, e.g. for a NUL character). */
+    public Path path(String property) {
+        String s = string(property);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return Path.of(s);
+        } catch (InvalidPathException e) {
+            problem(property, Printable.quoted(s) + " is not a file path (" + Printable.of(e.getReason()) + ")");
+            return null;
+        }
+    }
+
+    /** An LDAP filter such as a reference's {@code NAME.target}; null when not set or not a filter (reported). */
+    public Filter filter(String property) {
+        String s = string(property);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return FrameworkUtil.createFilter(s);
+        } catch (InvalidSyntaxException e) {
+            problem(property, Printable.quoted(s) + " is not an LDAP filter such as (mail.service.name=bulk) ("
+                    + Printable.of(e.getMessage()) + ")");
+            return null;
+        }
     }
 
     public boolean bool(String property, boolean defaultValue) {
