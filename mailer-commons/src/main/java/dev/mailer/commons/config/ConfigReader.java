@@ -1,6 +1,5 @@
 package dev.mailer.commons.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.InvalidSyntaxException;
 
 import dev.mailer.commons.text.Printable;
 
@@ -159,29 +157,29 @@ public final class ConfigReader {
 
     /** A file path; null when not set or not a path on this system (reported, e.g. for a NUL character). */
     public Path path(String property) {
-        String s = string(property);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Path.of(s);
-        } catch (InvalidPathException e) {
-            problem(property, Printable.quoted(s) + " is not a file path (" + Printable.of(e.getReason()) + ")");
-            return null;
-        }
+        return parsed(property, "a file path", Path::of);
     }
 
     /** An LDAP filter such as a reference's {@code NAME.target}; null when not set or not a filter (reported). */
     public Filter filter(String property) {
+        return parsed(property, "an LDAP filter such as (mail.service.name=bulk)", FrameworkUtil::createFilter);
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text) throws Exception;
+    }
+
+    /** What {@code parser} makes of the value; null when not set or when it fails (reported: not {@code expected}, and why). */
+    private <T> T parsed(String property, String expected, Parser<T> parser) {
         String s = string(property);
         if (s == null) {
             return null;
         }
         try {
-            return FrameworkUtil.createFilter(s);
-        } catch (InvalidSyntaxException e) {
-            problem(property, Printable.quoted(s) + " is not an LDAP filter such as (mail.service.name=bulk) ("
-                    + Printable.of(e.getMessage()) + ")");
+            return parser.parse(s);
+        } catch (Exception e) {
+            problem(property, Printable.quoted(s) + " is not " + expected + " (" + Printable.of(e.getMessage()) + ")");
             return null;
         }
     }
