@@ -3,10 +3,6 @@ package dev.mailer.aem.impl;
 import java.io.IOException;
 import java.io.InputStream;
 
-import javax.jcr.RepositoryException;
-import javax.jcr.Value;
-
-import org.apache.jackrabbit.api.security.user.Authorizable;
 import org.apache.jackrabbit.api.security.user.UserManager;
 import org.apache.sling.api.resource.Resource;
 import org.apache.sling.api.resource.ResourceResolver;
@@ -19,7 +15,7 @@ import dev.mailer.api.template.TemplateSource;
 
 /**
  * The repository of the workflow session: templates are files ({@code nt:file}, e.g. under
- * {@code /conf/mailer/templates}), users have {@code profile/email}. Read with the session's rights.
+ * {@code /conf/mailer/templates}); users and groups are those of its user manager. Read with the session's rights.
  */
 final class RepositoryWorkflowMail implements WorkflowMail {
 
@@ -43,19 +39,12 @@ final class RepositoryWorkflowMail implements WorkflowMail {
     }
 
     @Override
-    public String email(WorkflowSession session, String userId) {
-        try {
-            UserManager users = resolver(session).adaptTo(UserManager.class);
-            Authorizable user = users == null ? null : users.getAuthorizable(userId);
-            Value[] email = user == null ? null : user.getProperty("./profile/email");
-            if (email == null || email.length == 0 || email[0].getString().isBlank()) {
-                throw new IllegalArgumentException("user " + userId + (user == null ? " does not exist" : " has no profile/email")
-                        + ": set the e-mail in the user's profile, or name an address in the step's to=");
-            }
-            return email[0].getString().strip();
-        } catch (RepositoryException e) {
-            throw new IllegalArgumentException("the e-mail of user " + userId + " cannot be read: " + e.getMessage(), e);
+    public UserManager users(WorkflowSession session) {
+        UserManager users = resolver(session).adaptTo(UserManager.class);
+        if (users == null) {
+            throw new IllegalStateException("the workflow session's ResourceResolver gives no UserManager to read users and groups with");
         }
+        return users;
     }
 
     private static ResourceResolver resolver(WorkflowSession session) {

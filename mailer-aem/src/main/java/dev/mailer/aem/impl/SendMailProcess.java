@@ -1,6 +1,5 @@
 package dev.mailer.aem.impl;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +26,8 @@ import dev.mailer.api.template.TemplatedMail;
 
 /**
  * The workflow step "Send mail (mailer)": renders a template (from the repository, with locale
- * fallback) with the work item's values and queues one mail per recipient in the mail service's
- * outbox. Queued, so that a failing SMTP server never fails the workflow item; and whatever goes
+ * fallback) with the work item's values and queues one mail per recipient (addresses, users, groups,
+ * the initiator, the participants: {@link StepRecipients}) in the mail service's outbox. Queued, so that a failing SMTP server never fails the workflow item; and whatever goes
  * wrong here (a missing template, a bad argument, a full disk) is logged, never thrown: a
  * notification must not stop the workflow it reports on.
  *
@@ -65,7 +64,7 @@ public class SendMailProcess implements WorkflowProcess {
             StepArguments step = StepArguments.parse(arguments.get("PROCESS_ARGS", ""));
             MailService service = mailService(step.service);
             MailTemplate template = repository.template(session, step);
-            List<String> recipients = recipients(session, item, step, where);
+            List<String> recipients = StepRecipients.of(repository, session, item, step, where);
             if (recipients.isEmpty()) {
                 return;
             }
@@ -93,23 +92,6 @@ public class SendMailProcess implements WorkflowProcess {
         throw new IllegalStateException(name == null ? "no mail service is running: check the mailer bundles and the"
                 + " dev.mailer.core.impl.DefaultMailService configuration"
                 : "no mail service named " + name + " (" + MailService.SERVICE_NAME + "=" + name + ") is running: check service= of the step");
-    }
-
-    /** The step's recipients; one that cannot be resolved is logged and left out. */
-    private List<String> recipients(WorkflowSession session, WorkItem item, StepArguments step, String where) {
-        List<String> recipients = new ArrayList<>();
-        for (String recipient : step.to) {
-            if (!StepArguments.INITIATOR.equals(recipient)) {
-                recipients.add(recipient);
-                continue;
-            }
-            try {
-                recipients.add(repository.email(session, item.getWorkflow().getInitiator()));
-            } catch (RuntimeException e) {
-                LOG.error("{}: {} sends nothing to the initiator: {}", where, LABEL, e.getMessage());
-            }
-        }
-        return recipients;
     }
 
     private static Map<String, Object> values(WorkItem item) {

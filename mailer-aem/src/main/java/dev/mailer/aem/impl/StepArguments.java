@@ -13,12 +13,11 @@ import java.util.Set;
  * <pre>
  * template=/conf/mailer/templates/review, to=initiator;reviewers@example.com, locale=de, service=bulk
  * </pre>
- * {@code to} lists addresses and {@code initiator} (the workflow initiator's profile e-mail),
- * separated by {@code ;}. Immutable.
+ * {@code to} lists addresses, user and group IDs, {@code initiator} and {@code participants}, separated
+ * by {@code ;} ({@link StepRecipients} resolves them). Immutable.
  */
 final class StepArguments {
 
-    static final String INITIATOR = "initiator";
     private static final Set<String> KEYS = Set.of("template", "to", "locale", "service");
 
     final String templatePath;
@@ -62,8 +61,8 @@ final class StepArguments {
             }
         }
         if (to.isEmpty()) {
-            throw new IllegalArgumentException("step argument to= lists no recipient; give addresses and/or initiator,"
-                    + " separated by ';', e.g. to=initiator;reviewers@example.com");
+            throw new IllegalArgumentException("step argument to= lists no recipient; give addresses, user or group IDs,"
+                    + " initiator and/or participants, separated by ';', e.g. to=participants;reviewers;jane@example.com");
         }
         String locale = values.get("locale");
         String service = values.get("service");

@@ -2,11 +2,13 @@ package dev.mailer.aem.impl;
 
 import java.io.IOException;
 
+import org.apache.jackrabbit.api.security.user.UserManager;
+
 import com.adobe.granite.workflow.WorkflowSession;
 
 import dev.mailer.api.template.MailTemplate;
 
-/** What the workflow step reads from the repository: its template and users' e-mail addresses. */
+/** What the workflow step reads from the repository: its template, and the users and groups it sends to. */
 interface WorkflowMail {
 
     /**
@@ -14,6 +16,6 @@ interface WorkflowMail {
      */
     MailTemplate template(WorkflowSession session, StepArguments step) throws IOException;
 
-    /** @throws IllegalArgumentException naming the user, when there is no such user or no e-mail in its profile */
-    String email(WorkflowSession session, String userId);
+    /** @throws IllegalStateException when the session gives no user manager */
+    UserManager users(WorkflowSession session);
 }

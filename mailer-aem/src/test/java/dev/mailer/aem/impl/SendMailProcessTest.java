@@ -1,52 +1,30 @@
 package dev.mailer.aem.impl;
 
+import static dev.mailer.aem.impl.WorkflowFakes.done;
 import static dev.mailer.aem.impl.WorkflowFakes.processArgs;
 import static dev.mailer.aem.impl.WorkflowFakes.session;
 import static dev.mailer.aem.impl.WorkflowFakes.workItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import com.adobe.granite.workflow.WorkflowSession;
+import com.adobe.granite.workflow.model.WorkflowNode;
 
 import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
-import dev.mailer.api.template.MailTemplate;
 
 /** The workflow step with fakes of the workflow API and of the repository (no AEM here). */
 class SendMailProcessTest {
-
-    /** Templates by path and the e-mail of user "author"; records which template and locale were asked for. */
-    private static final class FakeRepository implements WorkflowMail {
-        final List<String> asked = new CopyOnWriteArrayList<>();
-
-        @Override
-        public MailTemplate template(WorkflowSession session, StepArguments step) throws IOException {
-            asked.add(step.templatePath + " " + step.locale);
-            if (!step.templatePath.equals("/conf/mailer/templates/review")) {
-                throw new IllegalArgumentException("no template " + step.name());
-            }
-            return MailTemplate.parse("review.txt", "Subject: Review ${payload}\n\n${initiator} asks for a review of ${payload}"
-                    + " (${title}, ${workflow.id}).");
-        }
-
-        @Override
-        public String email(WorkflowSession session, String userId) {
-            if (!userId.equals("author")) {
-                throw new IllegalArgumentException("user " + userId + " does not exist");
-            }
-            return "Author <author@example.com>";
-        }
-    }
 
     private final FakeRepository repository = new FakeRepository();
 
@@ -86,6 +64,68 @@ class SendMailProcessTest {
 
         assertEquals(List.of("enqueue"), bulk.calls());
         assertEquals(List.of(), other.calls());
+    }
+
+    /** Who got a mail, in order. */
+    private static List<List<String>> recipients(RecordingMailService service) {
+        return service.emails().stream().map(Email::getTo).collect(Collectors.toList());
+    }
+
+    private static final String REVIEW = "template=/conf/mailer/templates/review, to=";
+
+    @Test
+    void aGroupInToIsExpandedToTheEMailsOfItsMembersAndOfItsMemberGroups() {
+        repository.user("jane", "jane@example.com").user("joe", "Joe <joe@example.com>")
+                .group("reviewers", "jane", "editors").group("editors", "joe", "author", "reviewers");
+        RecordingMailService service = new RecordingMailService();
+
+        step(Map.of(), service).execute(workItem("/content/a", "author", Map.of("title", "t")), session(), processArgs(REVIEW + "reviewers"));
+
+        assertEquals(List.of(List.of("jane@example.com"), List.of("Joe <joe@example.com>"), List.of("Author <author@example.com>")),
+                recipients(service));
+    }
+
+    @Test
+    void participantsAreTheInitiatorAndWhoeverCompletedAParticipantStepSoFar() {
+        repository.user("jane", "jane@example.com").user("joe", "joe@example.com").user("workflow-process-service", "ops@example.com");
+        RecordingMailService service = new RecordingMailService();
+
+        step(Map.of(), service).execute(workItem("/content/a", "author", Map.of("title", "t")),
+                session(List.of(done("jane", WorkflowNode.TYPE_PARTICIPANT), done("workflow-process-service", WorkflowNode.TYPE_PROCESS),
+                        done("joe", WorkflowNode.TYPE_DYNAMIC_PARTICIPANT), done("jane", WorkflowNode.TYPE_PARTICIPANT))),
+                processArgs(REVIEW + "participants"));
+
+        assertEquals(List.of(List.of("Author <author@example.com>"), List.of("jane@example.com"), List.of("joe@example.com")),
+                recipients(service), "the initiator, then each participant once; not the service user of the automated step");
+    }
+
+    @Test
+    void anIdThatCannotBeResolvedIsLoggedWithTheReasonAndSkippedTheOthersStillGetMail() {
+        repository.user("jane", "jane@example.com").user("intern", "");
+        RecordingMailService service = new RecordingMailService();
+        String log;
+
+        try (CapturedLog captured = new CapturedLog()) {
+            step(Map.of(), service).execute(workItem("/content/a", "author", Map.of("title", "t")), session(),
+                    processArgs(REVIEW + "nobody;jane;intern"));
+            log = captured.text();
+        }
+
+        assertEquals(List.of(List.of("jane@example.com")), recipients(service));
+        assertTrue(log.contains("workflow /var/workflow/instances/wf-1, item wf-1/item-2: Send mail (mailer) sends nothing to nobody:"
+                + " no user or group nobody exists"), log);
+        assertTrue(log.contains("sends nothing to intern: user intern has no profile/email"), log);
+    }
+
+    @Test
+    void anAddressReachedSeveralWaysGetsOneMail() {
+        repository.user("jane", "Jane <jane@example.com>").group("reviewers", "jane");
+        RecordingMailService service = new RecordingMailService();
+
+        step(Map.of(), service).execute(workItem("/content/a", "author", Map.of("title", "t")), session(),
+                processArgs(REVIEW + "jane;reviewers;JANE@example.com;Jane Doe <jane@EXAMPLE.com>"));
+
+        assertEquals(List.of(List.of("Jane <jane@example.com>")), recipients(service));
     }
 
     @Test

@@ -2,15 +2,21 @@ package dev.mailer.aem.impl;
 
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.adobe.granite.workflow.WorkflowSession;
+import com.adobe.granite.workflow.exec.HistoryItem;
 import com.adobe.granite.workflow.exec.WorkItem;
 import com.adobe.granite.workflow.exec.Workflow;
 import com.adobe.granite.workflow.exec.WorkflowData;
 import com.adobe.granite.workflow.metadata.MetaDataMap;
+import com.adobe.granite.workflow.model.WorkflowNode;
 
-/** Fakes of the Granite workflow API (no AEM here): only what the step calls answers. */
+/**
+ * Fakes of the Granite workflow API (no AEM here): only what the step calls answers, with a fixed
+ * value or, for an {@link Answer}, with what it computes from the arguments.
+ */
 final class WorkflowFakes {
 
     private WorkflowFakes() {
@@ -54,10 +60,29 @@ final class WorkflowFakes {
         return fake(WorkflowSession.class, Map.of());
     }
 
-    private static <T> T fake(Class<T> type, Map<String, Object> answers) {
+    /** A session whose workflow history is {@code history}, whatever the workflow. */
+    static WorkflowSession session(List<HistoryItem> history) {
+        return fake(WorkflowSession.class, Map.of("getHistory", history));
+    }
+
+    /** What {@code userId} did in a step of {@code nodeType} ({@link WorkflowNode#TYPE_PARTICIPANT}, ...). */
+    static HistoryItem done(String userId, String nodeType) {
+        WorkflowNode node = fake(WorkflowNode.class, Map.of("getType", nodeType));
+        WorkItem item = fake(WorkItem.class, Map.of("getNode", node));
+        return fake(HistoryItem.class, Map.of("getUserId", userId, "getWorkItem", item));
+    }
+
+    /** Computes a fake's answer from the call's arguments. */
+    @FunctionalInterface
+    interface Answer {
+        Object answer(Object[] args) throws Exception;
+    }
+
+    static <T> T fake(Class<T> type, Map<String, ?> answers) {
         return type.cast(Proxy.newProxyInstance(WorkflowFakes.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
             if (answers.containsKey(method.getName())) {
-                return answers.get(method.getName());
+                Object answer = answers.get(method.getName());
+                return answer instanceof Answer ? ((Answer) answer).answer(args) : answer;
             }
             if (method.getName().equals("toString")) {
                 return "fake " + type.getSimpleName();

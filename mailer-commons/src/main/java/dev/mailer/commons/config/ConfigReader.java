@@ -1,5 +1,6 @@
 package dev.mailer.commons.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -8,6 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
 
 import dev.mailer.commons.text.Printable;
 
@@ -149,6 +153,35 @@ public final class ConfigReader {
             return defaultValue;
         }
         return value;
+    }
+
+    /** A file path; null when not set or not a path on this system (reported, e.g. for a NUL character). */
+    public Path path(String property) {
+        return parsed(property, "a file path", Path::of);
+    }
+
+    /** An LDAP filter such as a reference's {@code NAME.target}; null when not set or not a filter (reported). */
+    public Filter filter(String property) {
+        return parsed(property, "an LDAP filter such as (mail.service.name=bulk)", FrameworkUtil::createFilter);
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text) throws Exception;
+    }
+
+    /** What {@code parser} makes of the value; null when not set or when it fails (reported: not {@code expected}, and why). */
+    private <T> T parsed(String property, String expected, Parser<T> parser) {
+        String s = string(property);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return parser.parse(s);
+        } catch (Exception e) {
+            problem(property, Printable.quoted(s) + " is not " + expected + " (" + Printable.of(e.getMessage()) + ")");
+            return null;
+        }
     }
 
     public boolean bool(String property, boolean defaultValue) {

@@ -2,6 +2,7 @@ package dev.mailer.commons.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.framework.FrameworkUtil;
 
 class NamedServicesTest {
 
@@ -44,5 +46,27 @@ class NamedServicesTest {
         services.bind("other", Map.of("mail.service.name", "bulk"));
 
         assertNull(services.await(50));
+    }
+
+    @Test
+    void aTargetLinksTheServiceItMatchesWhateverItsNameTheHighestRankedOfSeveral() throws Exception {
+        NamedServices<String> bulk = new NamedServices<>(ServiceName.of(Map.of("mail.service.name", "bulk")));
+        bulk.bind("bulk one", Map.of("mail.service.name", "bulk"));
+        bulk.bind("shared, ranked 0", Map.of("mail.service.name", "shared", "service.id", 7L));
+        bulk.bind("shared, ranked 10", Map.of("mail.service.name", "shared", "service.ranking", 10, "service.id", 9L));
+        bulk.bind("shared, ranked 10, older", Map.of("mail.service.name", "shared", "service.ranking", 10, "service.id", 8L));
+
+        assertEquals("shared, ranked 10, older", bulk.own(FrameworkUtil.createFilter("(mail.service.name=shared)")));
+        assertNull(bulk.await(FrameworkUtil.createFilter("(mail.service.name=nobody)"), 50));
+        assertEquals("bulk one", bulk.own(null), "without a target, the one of its own name");
+    }
+
+    @Test
+    void aTargetThatIsNoFilterIsAConfigurationProblemNamingTheProperty() {
+        ConfigReader reader = new ConfigReader(Map.of("OAuthProvider.target", "(mail.service.name=shared"));
+
+        assertNull(reader.filter("OAuthProvider.target"));
+        assertTrue(reader.problems().get(0).startsWith("OAuthProvider.target: '(mail.service.name=shared' is not an LDAP filter"),
+                reader.problems().toString());
     }
 }

@@ -13,6 +13,7 @@ import javax.net.ssl.X509TrustManager;
 import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
 import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -201,9 +202,9 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (sender == null) {
             return null;
         }
-        boolean oauth = current.settings.oauth;
+        SmtpSettings settings = current.settings;
         return (mime, from, recipients, serverSize) -> sender.sendMime(mime, from, recipients,
-                oauth ? awaitOAuthProvider() : null, serverSize);
+                settings.oauth ? awaitOAuthProvider(settings) : null, serverSize);
     }
 
     @Override
@@ -227,7 +228,8 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         long start = System.nanoTime();
         try {
             State current = state;
-            SendResult result = call.send(current.sender(), current.settings.oauth ? awaitOAuthProvider() : null);
+            SmtpSender sender = current.sender();
+            SendResult result = call.send(sender, current.settings.oauth ? awaitOAuthProvider(current.settings) : null);
             metrics.increment(MetricNames.MESSAGES_SENT);
             return result;
         } catch (MailException | RuntimeException e) {
@@ -308,11 +310,15 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     private ConnectionDiagnosis diagnosis() {
         State current = state;
+        Filter target = current.settings == null ? null : current.settings.oauthProviderTarget;
         return new ConnectionDiagnosis(current.settings, current.invalid, current.trust, current.client, current.sender,
-                this::awaitOAuthProvider, tokenSources::manager);
+                () -> tokenSources.await(target, oauthProviderWaitMs), () -> tokenSources.manager(target));
     }
 
-    /** Every token provider; {@link TokenSources} picks the one of this service's name ({@code OAuthProvider.target} narrows them). */
+    /**
+     * Every token provider; {@link TokenSources} picks the one of this service's name, or the one a configured
+     * {@value SmtpSettings#OAUTH_PROVIDER_TARGET} matches (which DS also narrows the bound ones to).
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindOAuthProvider(OAuthConfigurationProvider provider, Map<String, Object> properties) {
@@ -345,8 +351,8 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         metrics.unbind(service);
     }
 
-    private OAuthConfigurationProvider awaitOAuthProvider() throws MailException {
-        return tokenSources.await(oauthProviderWaitMs);
+    private OAuthConfigurationProvider awaitOAuthProvider(SmtpSettings settings) throws MailException {
+        return tokenSources.await(settings.oauthProviderTarget, oauthProviderWaitMs);
     }
 
     /** The current configuration's sender and trust, or the reason it is unusable. Immutable. */

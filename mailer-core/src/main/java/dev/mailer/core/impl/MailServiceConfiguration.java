@@ -49,6 +49,12 @@ public @interface MailServiceConfiguration {
     @AttributeDefinition(name = "OAuth flow", description = "Authenticate with XOAUTH2 using the OAuthConfigurationProvider.")
     boolean oauth_flow() default SmtpSettings.DEFAULT_OAUTH;
 
+    @AttributeDefinition(name = "OAuth provider",
+            description = "Filter linking this service to the OAuthConfigurationProvider it matches, whatever that provider's name,"
+                    + " e.g. (mail.service.name=shared); of several, the highest service.ranking. Empty: the provider of this"
+                    + " service's own mail.service.name.")
+    String OAuthProvider_target();
+
     @AttributeDefinition(name = "Connect timeout (ms)", description = "How long to wait for the TCP connection.")
     int smtp_timeout_connect() default SmtpSettings.DEFAULT_CONNECT_TIMEOUT_MS;
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
+import org.osgi.framework.Filter;
+
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.config.InvalidConfigurationException;
@@ -62,6 +64,8 @@ final class SmtpSettings {
     static final String REQUIRE_TLS = "smtp.requiretls";
     static final String DEBUG = "debug.email";
     static final String OAUTH = "oauth.flow";
+    /** The token provider reference's target: links the service to the provider it matches, whatever its name. */
+    static final String OAUTH_PROVIDER_TARGET = "OAuthProvider.target";
     static final String TIMEOUT_CONNECT = "smtp.timeout.connect";
     static final String TIMEOUT_READ = "smtp.timeout.read";
     static final String TIMEOUT_WRITE = "smtp.timeout.write";
@@ -96,6 +100,8 @@ final class SmtpSettings {
     final boolean requireTls;
     final boolean debug;
     final boolean oauth;
+    /** The provider of {@value #OAUTH_PROVIDER_TARGET}; null: the provider of this service's name. */
+    final Filter oauthProviderTarget;
     final int connectTimeoutMs;
     final int readTimeoutMs;
     final int writeTimeoutMs;
@@ -138,16 +144,15 @@ final class SmtpSettings {
         requireTls = r.bool(REQUIRE_TLS, DEFAULT_REQUIRE_TLS);
         debug = r.bool(DEBUG, DEFAULT_DEBUG);
         oauth = r.bool(OAUTH, DEFAULT_OAUTH);
+        oauthProviderTarget = r.filter(OAUTH_PROVIDER_TARGET);
         connectTimeoutMs = r.integer(TIMEOUT_CONNECT, DEFAULT_CONNECT_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         readTimeoutMs = r.integer(TIMEOUT_READ, DEFAULT_READ_TIMEOUT_MS, 1, Integer.MAX_VALUE);
         writeTimeoutMs = r.integer(TIMEOUT_WRITE, DEFAULT_WRITE_TIMEOUT_MS, 1, Integer.MAX_VALUE);
-        String truststore = r.string(TRUSTSTORE_PATH);
-        truststorePath = truststore == null ? null : Path.of(truststore);
+        truststorePath = r.path(TRUSTSTORE_PATH);
         String type = r.string(TRUSTSTORE_TYPE);
         truststoreType = type == null ? DEFAULT_TRUSTSTORE_TYPE : type;
         truststorePassword = EncryptedValues.read(r, TRUSTSTORE_PASSWORD, cipher);
-        String keystore = r.string(KEYSTORE_PATH);
-        keystorePath = keystore == null ? null : Path.of(keystore);
+        keystorePath = r.path(KEYSTORE_PATH);
         String keyType = r.string(KEYSTORE_TYPE);
         keystoreType = keyType == null ? DEFAULT_KEYSTORE_TYPE : keyType;
         keystorePassword = EncryptedValues.read(r, KEYSTORE_PASSWORD, cipher);
@@ -221,7 +226,8 @@ final class SmtpSettings {
     public String toString() {
         return "SmtpSettings[" + server() + (ssl ? ", ssl" : "") + (starttls ? ", starttls" : "")
                 + (requireTls ? ", requiretls" : "") + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
-                + ", from=" + fromAddress + (oauth ? ", oauth" : "") + (debug ? ", debug" : "")
+                + ", from=" + fromAddress + (oauth ? ", oauth" : "")
+                + (oauthProviderTarget == null ? "" : ", " + OAUTH_PROVIDER_TARGET + "=" + oauthProviderTarget) + (debug ? ", debug" : "")
                 + (truststorePath == null ? "" : ", truststore=" + truststorePath)
                 + (tlsServerNameSet ? ", tls.servername=" + tlsServerName : "")
                 + (keystorePath == null ? "" : ", keystore=" + keystorePath) + "]";

@@ -70,6 +70,50 @@ class NamedMailServiceTest {
     }
 
     @Test
+    void aServiceWithAnOAuthProviderTargetLogsInWithTheTokenOfTheProviderItMatchesWhateverThatOnesName() throws Exception {
+        try (TestSmtpServer smtp = TestSmtpServer.builder().withoutTls().credentials("workflow", "token-of-shared")
+                .mechanism(new FixedTokenXoauth2()).onlyMechanisms("XOAUTH2").start()) {
+            Map<String, Object> config = bulkConfig(smtp.port());
+            config.put("OAuthProvider.target", "(mail.service.name=shared)");
+            DefaultMailService service = new DefaultMailService(config);
+            service.bindOAuthProvider(token("token-of-bulk"), Map.of("mail.service.name", "bulk"));
+            service.bindOAuthProvider(token("token-of-shared, ranked lower"), Map.of("mail.service.name", "shared",
+                    "service.ranking", -1, "service.id", 3L));
+            service.bindOAuthProvider(token("token-of-shared"), Map.of("mail.service.name", "shared", "service.id", 4L));
+
+            service.send(Email.builder().to("jane@example.com").subject("bulk").text("t").build());
+
+            assertEquals("workflow", smtp.messages().get(0).authenticatedUser(), "logged in with shared's token, not bulk's");
+            service.deactivate();
+        }
+    }
+
+    @Test
+    void withoutAProviderMatchingTheTargetASendFailsNamingTheFilter() {
+        Map<String, Object> config = bulkConfig(25);
+        config.put("OAuthProvider.target", "(mail.service.name=shared)");
+        DefaultMailService service = new DefaultMailService(config);
+        service.oauthProviderWaitMs = 200;
+        service.bindOAuthProvider(token("token-of-bulk"), Map.of("mail.service.name", "bulk"));
+
+        MailException e = assertThrows(MailException.class, () -> service.send(Email.builder().to("j@example.com").text("t").build()));
+
+        assertTrue(e.getMessage().startsWith("oauth.flow=true, but no OAuthConfigurationProvider service appeared within 200 ms"
+                + " matching OAuthProvider.target=(mail.service.name=shared); nothing was sent."), e.getMessage());
+    }
+
+    @Test
+    void anOAuthProviderTargetThatIsNoFilterIsAConfigurationProblemNamingTheProperty() {
+        Map<String, Object> config = bulkConfig(25);
+        config.put("OAuthProvider.target", "mail.service.name=shared");
+        DefaultMailService service = new DefaultMailService(config);
+
+        MailException e = assertThrows(MailException.class, () -> service.send(Email.builder().to("j@example.com").text("t").build()));
+
+        assertTrue(e.getMessage().contains("OAuthProvider.target: 'mail.service.name=shared' is not an LDAP filter"), e.getMessage());
+    }
+
+    @Test
     void aNameThatCannotNameAFileIsAConfigurationProblemNamingTheProperty() {
         Map<String, Object> config = new HashMap<>(OutboxTestSupport.config(25));
         config.put("mail.service.name", "bulk/../../etc");
