@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import com.adobe.granite.workflow.model.WorkflowNode;
 
-import dev.mailer.api.testing.RecordingMailService;
 import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
+import dev.mailer.api.testing.RecordingMailService;
+import dev.mailer.commons.testing.StandardError;
 
 /** The workflow step with fakes of the workflow API and of the repository (no AEM here). */
 class SendMailProcessTest {
@@ -100,16 +101,12 @@ class SendMailProcessTest {
     }
 
     @Test
-    void anIdThatCannotBeResolvedIsLoggedWithTheReasonAndSkippedTheOthersStillGetMail() {
+    void anIdThatCannotBeResolvedIsLoggedWithTheReasonAndSkippedTheOthersStillGetMail() throws Exception {
         repository.user("jane", "jane@example.com").user("intern", "");
         RecordingMailService service = new RecordingMailService();
-        String log;
 
-        try (CapturedLog captured = new CapturedLog()) {
-            step(Map.of(), service).execute(workItem("/content/a", "author", Map.of("title", "t")), session(),
-                    processArgs(REVIEW + "nobody;jane;intern"));
-            log = captured.text();
-        }
+        String log = StandardError.capture(() -> step(Map.of(), service).execute(workItem("/content/a", "author",
+                Map.of("title", "t")), session(), processArgs(REVIEW + "nobody;jane;intern")));
 
         assertEquals(List.of(List.of("jane@example.com")), recipients(service));
         assertTrue(log.contains("workflow /var/workflow/instances/wf-1, item wf-1/item-2: Send mail (mailer) sends nothing to nobody:"

@@ -44,10 +44,10 @@ final class BrokerSettings {
 
     private static Path socket(ConfigReader config) {
         String text = config.requiredString(SOCKET);
-        if (text == null) {
+        Path path = text == null ? null : config.path(SOCKET);
+        if (path == null) {
             return null;
         }
-        Path path = Path.of(text);
         if (!path.isAbsolute()) {
             config.problem(SOCKET, "\"" + text + "\" is not an absolute path, e.g. /run/mailer/token.sock");
         } else if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
