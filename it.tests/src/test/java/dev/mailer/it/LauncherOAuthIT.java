@@ -8,7 +8,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import dev.mailer.it.support.LauncherProcess;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
-import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 
 /**
  * The main command with OAuth2, as the README shows it: {@code java -jar launcher/target/mailer.jar
@@ -177,19 +175,10 @@ public class LauncherOAuthIT extends LauncherOAuthTestBase {
         assertWorkDirStillEmpty();
     }
 
-    private LauncherProcess.Result send(Map<String, String> env, String subject) throws IOException, InterruptedException {
-        return launch(env, "send", "--to", RECIPIENT, "--subject", subject, "--text", "Body of " + subject);
-    }
-
-    /** Exit 0, the server's reply for the {@code number}th message on stdout, no secret in the output. */
+    /** {@link #assertSent}, once the token endpoint answered (its tokens are secrets the output must not show). */
     private void assertSentAndNoSecretInOutput(LauncherProcess.Result result, int number) throws InterruptedException {
-        smtp.awaitMessages(number, SERVER_DEADLINE);
         tokenEndpoint.awaitAnswered(1, SERVER_DEADLINE);
-        assertNoSecretIn(result);
-        assertEquals("exit 0: " + describe(result), 0, result.exit());
-        assertEquals("stdout is the server's reply to the message: " + describe(result), "250 2.0.0 OK queued as " + number,
-                result.stdout().strip());
-        assertWorkDirStillEmpty();
+        assertSent(result, number);
     }
 
     /** The one token request of the run so far. */
@@ -197,35 +186,5 @@ public class LauncherOAuthIT extends LauncherOAuthTestBase {
         List<Exchange> requests = tokenEndpoint.exchanges();
         assertEquals("exactly one token request: " + requests, 1, requests.size());
         return requests.get(0);
-    }
-
-    /**
-     * {@code count} messages arrived, each over TLS after an accepted XOAUTH2 login as the mailbox
-     * with {@code token} (two-step: the response on its own line after {@code 334}); STARTTLS came
-     * before AUTH, and AUTH, MAIL, RCPT, DATA only after it.
-     */
-    private List<ReceivedMessage> assertDeliveredWithXoauth2(int count, String token) {
-        List<ReceivedMessage> received = smtp.messages();
-        assertEquals("messages: " + received, count, received.size());
-        for (ReceivedMessage message : received) {
-            assertTrue("over TLS: " + message, message.tls());
-            assertEquals("authenticated as the mailbox", MAILBOX, message.authenticatedUser());
-        }
-        List<Attempt> attempts = xoauth2.attempts();
-        assertEquals("one XOAUTH2 login per message: " + attempts, count, attempts.size());
-        for (Attempt attempt : attempts) {
-            assertTrue(attempt.toString(), attempt.accepted());
-            assertEquals("user= is SMTP_USER", MAILBOX, attempt.user());
-            assertTrue("the token the token endpoint issued", token.equals(attempt.token()));
-            assertTrue("the response on its own line after AUTH XOAUTH2 / 334: " + attempt, attempt.twoStep());
-        }
-        List<String> verbs = smtp.verbs();
-        assertTrue("STARTTLS before AUTH: " + verbs, verbs.contains("STARTTLS") && verbs.indexOf("STARTTLS") < verbs.indexOf("AUTH"));
-        for (SmtpEvent e : smtp.events()) {
-            if (List.of("AUTH", "MAIL", "RCPT", "DATA").contains(e.verb())) {
-                assertTrue(e + " only after the TLS upgrade", e.tls());
-            }
-        }
-        return received;
     }
 }

@@ -35,6 +35,8 @@ import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
 import dev.mailer.it.support.LauncherProcess;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
+import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
+import dev.mailer.testsupport.smtp.TestSmtpServer.SmtpEvent;
 
 /**
  * What the tests of the launcher with OAuth2 share: {@code java -jar launcher/target/mailer.jar}
@@ -158,6 +160,54 @@ public abstract class LauncherOAuthTestBase {
         LauncherProcess.Result result = LauncherProcess.run(workDir, env, temp.getRoot().toPath().resolve("output"), RUN_DEADLINE, args);
         System.out.println("[launcher " + String.join(" ", args) + ", " + env.get("MAILER_PROFILE") + "] " + describe(result));
         return result;
+    }
+
+    /** {@code send} of one mail to {@link #RECIPIENT} with {@code subject}, its body made of it. */
+    protected LauncherProcess.Result send(Map<String, String> env, String subject) throws IOException, InterruptedException {
+        return launch(env, "send", "--to", RECIPIENT, "--subject", subject, "--text", "Body of " + subject);
+    }
+
+    /**
+     * Exit 0, the server's reply for the {@code number}th message on stdout, no secret in the
+     * output, nothing written into the working folder.
+     */
+    protected void assertSent(LauncherProcess.Result result, int number) throws InterruptedException {
+        smtp.awaitMessages(number, SERVER_DEADLINE);
+        assertNoSecretIn(result);
+        assertEquals("exit 0: " + describe(result), 0, result.exit());
+        assertEquals("stdout is the server's reply to the message: " + describe(result), "250 2.0.0 OK queued as " + number,
+                result.stdout().strip());
+        assertWorkDirStillEmpty();
+    }
+
+    /**
+     * {@code count} messages arrived, each over TLS after an accepted XOAUTH2 login as the mailbox
+     * with {@code token} (two-step: the response on its own line after {@code 334}); STARTTLS came
+     * before AUTH, and AUTH, MAIL, RCPT, DATA only after it.
+     */
+    protected List<ReceivedMessage> assertDeliveredWithXoauth2(int count, String token) {
+        List<ReceivedMessage> received = smtp.messages();
+        assertEquals("messages: " + received, count, received.size());
+        for (ReceivedMessage message : received) {
+            assertTrue("over TLS: " + message, message.tls());
+            assertEquals("authenticated as the mailbox", MAILBOX, message.authenticatedUser());
+        }
+        List<Attempt> attempts = xoauth2.attempts();
+        assertEquals("one XOAUTH2 login per message: " + attempts, count, attempts.size());
+        for (Attempt attempt : attempts) {
+            assertTrue(attempt.toString(), attempt.accepted());
+            assertEquals("user= is SMTP_USER", MAILBOX, attempt.user());
+            assertTrue("the token the grant obtained", token.equals(attempt.token()));
+            assertTrue("the response on its own line after AUTH XOAUTH2 / 334: " + attempt, attempt.twoStep());
+        }
+        List<String> verbs = smtp.verbs();
+        assertTrue("STARTTLS before AUTH: " + verbs, verbs.contains("STARTTLS") && verbs.indexOf("STARTTLS") < verbs.indexOf("AUTH"));
+        for (SmtpEvent e : smtp.events()) {
+            if (List.of("AUTH", "MAIL", "RCPT", "DATA").contains(e.verb())) {
+                assertTrue(e + " only after the TLS upgrade", e.tls());
+            }
+        }
+        return received;
     }
 
     /** The whole configuration of the child: a provider profile, the servers of this test, the MAILER_* folders. */

@@ -1,9 +1,12 @@
 package dev.mailer.it.oauth;
 
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import okhttp3.HttpUrl;
 
 /**
  * The real OAuth2 server of the tests: mock-oauth2-server (Kotlin, not an OSGi bundle), in the
@@ -38,5 +41,16 @@ public final class OAuthServerHost {
         String url = "http://127.0.0.1:" + server.baseUrl().port();
         System.setProperty(URL_PROPERTY, url);
         return url;
+    }
+
+    /**
+     * A JWT that {@code issuer} signs for {@code subject} and {@code audience}, valid for
+     * {@code seconds}, as if issued by a grant the server does not run (e.g. an Azure identity's):
+     * the SMTP server's XOAUTH2 introspects it at that issuer like any other.
+     */
+    public static synchronized String issueToken(Issuers issuer, String subject, String audience, long seconds) {
+        // iss as in the tokens of the token endpoint, http://127.0.0.1:<port>/<issuer> (issueToken would say localhost)
+        HttpUrl issuerUrl = HttpUrl.get(ensureStarted() + "/" + issuer.id());
+        return server.anyToken(issuerUrl, Map.of("sub", subject, "aud", audience), Duration.ofSeconds(seconds)).serialize();
     }
 }

@@ -1,23 +1,17 @@
 package dev.mailer.it.oauth;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +23,7 @@ import java.util.stream.Collectors;
 import org.json.JSONObject;
 
 import dev.mailer.testsupport.net.Http;
+import dev.mailer.testsupport.net.LoopbackHttp;
 import dev.mailer.testsupport.net.LoopbackServer;
 
 /**
@@ -196,27 +191,17 @@ public final class TokenRelay implements Closeable {
 
     /** One request per connection (the answer says Connection: close). */
     private void handle(Socket socket) throws IOException {
-        InputStream in = new BufferedInputStream(socket.getInputStream());
+        LoopbackHttp.Request request = LoopbackHttp.read(new BufferedInputStream(socket.getInputStream()));
         OutputStream out = socket.getOutputStream();
-        String requestLine = readLine(in);
-        if (requestLine == null) {
+        if (request == null) {
             return;
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
-            }
-        }
-        String[] parts = requestLine.split(" ");
-        if (parts.length < 2 || !"POST".equals(parts[0]) || !path.equals(URI.create(parts[1]).getPath())) {
+        if (!"POST".equals(request.method()) || !path.equals(request.path())) {
             respond(out, 404, "{\"error\":\"not_found\"}");
             return;
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        Exchange exchange = new Exchange(Instant.now(), form(body), headers.containsKey("authorization"));
+        String body = request.body();
+        Exchange exchange = new Exchange(Instant.now(), request.form(), request.headers().containsKey("authorization"));
         synchronized (exchanges) {
             exchanges.add(exchange);
         }
@@ -250,41 +235,7 @@ public final class TokenRelay implements Closeable {
     }
 
     private static void respond(OutputStream out, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + (status == 200 ? " OK" : status == 401 ? " Unauthorized" : " Error") + "\r\n"
-                + "Content-Type: application/json;charset=UTF-8\r\n"
-                + "Cache-Control: no-store\r\n"
-                + "Content-Length: " + body.length + "\r\n"
-                + "Connection: close\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) >= 0 && b != '\n') {
-            if (b != '\r') {
-                line.write(b);
-            }
-            if (line.size() > 16_384) {
-                throw new IOException("header line too long");
-            }
-        }
-        return b < 0 && line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return Collections.unmodifiableMap(form);
+        LoopbackHttp.respond(out, status, "application/json;charset=UTF-8", json);
     }
 
     /** A token request as received, and the answer it got. */

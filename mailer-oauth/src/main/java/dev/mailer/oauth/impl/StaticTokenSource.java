@@ -44,7 +44,7 @@ final class StaticTokenSource implements TokenSource {
         Instant expiresAt = expiryOf(token);
         Instant now = clock.instant();
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw OAuthFailures.staticTokenExpired(location(), expiresAt);
+            throw PasswordlessFailures.staticTokenExpired(location(), expiresAt);
         }
         expiry = expiresAt;
         return new TokenResponse(token, expiresAt == null ? null
@@ -61,7 +61,7 @@ final class StaticTokenSource implements TokenSource {
     public String warning(Instant now) {
         Instant expiresAt = expiry;
         return expiresAt != null && !now.plusSeconds(settings.renewBeforeExpirySeconds).isBefore(expiresAt)
-                ? OAuthFailures.staticTokenExpiresSoon(location(), expiresAt) : null;
+                ? PasswordlessFailures.staticTokenExpiresSoon(location(), expiresAt) : null;
     }
 
     @Override
@@ -74,12 +74,12 @@ final class StaticTokenSource implements TokenSource {
             Object version = version();
             String token = Files.readString(settings.accessTokenFile, StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
-                throw OAuthFailures.staticTokenUnreadable(settings.accessTokenFile, null);
+                throw PasswordlessFailures.staticTokenUnreadable(settings.accessTokenFile, null);
             }
             readVersion = version;
             return token;
         } catch (IOException e) {
-            throw OAuthFailures.staticTokenUnreadable(settings.accessTokenFile, e);
+            throw PasswordlessFailures.staticTokenUnreadable(settings.accessTokenFile, e);
         }
     }
 

@@ -31,10 +31,10 @@ final class WorkloadIdentity implements TokenSource {
         try {
             assertion = Files.readString(settings.federatedTokenFile).strip();
         } catch (IOException e) {
-            throw OAuthFailures.federatedTokenUnreadable(settings.federatedTokenFile, e);
+            throw PasswordlessFailures.federatedTokenUnreadable(settings.federatedTokenFile, e);
         }
         if (assertion.isEmpty()) {
-            throw OAuthFailures.federatedTokenUnreadable(settings.federatedTokenFile, null);
+            throw PasswordlessFailures.federatedTokenUnreadable(settings.federatedTokenFile, null);
         }
         return assertion;
     }

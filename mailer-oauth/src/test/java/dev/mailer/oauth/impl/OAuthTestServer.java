@@ -2,8 +2,6 @@ package dev.mailer.oauth.impl;
 
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-
+import dev.mailer.testsupport.net.LoopbackHttp;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
@@ -213,15 +211,7 @@ final class OAuthTestServer extends MockServerExtension {
 
     /** Decodes a form body or a query string. */
     static Map<String, String> form(String body) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : body == null ? new String[0] : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return form;
+        return body == null ? new HashMap<>() : new HashMap<>(LoopbackHttp.form(body));
     }
 
     private static OAuth2HttpResponse json(int status, String body) {
