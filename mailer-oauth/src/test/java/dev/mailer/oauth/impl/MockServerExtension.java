@@ -1,28 +1,27 @@
 package dev.mailer.oauth.impl;
 
-import java.net.InetAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.mailer.testsupport.oauth.LoopbackOAuth2Server;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.Route;
 
 /**
- * A mock-oauth2-server on loopback with routes of a test's own, tried before the server's; a test
- * registers it with {@code @RegisterExtension}, which stops it after each test.
+ * A mock-oauth2-server on loopback (test-support's {@link LoopbackOAuth2Server}) with routes of a
+ * test's own, tried before the server's; a test registers it with {@code @RegisterExtension}, which
+ * stops it after each test.
  */
 abstract class MockServerExtension implements AfterEachCallback, AutoCloseable {
 
+    private final LoopbackOAuth2Server loopback;
     final MockOAuth2Server server;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Starts the server; {@link #routes()} is asked for its routes here, before the subclass's constructor runs. */
     MockServerExtension(OAuth2Config config) {
-        server = new MockOAuth2Server(config, routes());
-        server.start(InetAddress.getLoopbackAddress(), 0);
+        loopback = LoopbackOAuth2Server.start(config, routes());
+        server = loopback.server();
     }
 
     /** The routes of the test's own; they may use the subclass's fields only once requests come. */
@@ -30,7 +29,7 @@ abstract class MockServerExtension implements AfterEachCallback, AutoCloseable {
 
     /** {@code path} on this server. */
     String url(String path) {
-        return "http://127.0.0.1:" + server.baseUrl().port() + path;
+        return loopback.url(path);
     }
 
     @Override
@@ -40,8 +39,6 @@ abstract class MockServerExtension implements AfterEachCallback, AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.shutdown();
-        }
+        loopback.close();
     }
 }
