@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mailer.testsupport.smtp.SmtpDialogue;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -58,22 +55,15 @@ class DevInboxServerTest {
 
     @Test
     void storesAMessageWithDotUnstuffing() throws IOException {
-        try (Client c = new Client()) {
-            c.expect("220");
-            c.send("EHLO test");
-            c.expectLast("250");
-            c.send("MAIL FROM:<sender@example.com> SIZE=100");
-            c.expect("250");
-            c.send("RCPT TO:<rcpt@example.com>");
-            c.expect("250");
-            c.send("rcpt to:<hidden@example.com>");
-            c.expect("250");
-            c.send("DATA");
-            c.expect("354");
-            c.send("Subject: dots\r\n\r\n..leading dot\r\n."); // the lone dot ends DATA
-            c.expect("250");
-            c.send("QUIT");
-            c.expect("221");
+        try (SmtpDialogue c = new SmtpDialogue(server.getPort())) {
+            assertReply("220", c.greeting());
+            assertReply("250", c.command("EHLO test"));
+            assertReply("250", c.command("MAIL FROM:<sender@example.com> SIZE=100"));
+            assertReply("250", c.command("RCPT TO:<rcpt@example.com>"));
+            assertReply("250", c.command("rcpt to:<hidden@example.com>"));
+            // SmtpDialogue sends the line dot-stuffed ("..leading dot") and ends DATA with a lone dot
+            assertReply("250", c.data("Subject: dots\r\n\r\n.leading dot\r\n"));
+            assertReply("221", c.command("QUIT"));
         }
         List<Path> stored = server.getStoredMessages();
         assertEquals(1, stored.size());
@@ -87,58 +77,37 @@ class DevInboxServerTest {
 
     @Test
     void sequenceErrorsUnknownCommandsAndReset() throws IOException {
-        try (Client c = new Client()) {
-            c.expect("220");
-            c.send("HELO test");
-            c.expect("250");
-            c.send("RCPT TO:<a@example.com>");
-            c.expect("503");
-            c.send("DATA");
-            c.expect("503");
-            c.send("VRFY someone");
-            c.expect("500");
-            c.send("STARTTLS");
-            c.expect("500");
-            c.send("NOOP");
-            c.expect("250");
-            c.send("MAIL FROM:<a@example.com>");
-            c.expect("250");
-            c.send("MAIL FROM:<a@example.com>");
-            c.expect("503");
-            c.send("RSET");
-            c.expect("250");
-            c.send("RCPT TO:<a@example.com>");
-            c.expect("503");
-            c.send("MAIL FROM:<>");
-            c.expect("250");
-            c.send("RCPT TO:<>");
-            c.expect("501");
-            c.send("QUIT");
-            c.expect("221");
+        try (SmtpDialogue c = new SmtpDialogue(server.getPort())) {
+            assertReply("220", c.greeting());
+            assertReply("250", c.command("HELO test"));
+            assertReply("503", c.command("RCPT TO:<a@example.com>"));
+            assertReply("503", c.command("DATA"));
+            assertReply("500", c.command("VRFY someone"));
+            assertReply("500", c.command("STARTTLS"));
+            assertReply("250", c.command("NOOP"));
+            assertReply("250", c.command("MAIL FROM:<a@example.com>"));
+            assertReply("503", c.command("MAIL FROM:<a@example.com>"));
+            assertReply("250", c.command("RSET"));
+            assertReply("503", c.command("RCPT TO:<a@example.com>"));
+            assertReply("250", c.command("MAIL FROM:<>"));
+            assertReply("501", c.command("RCPT TO:<>"));
+            assertReply("221", c.command("QUIT"));
         }
         assertTrue(server.getStoredMessages().isEmpty());
     }
 
     @Test
     void refusesMessagesOverTheLimit() throws IOException {
-        try (Client c = new Client()) {
-            c.expect("220");
-            c.send("EHLO test");
-            c.expectLast("250");
-            c.send("MAIL FROM:<a@example.com> SIZE=999999");
-            c.expect("552");
-            c.send("MAIL FROM:<a@example.com>");
-            c.expect("250");
-            c.send("RCPT TO:<b@example.com>");
-            c.expect("250");
-            c.send("DATA");
-            c.expect("354");
+        try (SmtpDialogue c = new SmtpDialogue(server.getPort())) {
+            assertReply("220", c.greeting());
+            assertReply("250", c.command("EHLO test"));
+            assertReply("552", c.command("MAIL FROM:<a@example.com> SIZE=999999"));
+            assertReply("250", c.command("MAIL FROM:<a@example.com>"));
+            assertReply("250", c.command("RCPT TO:<b@example.com>"));
             String line = "x".repeat(500) + "\r\n";
-            c.send(line.repeat(10) + ".");
-            c.expect("552");
+            assertReply("552", c.data(line.repeat(10)));
             // the session goes on after a refused message
-            c.send("NOOP");
-            c.expect("250");
+            assertReply("250", c.command("NOOP"));
         }
         assertTrue(server.getStoredMessages().isEmpty());
         assertEquals(List.of(), emlFiles());
@@ -215,40 +184,13 @@ class DevInboxServerTest {
         }
     }
 
-    private final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Client() throws IOException {
-            socket = new Socket(server.getHost(), server.getPort());
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        void expect(String code) throws IOException {
-            String line = in.readLine();
-            assertTrue(line != null && line.startsWith(code + " "), "expected " + code + ", got: " + line);
-        }
-
-        /** Reads a multi-line reply up to its last line. */
-        void expectLast(String code) throws IOException {
-            String line;
-            do {
-                line = in.readLine();
-                assertTrue(line != null && line.startsWith(code), "expected " + code + ", got: " + line);
-            } while (line.charAt(3) == '-');
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /**
+     * {@code reply} (SmtpDialogue joins the lines of a multi-line reply with LF) has {@code code}:
+     * every line starts with it, the last one followed by a space.
+     */
+    private static void assertReply(String code, String reply) {
+        List<String> lines = reply.lines().collect(Collectors.toList());
+        assertTrue(lines.stream().allMatch(l -> l.startsWith(code))
+                && lines.get(lines.size() - 1).startsWith(code + " "), () -> "expected " + code + ", got: " + reply);
     }
 }
