@@ -1,17 +1,16 @@
 package dev.mailer.it.oauth;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
+import dev.mailer.testsupport.oauth.LoopbackOAuth2Server;
 import okhttp3.HttpUrl;
 
 /**
  * The real OAuth2 server of the tests: mock-oauth2-server (Kotlin, not an OSGi bundle), in the
- * test JVM <b>outside</b> Felix, on 127.0.0.1 and a free port. Runs on the Pax Exam driver side
- * only: a test class's {@code @Configuration} method starts it (that method runs in the test JVM
+ * test JVM <b>outside</b> Felix, on 127.0.0.1 and a free port (test-support's
+ * {@link LoopbackOAuth2Server}). Runs on the Pax Exam driver side only: a test class's
+ * {@code @Configuration} method starts it (that method runs in the test JVM
  * before the framework exists); the tests inside Felix reach it over HTTP only, at the URL in the
  * system property {@link #URL_PROPERTY}. No class of the server is ever visible inside Felix, and
  * this class must never be loaded there.
@@ -25,7 +24,7 @@ public final class OAuthServerHost {
     /** The system property with the server's base URL, e.g. {@code http://127.0.0.1:40123}. */
     public static final String URL_PROPERTY = "mailer.it.oauth.server";
 
-    private static MockOAuth2Server server;
+    private static LoopbackOAuth2Server server;
 
     private OAuthServerHost() {
     }
@@ -33,12 +32,9 @@ public final class OAuthServerHost {
     /** Starts the server once per JVM; returns its base URL (also in {@link #URL_PROPERTY}). */
     public static synchronized String ensureStarted() {
         if (server == null) {
-            MockOAuth2Server started = new MockOAuth2Server(OAuth2Config.Companion.fromJson(Issuers.serverConfigJson()));
-            started.start(InetAddress.getLoopbackAddress(), 0);
-            Runtime.getRuntime().addShutdownHook(new Thread(started::shutdown, "mock-oauth2-server-shutdown"));
-            server = started;
+            server = LoopbackOAuth2Server.start(Issuers.serverConfigJson()).stopOnExit();
         }
-        String url = "http://127.0.0.1:" + server.baseUrl().port();
+        String url = server.baseUrl();
         System.setProperty(URL_PROPERTY, url);
         return url;
     }
@@ -51,6 +47,6 @@ public final class OAuthServerHost {
     public static synchronized String issueToken(Issuers issuer, String subject, String audience, long seconds) {
         // iss as in the tokens of the token endpoint, http://127.0.0.1:<port>/<issuer> (issueToken would say localhost)
         HttpUrl issuerUrl = HttpUrl.get(ensureStarted() + "/" + issuer.id());
-        return server.anyToken(issuerUrl, Map.of("sub", subject, "aud", audience), Duration.ofSeconds(seconds)).serialize();
+        return server.server().anyToken(issuerUrl, Map.of("sub", subject, "aud", audience), Duration.ofSeconds(seconds)).serialize();
     }
 }
