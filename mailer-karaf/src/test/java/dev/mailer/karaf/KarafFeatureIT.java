@@ -37,12 +37,12 @@ import dev.mailer.api.Email;
 import dev.mailer.api.MailException;
 import dev.mailer.api.MailService;
 import dev.mailer.api.OAuthConfigurationProvider;
+import dev.mailer.testsupport.oauth.LoopbackOAuth2Server;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.testsupport.smtp.Xoauth2Mechanism;
 import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
  * The features repository this module builds, installed into a real Apache Karaf as an operator does it: the
@@ -80,10 +80,8 @@ public class KarafFeatureIT {
     @Configuration
     public Option[] config() throws Exception {
         Path work = Files.createDirectories(Paths.get(KarafUnderTest.property("mailer.karaf.work"), UUID.randomUUID().toString()));
-        MockOAuth2Server oauth = new MockOAuth2Server();
-        oauth.start(InetAddress.getLoopbackAddress(), 0);
-        Runtime.getRuntime().addShutdownHook(new Thread(oauth::shutdown, "mock-oauth2-server-shutdown"));
-        String oauthServer = "http://127.0.0.1:" + oauth.baseUrl().port();
+        LoopbackOAuth2Server oauth = LoopbackOAuth2Server.start().stopOnExit();
+        String oauthServer = oauth.baseUrl();
         TestPki pki = TestPki.generate(work.resolve("pki"));
         int smtpPort = freeLoopbackPort();
 
@@ -99,7 +97,7 @@ public class KarafFeatureIT {
         env.put("SMTP_TIMEOUT_WRITE", "10000");
         env.put("OAUTH_TENANT_ID", "karaf-it-tenant");
         env.put("OAUTH_CLIENT_ID", CLIENT_ID);
-        env.put("OAUTH_TOKEN_URL", oauthServer + "/karaf-it-tenant/token");
+        env.put("OAUTH_TOKEN_URL", oauth.tokenUrl("karaf-it-tenant"));
 
         return options(
                 KarafUnderTest.karaf(work),
