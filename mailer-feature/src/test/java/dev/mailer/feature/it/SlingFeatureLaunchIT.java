@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +26,12 @@ import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
 import dev.mailer.api.MailService;
 import dev.mailer.feature.it.probe.SendOneMail;
+import dev.mailer.testsupport.oauth.LoopbackOAuth2Server;
 import dev.mailer.testsupport.pki.TestPki;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 import dev.mailer.testsupport.smtp.TestSmtpServer.ReceivedMessage;
 import dev.mailer.testsupport.smtp.Xoauth2Mechanism;
 import dev.mailer.testsupport.smtp.Xoauth2Mechanism.Attempt;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
 
 /**
  * The feature as a Sling application runs it: the Sling Feature Launcher (Apache's distribution, a
@@ -64,7 +62,7 @@ class SlingFeatureLaunchIT {
     @TempDir
     Path temp;
 
-    private MockOAuth2Server oauth;
+    private LoopbackOAuth2Server oauth;
     private Xoauth2Mechanism xoauth2;
     private TestSmtpServer smtp;
     private TestPki pki;
@@ -74,11 +72,10 @@ class SlingFeatureLaunchIT {
     @BeforeEach
     void startServers() throws Exception {
         // app-only tokens (client credentials) are the application's: sub = its client ID
-        oauth = new MockOAuth2Server(OAuth2Config.Companion.fromJson("{\"tokenCallbacks\": [{\"issuerId\": \"" + ISSUER
+        oauth = LoopbackOAuth2Server.start("{\"tokenCallbacks\": [{\"issuerId\": \"" + ISSUER
                 + "\", \"tokenExpiry\": 3600, \"requestMappings\": [{\"requestParam\": \"grant_type\", \"match\": \"*\","
-                + " \"claims\": {\"sub\": \"${clientId}\", \"aud\": \"https://outlook.office365.com\"}}]}]}"));
-        oauth.start(InetAddress.getLoopbackAddress(), 0);
-        String oauthBase = "http://127.0.0.1:" + oauth.baseUrl().port();
+                + " \"claims\": {\"sub\": \"${clientId}\", \"aud\": \"https://outlook.office365.com\"}}]}]}");
+        String oauthBase = oauth.baseUrl();
         // the application was granted the mailbox (Exchange's Add-MailboxPermission)
         xoauth2 = new Xoauth2Mechanism(oauthBase + "/", "https://outlook.office365.com/.default").grant(CLIENT_ID, MAILBOX);
         long pkiStart = System.nanoTime();
@@ -98,7 +95,7 @@ class SlingFeatureLaunchIT {
             smtp.close();
         }
         if (oauth != null) {
-            oauth.shutdown();
+            oauth.close();
         }
     }
 
@@ -122,7 +119,7 @@ class SlingFeatureLaunchIT {
         env.put("SMTP_TIMEOUT_CONNECT", "5000");
         env.put("OAUTH_CLIENT_ID", CLIENT_ID);
         env.put("OAUTH_TENANT_ID", ISSUER);
-        env.put("OAUTH_TOKEN_URL", "http://127.0.0.1:" + oauth.baseUrl().port() + "/" + ISSUER + "/token");
+        env.put("OAUTH_TOKEN_URL", oauth.tokenUrl(ISSUER));
 
         Path repository = Path.of(System.getProperty("mailer.feature.repository"));
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", launcherHome().resolve("lib") + "/*",
