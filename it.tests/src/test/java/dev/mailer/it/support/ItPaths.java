@@ -37,6 +37,11 @@ public final class ItPaths {
         return path("mailer.it.aem.bundles");
     }
 
+    /** Apache Sling on Oak with Sling Event, for the test classes that add them ({@link SlingClusterPlatform}). */
+    public static Path slingBundles() {
+        return path("mailer.it.sling.bundles");
+    }
+
     /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
     public static Path configDir() {
         return path("mailer.it.config.dir");
