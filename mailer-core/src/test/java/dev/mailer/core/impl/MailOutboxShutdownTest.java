@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,10 +71,14 @@ class MailOutboxShutdownTest {
         QueuedMail waiting = outbox.enqueue(rendered(2));
         await(() -> started.get() == 1, WAIT, "the first delivery started");
 
-        CompletableFuture<Void> stopping = CompletableFuture.runAsync(outbox::close);
-        assertFalse(stopping.isDone(), "the stop waits for the delivery in flight");
+        Thread stopping = new Thread(outbox::close, "stopping");
+        stopping.start();
+        // the stop has begun once it waits for the delivery in flight (a timed wait, after it told the worker to stop):
+        // releasing the delivery earlier would let the worker start the next one before the stop began
+        await(() -> stopping.getState() == Thread.State.TIMED_WAITING, WAIT, "the stop waits for the delivery in flight");
         release.countDown();
-        stopping.get(10, TimeUnit.SECONDS);
+        stopping.join(10_000);
+        assertFalse(stopping.isAlive(), "the stop ended once the delivery in flight did");
 
         SendResult delivered = inFlight.completion().toCompletableFuture().get(1, TimeUnit.SECONDS);
         assertEquals("250 2.0.0 OK", delivered.getServerReply());
