@@ -20,12 +20,20 @@ import dev.mailer.api.MailException;
  * token is a JWT its {@code exp} claim is its expiry: an expired one fails before any SMTP
  * connection, and one that expires within {@code renewBeforeExpirySeconds} is reported (the
  * status's last error, which {@code token} and {@code check} show) since nothing here can renew it.
- * A token that is no JWT is read again at least hourly. Never logged.
+ * A token that is no JWT is read again at least hourly. Never logged. Whether the file changed is
+ * looked at most every {@link #CHANGE_CHECK_INTERVAL}, so a send does not touch the file system each time.
  */
 final class StaticTokenSource implements TokenSource {
 
+    /** How long a changed file may go unnoticed: every send asks {@link #replaced()}. */
+    static final Duration CHANGE_CHECK_INTERVAL = Duration.ofSeconds(5);
+
     private final OAuthSettings settings;
     private final Clock clock;
+    /** When {@link #replaced()} looks at the file next. */
+    private volatile Instant nextChangeCheck = Instant.MIN;
+    /** The file changed since it was read last: true until it is read again. */
+    private volatile boolean changed;
     /** The file as it was when read last (null: not read yet); the expiry of the token read, null when unknown. */
     private volatile Object readVersion;
     private volatile Instant expiry;
@@ -54,7 +62,13 @@ final class StaticTokenSource implements TokenSource {
     @Override
     public boolean replaced() {
         Object read = readVersion;
-        return read != null && !read.equals(version());
+        Instant now = clock.instant();
+        if (read == null || changed || now.isBefore(nextChangeCheck)) {
+            return changed;
+        }
+        nextChangeCheck = now.plus(CHANGE_CHECK_INTERVAL);
+        changed = !read.equals(version());
+        return changed;
     }
 
     @Override
@@ -77,6 +91,7 @@ final class StaticTokenSource implements TokenSource {
                 throw PasswordlessFailures.staticTokenUnreadable(settings.accessTokenFile, null);
             }
             readVersion = version;
+            changed = false;
             return token;
         } catch (IOException e) {
             throw PasswordlessFailures.staticTokenUnreadable(settings.accessTokenFile, e);

@@ -86,11 +86,14 @@ class StaticTokenSourceTest {
         String first = tokens.get();
         assertEquals(first, tokens.get());
 
-        String second = jwt(clock.instant().plus(Duration.ofHours(3)), "second");
+        Instant secondExpiry = clock.instant().plus(Duration.ofHours(3));
+        String second = jwt(secondExpiry, "second");
         write(second, 2);
+        assertEquals(first, tokens.get(), "the file is looked at again only after the check interval");
+        clock.advance(StaticTokenSource.CHANGE_CHECK_INTERVAL);
 
         assertEquals(second, tokens.get());
-        assertEquals(clock.instant().plus(Duration.ofHours(3)), tokens.expiryOf(second));
+        assertEquals(secondExpiry, tokens.expiryOf(second));
     }
 
     @Test
