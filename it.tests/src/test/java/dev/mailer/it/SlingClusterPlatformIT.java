@@ -17,7 +17,6 @@ import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Constants;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.mailer.api.MailService;
@@ -45,8 +44,7 @@ public class SlingClusterPlatformIT extends MailerTestSupport {
     /** A fixed symbolic name, so that the platform's service user mapping applies to the probe. */
     @ProbeBuilder
     public TestProbeBuilder probe(TestProbeBuilder probe) {
-        probe.setHeader(Constants.BUNDLE_SYMBOLICNAME, SlingClusterPlatform.PROBE_SYMBOLIC_NAME);
-        return probe;
+        return SlingClusterPlatform.probe(probe);
     }
 
     @Test

@@ -76,18 +76,7 @@ public class TokenLifetimeIT extends OAuthTestSupport {
         assertTrue("tokens renewed across at least two expiries: " + requests, requests.size() >= 3);
         assertTrue("many mails per token, not a token per mail: " + sent + " mails, " + requests.size() + " token requests",
                 sent >= 3 * requests.size());
-        for (int i = 1; i < requests.size(); i++) {
-            Exchange previous = requests.get(i - 1);
-            long announced = previous.expiresIn();
-            long renewAfterMillis = (announced - Math.min(300, announced / 2)) * 1000;
-            Duration gap = Duration.between(previous.receivedAt(), requests.get(i).receivedAt());
-            assertTrue("renewal " + i + " came " + gap.toMillis() + " ms after the previous request: not before it was due ("
-                    + renewAfterMillis + " ms for expires_in=" + announced + ")", gap.toMillis() >= renewAfterMillis - 250);
-            assertTrue("renewal " + i + " came before the previous token expired",
-                    requests.get(i).receivedAt().isBefore(previous.accessTokenExpiry()));
-            assertTrue("about once per lifetime: renewal " + i + " came " + gap.toMillis() + " ms after the previous one",
-                    gap.toMillis() <= Issuers.SHORT.lifetimeSeconds() * 1000);
-        }
+        assertOneRequestPerLifetime(requests);
         assertRefreshTokenChain(requests);
     }
 
@@ -152,6 +141,25 @@ public class TokenLifetimeIT extends OAuthTestSupport {
      * Rotation is on at the server: every refresh request must send the refresh token of the
      * previous answer, and none may be sent twice.
      */
+    /**
+     * Each request came when the token before it was due (renewed min(renewBeforeExpirySeconds = 300, expires_in / 2)
+     * before the announced expiry), before that token expired, and within one lifetime of it: one request per lifetime.
+     */
+    static void assertOneRequestPerLifetime(List<Exchange> requests) {
+        for (int i = 1; i < requests.size(); i++) {
+            Exchange previous = requests.get(i - 1);
+            long announced = previous.expiresIn();
+            long renewAfterMillis = (announced - Math.min(300, announced / 2)) * 1000;
+            Duration gap = Duration.between(previous.receivedAt(), requests.get(i).receivedAt());
+            assertTrue("renewal " + i + " came " + gap.toMillis() + " ms after the previous request: not before it was due ("
+                    + renewAfterMillis + " ms for expires_in=" + announced + ")", gap.toMillis() >= renewAfterMillis - 250);
+            assertTrue("renewal " + i + " came before the previous token expired",
+                    requests.get(i).receivedAt().isBefore(previous.accessTokenExpiry()));
+            assertTrue("about once per lifetime: renewal " + i + " came " + gap.toMillis() + " ms after the previous one",
+                    gap.toMillis() <= Issuers.SHORT.lifetimeSeconds() * 1000);
+        }
+    }
+
     static void assertRefreshTokenChain(List<Exchange> requests) {
         Set<String> sent = new HashSet<>();
         for (int i = 0; i < requests.size(); i++) {

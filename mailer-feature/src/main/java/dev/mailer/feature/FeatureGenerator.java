@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@code mailer.json}: every compile-scope jar (mailer-bundles minus what Sling has), the
  * configurations of the given folder ({@code PID.cfg.json}, as they are: Sling's ConfigAdmin
- * resolves their {@code $[env:]}/{@code $[secret:]} values with the interpolation plugin), and the
+ * resolves their {@code $[env:]}/{@code $[secret:]} values with the interpolation plugin) and of the
+ * platform folders after it (the repoinit and service user mapping of the token store), and the
  * secrets folder as a framework property set by the variable {@code mailer.secrets.dir};</li>
  * <li>{@code mailer-oauth-PROFILE.json}, one a provider profile ({@code mailer-profiles/PROFILE/}):
  * the configurations the profile adds to the default ones (the token provider's; the mail
@@ -79,16 +80,20 @@ public final class FeatureGenerator {
      *             output folder
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 5) {
+        if (args.length < 5) {
             throw new IllegalArgumentException(
-                    "usage: FeatureGenerator GROUP:ARTIFACT:VERSION DEPENDENCY_LIST CONFIG_DIR PROFILES_DIR OUTPUT_DIR");
+                    "usage: FeatureGenerator GROUP:ARTIFACT:VERSION DEPENDENCY_LIST CONFIG_DIR PROFILES_DIR OUTPUT_DIR [PLATFORM_CONFIG_DIR...]");
         }
         String[] gav = args[0].split(":");
         List<Dependency> dependencies = parse(Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8));
         Path output = Files.createDirectories(Path.of(args[4]));
         List<String[]> defaults = configurations(Path.of(args[2]));
+        List<String[]> mailer = new ArrayList<>(defaults);
+        for (int i = 5; i < args.length; i++) {
+            mailer.addAll(configurations(Path.of(args[i])));
+        }
         Files.writeString(output.resolve("mailer.json"),
-                mailerFeature(featureId(gav, "mailer"), bundles(dependencies, "compile"), defaults), StandardCharsets.UTF_8);
+                mailerFeature(featureId(gav, "mailer"), bundles(dependencies, "compile"), mailer), StandardCharsets.UTF_8);
         try (Stream<Path> profiles = Files.list(Path.of(args[3]))) {
             for (Path profile : profiles.filter(Files::isDirectory).sorted().collect(Collectors.toList())) {
                 String classifier = "mailer-oauth-" + profile.getFileName();

@@ -1,6 +1,8 @@
 package dev.mailer.it.sling;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.sling.api.resource.LoginException;
@@ -51,6 +53,18 @@ public final class SlingRepository {
         try (ResourceResolver resolver = login()) {
             Resource resource = resolver.getResource(path);
             return resource == null ? null : resource.getValueMap().get(property, String.class);
+        }
+    }
+
+    /** The names of {@code path}'s children as read by a new session; empty when there is no such resource. */
+    public List<String> children(String path) throws LoginException {
+        try (ResourceResolver resolver = login()) {
+            Resource resource = resolver.getResource(path);
+            List<String> names = new ArrayList<>();
+            if (resource != null) {
+                resource.getChildren().forEach(child -> names.add(child.getName()));
+            }
+            return names;
         }
     }
 

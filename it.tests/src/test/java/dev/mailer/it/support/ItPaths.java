@@ -42,6 +42,11 @@ public final class ItPaths {
         return path("mailer.it.sling.bundles");
     }
 
+    /** The configurations the mailer ships for Sling and AEM (repoinit, service user mappings), unpacked from the osgi-config jar. */
+    public static Path slingConfigDir() {
+        return path("mailer.it.sling.config.dir");
+    }
+
     /** The .cfg.json files unpacked from the osgi-config jar; FileInstall watches this folder. */
     public static Path configDir() {
         return path("mailer.it.config.dir");

@@ -4,6 +4,7 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.factoryConfigurati
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +13,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.apache.sling.testing.paxexam.SlingOptions;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.osgi.framework.Constants;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.TestProbeBuilder;
+import org.ops4j.pax.exam.cm.ConfigurationOption;
 import org.ops4j.pax.exam.options.MavenArtifactProvisionOption;
 
 /**
@@ -65,6 +71,7 @@ public final class SlingClusterPlatform {
                 options.add(option);
             }
         }
+        options.addAll(shippedConfigurations());
         options.add(factoryConfiguration("org.apache.sling.jcr.repoinit.RepositoryInitializer")
                 .put("scripts", new String[] {"create service user " + TEST_SERVICE_USER + " with path system/sling\n"
                         + "create path (sling:Folder) " + CONF_PATH + "\n"
@@ -76,6 +83,40 @@ public final class SlingClusterPlatform {
                 .put("user.mapping", new String[] {PROBE_SYMBOLIC_NAME + ":" + TEST_SUBSERVICE + "=[" + TEST_SERVICE_USER + "]"})
                 .asOption());
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * The configurations the mailer ships for Sling and AEM (osgi-config's mailer-sling: the repoinit of its service
+     * users and their mappings), as they are: the tests run on what an admin installs.
+     */
+    private static List<Option> shippedConfigurations() {
+        List<Option> options = new ArrayList<>();
+        try (Stream<Path> files = Files.list(ItPaths.slingConfigDir())) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".cfg.json")).sorted()::iterator) {
+                String name = file.getFileName().toString();
+                String factoryPid = name.substring(0, name.indexOf('~'));
+                JSONObject json = new JSONObject(Files.readString(file, StandardCharsets.UTF_8));
+                ConfigurationOption configuration = factoryConfiguration(factoryPid);
+                for (String key : json.keySet()) {
+                    JSONArray values = json.getJSONArray(key);
+                    String[] strings = new String[values.length()];
+                    for (int i = 0; i < strings.length; i++) {
+                        strings[i] = values.getString(i);
+                    }
+                    configuration = configuration.put(key, strings);
+                }
+                options.add(configuration.asOption());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the shipped Sling configurations in " + ItPaths.slingConfigDir(), e);
+        }
+        return options;
+    }
+
+    /** Gives the probe {@link #PROBE_SYMBOLIC_NAME}, so that the platform's test service user mapping applies to it. */
+    public static TestProbeBuilder probe(TestProbeBuilder probe) {
+        probe.setHeader(Constants.BUNDLE_SYMBOLICNAME, PROBE_SYMBOLIC_NAME);
+        return probe;
     }
 
     /** The Sling home of {@code testClass}'s container: the segment store is in its repository folder. */

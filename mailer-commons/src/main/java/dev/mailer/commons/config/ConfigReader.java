@@ -70,6 +70,11 @@ public final class ConfigReader {
         }
     }
 
+    /** Whether the property is there at all, even empty: an empty value may mean "off" where absence means the default. */
+    public boolean isPresent(String property) {
+        return properties.containsKey(property);
+    }
+
     /** The value as trimmed text; null when absent, empty or an unresolved placeholder (reported). */
     public String string(String property) {
         Object value = properties.get(property);

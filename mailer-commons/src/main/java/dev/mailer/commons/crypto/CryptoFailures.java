@@ -58,7 +58,12 @@ public final class CryptoFailures {
 
     /** Said once per component whose secrets at rest stay unencrypted: {@code what} are stored as they are in {@code where}. */
     public static String storedUnencrypted(String what, Object where, SecretCipher cipher) {
-        return what + " are stored unencrypted (in files only their owner can read) in " + where + ": there is no CryptoService "
+        return storedUnencrypted(what, "in files only their owner can read", where, cipher);
+    }
+
+    /** As {@link #storedUnencrypted(String, Object, SecretCipher)}, with what protects them instead (e.g. a repository's access control). */
+    public static String storedUnencrypted(String what, String protection, Object where, SecretCipher cipher) {
+        return what + " are stored unencrypted (" + protection + ") in " + where + ": there is no CryptoService "
                 + cipher.target() + ". " + install(cipher.target());
     }
 

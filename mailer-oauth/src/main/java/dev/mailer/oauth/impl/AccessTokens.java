@@ -1,11 +1,12 @@
 package dev.mailer.oauth.impl;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ import dev.mailer.commons.metrics.Metrics;
  * request a back-off during which a still-valid token keeps being used and callers get the last
  * error.
  *
- * <p>Token requests are serialized by the lock of the {@link RefreshTokenStore}, which every
+ * <p>AccessToken requests are serialized by the lock of the {@link RefreshTokenStore}, which every
  * configuration and component instance on the same file shares: a new configuration's instance
  * never sends a refresh token that an older one is exchanging. While one caller renews a token that
  * is due but still valid, the others go on with it; only callers without a valid token wait.
@@ -48,10 +49,15 @@ final class AccessTokens {
     /** Since when these settings are in use: how long the grant has been idle when nothing else is known. */
     private final Instant createdAt;
 
-    private final ReentrantLock renewal;
-    private final AtomicReference<Token> current = new AtomicReference<>();
+    private final Lock renewal;
+    /** The chain's store: where a token another instance obtained is found. */
+    private final TokenChainStore store;
+    private final String storeKey;
+    /** The token the mail server refused last: never taken from the store again. */
+    private volatile String rejected;
+    private final AtomicReference<AccessToken> current = new AtomicReference<>();
     // written under renewal, read without it by status(): a status never waits for a token request
-    private volatile Token lastObtained;
+    private volatile AccessToken lastObtained;
     private volatile Failure lastFailure;
     // set once a token was handed out or authorized: from then on the upkeep keeps one ready
     private volatile boolean inUse;
@@ -60,16 +66,16 @@ final class AccessTokens {
     private Duration backoff = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
 
-    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock) {
+    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, TokenChainStore store, Clock clock) {
         this(settings, endpoint, store, clock, new Metrics());
     }
 
-    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock, Metrics metrics) {
+    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, TokenChainStore store, Clock clock, Metrics metrics) {
         this(settings, endpoint, store, clock, metrics, DeviceCodeFlow.Sleeper.THREAD);
     }
 
     /** @param sleeper waits between the retries of a token source that retries (managed identity) */
-    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, RefreshTokenStore store, Clock clock, Metrics metrics,
+    AccessTokens(OAuthSettings settings, TokenEndpoint endpoint, TokenChainStore store, Clock clock, Metrics metrics,
             DeviceCodeFlow.Sleeper sleeper) {
         this.metrics = metrics;
         this.settings = settings;
@@ -80,7 +86,9 @@ final class AccessTokens {
         this.source = grantSource != null ? grantSource : () -> refreshTokens.exchange(endpoint, refreshTokens.toSend());
         this.clock = clock;
         this.createdAt = clock.instant();
-        this.renewal = store.renewal();
+        this.store = store;
+        this.storeKey = refreshTokens.storeKey();
+        this.renewal = store.renewal(storeKey);
     }
 
     /** The current token, renewed first when it is due. */
@@ -93,7 +101,7 @@ final class AccessTokens {
     }
 
     private String currentOrRenewed() throws MailException {
-        Token token = current.get();
+        AccessToken token = current.get();
         Instant now = clock.instant();
         if (isFresh(token, now)) {
             return token.value;
@@ -115,7 +123,7 @@ final class AccessTokens {
 
     /** Under the lock: renews the token unless another thread has just done so, or a back-off holds. */
     private String renewIfDue() throws MailException {
-        Token token = current.get();
+        AccessToken token = current.get();
         Instant now = clock.instant();
         if (isFresh(token, now)) {
             return token.value;
@@ -126,17 +134,19 @@ final class AccessTokens {
             }
             throw lastFailure.exception;
         }
-        return renew(token, now);
+        AccessToken shared = adoptShared(now);
+        return shared != null ? shared.value : renew(token, now);
     }
 
     /** True when {@code token} is not due for renewal, nor replaced at its source. */
-    private boolean isFresh(Token token, Instant now) {
+    private boolean isFresh(AccessToken token, Instant now) {
         return token != null && now.isBefore(token.renewAt) && !source.replaced();
     }
 
     /** Forgets {@code rejected} if it is still the current token. */
     void invalidate(String rejected) {
-        Token token = current.get();
+        AccessToken token = current.get();
+        this.rejected = rejected;
         if (token != null && token.value.equals(rejected) && current.compareAndSet(token, null)) {
             LOG.info("Dropped the access token the mail server refused; the next send obtains a new one");
         }
@@ -155,9 +165,9 @@ final class AccessTokens {
         }
         renewal.lock();
         try {
-            Token token = current.get();
+            AccessToken token = current.get();
             Instant now = clock.instant();
-            if (dueBefore(token, horizon) && !now.isBefore(nextAttempt)) {
+            if (dueBefore(token, horizon) && !now.isBefore(nextAttempt) && adoptShared(horizon) == null) {
                 renew(token, now);
             }
         } finally {
@@ -165,7 +175,7 @@ final class AccessTokens {
         }
     }
 
-    private boolean dueBefore(Token token, Instant horizon) {
+    private boolean dueBefore(AccessToken token, Instant horizon) {
         return token == null || !horizon.isBefore(token.renewAt) || source.replaced();
     }
 
@@ -181,6 +191,7 @@ final class AccessTokens {
         renewal.lock();
         try {
             Instant now = clock.instant();
+            adoptShared(now);
             if (lastProofOfLife().isAfter(idleSince) || now.isBefore(nextAttempt)) {
                 return false;
             }
@@ -196,7 +207,7 @@ final class AccessTokens {
      * refresh token was issued (it outlives restarts); else when these settings came into use.
      */
     Instant lastProofOfLife() {
-        Token obtained = lastObtained;
+        AccessToken obtained = lastObtained;
         if (obtained != null) {
             return obtained.obtainedAt;
         }
@@ -223,8 +234,9 @@ final class AccessTokens {
         }
         renewal.lock();
         try {
-            accept(response, requestedAt, "sign-in");
+            AccessToken token = accept(response, requestedAt, "sign-in");
             refreshTokens.authorized(response.refreshToken, requestedAt);
+            share(token);
             inUse = true;
         } finally {
             renewal.unlock();
@@ -243,8 +255,8 @@ final class AccessTokens {
 
     /** {@link #status()}, for a caller that adds what it knows. */
     TokenStatus.Builder statusBuilder() {
-        Token token = current.get();
-        Token obtained = lastObtained;
+        AccessToken token = current.get();
+        AccessToken obtained = lastObtained;
         Failure failure = lastFailure;
         TokenStatus.Builder status = TokenStatus.builder()
                 .grantType(settings.grantType)
@@ -269,18 +281,18 @@ final class AccessTokens {
 
     /** When {@code value} expires, if it is the cached access token; null otherwise. Never waits. */
     Instant expiryOf(String value) {
-        Token token = current.get();
+        AccessToken token = current.get();
         return token != null && token.value.equals(value) ? token.expiresAt : null;
     }
 
     /** Seconds until the cached access token expires; 0 when none is cached or it has expired. Never waits. */
     long secondsToExpiry() {
-        Token token = current.get();
+        AccessToken token = current.get();
         return token == null ? 0 : Math.max(0, Duration.between(clock.instant(), token.expiresAt).getSeconds());
     }
 
     /** Renews the token; after a failure answers with {@code previous} while it is still valid. */
-    private String renew(Token previous, Instant requestedAt) throws MailException {
+    private String renew(AccessToken previous, Instant requestedAt) throws MailException {
         try {
             return obtain(requestedAt, settings.grantType + " grant").value;
         } catch (MailException failure) {
@@ -295,10 +307,11 @@ final class AccessTokens {
     }
 
     /** One token request with the grant of the settings; a failure is recorded and starts or extends the back-off. */
-    private Token obtain(Instant requestedAt, String how) throws MailException {
+    private AccessToken obtain(Instant requestedAt, String how) throws MailException {
         try {
-            Token token = accept(source.obtain(), requestedAt, how);
+            AccessToken token = accept(source.obtain(), requestedAt, how);
             metrics.increment(MetricNames.TOKEN_RENEWALS);
+            share(token);
             return token;
         } catch (TokenEndpointException e) {
             throw failed(OAuthFailures.toMailException(e, settings), requestedAt);
@@ -307,14 +320,55 @@ final class AccessTokens {
         }
     }
 
+    /**
+     * Under the lock: takes the access token another instance of the cluster obtained and left in the
+     * chain's store, when it is not due before {@code horizon} and not the one the mail server refused.
+     *
+     * @return the token taken; null when there is none to take (then a token is requested)
+     */
+    private AccessToken adoptShared(Instant horizon) {
+        AccessToken shared;
+        try {
+            shared = usesRefreshToken ? store.sharedAccessToken(storeKey) : null;
+        } catch (IOException e) {
+            LOG.warn("Cannot read the access token the other instances left in {} ({})", store.location(), e.getMessage());
+            return null;
+        }
+        AccessToken token = current.get();
+        if (shared == null || !horizon.isBefore(shared.renewAt) || shared.value.equals(rejected)
+                || token != null && token.value.equals(shared.value)) {
+            return null;
+        }
+        current.set(shared);
+        lastObtained = shared;
+        lastFailure = null;
+        backoff = Duration.ZERO;
+        nextAttempt = Instant.MIN;
+        LOG.info("Using the OAuth2 access token another instance obtained ({}), valid until {}", store.location(), shared.expiresAt);
+        return shared;
+    }
+
+    /** Leaves {@code token} in the chain's store for the other instances (a no-op for a store of one instance). */
+    private void share(AccessToken token) {
+        if (!usesRefreshToken) {
+            return;
+        }
+        try {
+            store.shareAccessToken(storeKey, token);
+        } catch (IOException e) {
+            LOG.warn("Cannot leave the access token for the other instances in {} ({}); they obtain their own with the stored"
+                    + " refresh token", store.location(), e.getMessage());
+        }
+    }
+
     /** Caches the access token of {@code response} and ends any back-off. */
-    private Token accept(TokenResponse response, Instant requestedAt, String how) {
+    private AccessToken accept(TokenResponse response, Instant requestedAt, String how) {
         long lifetime = response.expiresIn == null || response.expiresIn <= 0 ? DEFAULT_LIFETIME_SECONDS : response.expiresIn;
         // renew ahead of expiry, but never so early that a short-lived token is renewed on every use
         long skew = Math.min(settings.renewBeforeExpirySeconds, lifetime / 2);
         Instant expiresAt = requestedAt.plusSeconds(lifetime);
-        Token token = new Token(response.accessToken, requestedAt, expiresAt, expiresAt.minusSeconds(skew), response.scope);
-        Token previous = current.getAndSet(token);
+        AccessToken token = new AccessToken(response.accessToken, requestedAt, expiresAt, expiresAt.minusSeconds(skew), response.scope);
+        AccessToken previous = current.getAndSet(token);
         lastObtained = token;
         lastFailure = null;
         backoff = Duration.ZERO;
@@ -341,29 +395,6 @@ final class AccessTokens {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** An access token and its times. Immutable. */
-    private static final class Token {
-        final String value;
-        final Instant obtainedAt;
-        final Instant expiresAt;
-        final Instant renewAt;
-        /** The scopes the server said it granted, or null. */
-        final String scope;
-
-        Token(String value, Instant obtainedAt, Instant expiresAt, Instant renewAt, String scope) {
-            this.value = value;
-            this.obtainedAt = obtainedAt;
-            this.expiresAt = expiresAt;
-            this.renewAt = renewAt;
-            this.scope = scope;
-        }
-
-        @Override
-        public String toString() {
-            return "Token[expiresAt=" + expiresAt + "]";
-        }
     }
 
     /** The last failure to obtain a token and when it happened. Immutable, so a status never mixes two failures. */

@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
+import org.apache.sling.api.resource.ResourceResolverFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.annotation.bundle.Capability;
@@ -87,7 +88,10 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthConfigurationProviderImpl.class);
 
+    /** The refresh token chain in the bundle data area; also what a repository store takes over once. */
     private final RefreshTokenStore store;
+    /** The Sling repository, where a cluster shares the chain; null without one. Released on deactivation. */
+    private final TokenRepository repository;
     private final SecretCipher cipher;
     /** Whether it was said that the refresh token is stored unencrypted: once per activation. */
     private final AtomicBoolean unencryptedSaid = new AtomicBoolean();
@@ -109,9 +113,23 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
             ServiceReference<CryptoService> crypto,
             @Reference(name = SecretCiphers.PREVIOUS_REFERENCE, target = SecretCiphers.DEFAULT_PREVIOUS_TARGET,
                     cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            ServiceReference<CryptoService> previousCrypto) {
+            ServiceReference<CryptoService> previousCrypto,
+            @Reference(name = "resourceResolverFactory", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<ResourceResolverFactory> resolvers) {
         this(context.getDataFile(""), properties, Clock.systemUTC(), DeviceCodeFlow.Sleeper.THREAD,
-                SecretCiphers.of(context, properties, crypto, previousCrypto));
+                SecretCiphers.of(context, properties, crypto, previousCrypto), System::getenv, repository(context, resolvers));
+    }
+
+    /** The Sling repository when the container has one and the bundle could wire its API; else null. */
+    private static TokenRepository repository(BundleContext context, ServiceReference<ResourceResolverFactory> resolvers) {
+        try {
+            return TokenRepository.of(context, resolvers);
+        } catch (NoClassDefFoundError e) {
+            LOG.warn("A Sling ResourceResolverFactory is there, but mailer-oauth resolved before the Sling API was installed ({});"
+                    + " refresh tokens stay in the bundle data area until mailer-oauth is refreshed", e.getMessage());
+            return null;
+        }
     }
 
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper) {
@@ -123,9 +141,17 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         this(dataArea, properties, clock, sleeper, cipher, System::getenv);
     }
 
-    /** @param environment the environment variables Azure sets for its identities ({@link AzureEnvironment}) */
     OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper,
             SecretCipher cipher, Function<String, String> environment) {
+        this(dataArea, properties, clock, sleeper, cipher, environment, null);
+    }
+
+    /**
+     * @param environment the environment variables Azure sets for its identities ({@link AzureEnvironment})
+     * @param repository where the refresh token chain is kept when tokenRepositoryPath is set; null: the data area
+     */
+    OAuthConfigurationProviderImpl(File dataArea, Map<String, Object> properties, Clock clock, DeviceCodeFlow.Sleeper sleeper,
+            SecretCipher cipher, Function<String, String> environment, TokenRepository repository) {
         if (dataArea == null) {
             LOG.warn("No persistent bundle data area: a rotated or authorized refresh token is kept in memory only");
         }
@@ -138,6 +164,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         this.clock = clock;
         this.sleeper = sleeper;
         this.environment = environment;
+        this.repository = repository;
         this.state = newState(properties);
         metrics.gauge(MetricNames.TOKEN_EXPIRY_SECONDS, () -> state.secondsToExpiry());
     }
@@ -169,6 +196,9 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         }
         if (upkeep != null) {
             upkeep.stop();
+        }
+        if (repository != null) {
+            repository.close();
         }
     }
 
@@ -259,7 +289,7 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
                 LOG.warn("{}: {} (needed only to authorize, not to send)", PID, warning);
             }
             TokenEndpoint endpoint = new TokenEndpoint(settings);
-            AccessTokens tokens = new AccessTokens(settings, endpoint, store, clock, metrics, sleeper);
+            AccessTokens tokens = new AccessTokens(settings, endpoint, chainStore(settings), clock, metrics, sleeper);
             TokenUpkeep upkeep = new TokenUpkeep(settings, tokens, clock);
             if (!OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
                 return new State(tokens, upkeep, null, null, null, null);
@@ -272,11 +302,31 @@ public class OAuthConfigurationProviderImpl implements OAuthConfigurationProvide
         }
     }
 
+    /**
+     * Where the refresh token chain of {@code settings} is kept: the repository, which the instances of a
+     * cluster share, when there is one and tokenRepositoryPath is set; else the bundle data area. Only the
+     * refresh_token grant has a chain.
+     */
+    private TokenChainStore chainStore(OAuthSettings settings) {
+        if (repository == null || settings.tokenRepositoryPath == null
+                || !OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)) {
+            return store;
+        }
+        TokenChainStore shared = repository.store(settings, store.file() == null ? null : store, clock);
+        shared.useCipher(cipher);
+        LOG.info("The refresh token chain is kept in {}, which every instance of the cluster shares (service user {})",
+                shared.location(), RepositoryTokenStore.SERVICE_USER);
+        return shared;
+    }
+
     /** Once: only the refresh_token grant stores a token. */
     private void sayIfStoredUnencrypted(OAuthSettings settings) {
         if (!cipher.isPresent() && store.file() != null && OAuthSettings.GRANT_REFRESH_TOKEN.equals(settings.grantType)
                 && unencryptedSaid.compareAndSet(false, true)) {
-            LOG.warn(CryptoFailures.storedUnencrypted("Refresh tokens", store.file(), cipher));
+            boolean shared = repository != null && settings.tokenRepositoryPath != null;
+            LOG.warn(shared ? CryptoFailures.storedUnencrypted("Refresh tokens", "readable by the service user "
+                    + RepositoryTokenStore.SERVICE_USER + " and administrators only", "the repository at "
+                    + settings.tokenRepositoryPath, cipher) : CryptoFailures.storedUnencrypted("Refresh tokens", store.file(), cipher));
         }
     }
 

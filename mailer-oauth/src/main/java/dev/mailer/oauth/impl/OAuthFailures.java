@@ -78,14 +78,14 @@ final class OAuthFailures {
      * the stored one may be its successor, and sending an exchanged token again makes servers with
      * reuse detection revoke the sign-in.
      */
-    static MailException storedRefreshTokenUnreadable(Path file, IOException e) {
+    static MailException storedRefreshTokenUnreadable(TokenChainStore.Location where, IOException e) {
         if (e instanceof CipherException) {
-            return storedRefreshTokenNotDecrypted(file, (CipherException) e);
+            return storedRefreshTokenNotDecrypted(where, (CipherException) e);
         }
-        return MailException.permanentFailure("No OAuth2 access token: the stored refresh token " + file + " cannot be read ("
+        return MailException.permanentFailure("No OAuth2 access token: " + storedToken(where) + " cannot be read ("
                 + e + "); nothing was sent.")
-                .diagnosis("Make " + file + " readable for the user running the mailer. The configured refresh token is not"
-                        + " used instead, because the stored one may have replaced it.")
+                .diagnosis(makeAccessible(where, "readable") + " The configured refresh token is not used instead, because the"
+                        + " stored one may have replaced it.")
                 .cause(e)
                 .build();
     }
@@ -94,13 +94,36 @@ final class OAuthFailures {
      * The stored refresh token is encrypted and cannot be decrypted: no CryptoService, or another key.
      * As for an unreadable file, the configured refresh token is not sent instead.
      */
-    private static MailException storedRefreshTokenNotDecrypted(Path file, CipherException e) {
-        return MailException.permanentFailure("No OAuth2 access token: the stored refresh token " + file + " is encrypted, but it "
+    private static MailException storedRefreshTokenNotDecrypted(TokenChainStore.Location where, CipherException e) {
+        return MailException.permanentFailure("No OAuth2 access token: " + storedToken(where) + " is encrypted, but it "
                 + e.getMessage() + "; nothing was sent.")
                 .diagnosis("Restore the key it was encrypted with (java -jar mailer.jar: mailer.key in the secrets directory, during"
                         + " a key rotation also mailer.key.previous), or " + AUTHORIZE + ", which stores a new one. The configured"
                         + " refresh token is not used instead, because the stored one may have replaced it.")
                 .build();
+    }
+
+    /** The stored refresh token, as a failure names it: by its file, or by where in the repository it is. */
+    private static String storedToken(TokenChainStore.Location where) {
+        return where.kind == TokenChainStore.Location.Kind.REPOSITORY ? "the refresh token stored in " + where
+                : "the stored refresh token " + where;
+    }
+
+    /** How to make the store of a refresh token chain {@code readable} or writable. */
+    private static String makeAccessible(TokenChainStore.Location where, String how) {
+        if (where.kind == TokenChainStore.Location.Kind.REPOSITORY) {
+            return repositoryAccess(where);
+        }
+        return where.persistent() ? "Make " + where + " " + how + " for the user running the mailer."
+                : "Make the bundle data area " + how + " for the user running the mailer.";
+    }
+
+    /** What the repository store needs: its service user, allowed to read and write the token path. */
+    static String repositoryAccess(TokenChainStore.Location where) {
+        return "The service user " + where.serviceUser + " (sub-service " + RepositoryTokenStore.SUBSERVICE + " of the bundle "
+                + RepositoryTokenStore.BUNDLE + ") must exist and be allowed to read and write " + where.path + ": install the"
+                + " repoinit and service user mapping configurations the mailer ships (README, Running in a cluster), or set "
+                + OAuthSettings.TOKEN_REPOSITORY_PATH + " to an empty value to keep the refresh token per instance.";
     }
 
     /** What {@link RefreshTokenReencryption} could not do: the stored token stays as it was. */
@@ -122,10 +145,10 @@ final class OAuthFailures {
     }
 
     /** Exchanging the code or polling succeeded, but the refresh token cannot be written to {@code file}. */
-    static MailException authorizedButNotStored(Path file, IOException e) {
-        return MailException.permanentFailure("The refresh token was authorized but cannot be stored in " + file + " (" + e
-                + "); it is used until a restart only.")
-                .diagnosis("Make the bundle data area writable for the user running the mailer, then authorize again.")
+    static MailException authorizedButNotStored(TokenChainStore.Location where, IOException e) {
+        return MailException.permanentFailure("The refresh token was authorized but cannot be stored in " + where + " ("
+                + e + "); it is used until a restart only.")
+                .diagnosis(makeAccessible(where, "writable") + " Then authorize again.")
                 .cause(e)
                 .build();
     }

@@ -111,6 +111,14 @@ public @interface OAuthProviderConfiguration {
                     + " (at least four times per keep-alive period).")
     String upkeepInterval() default OAuthSettings.DEFAULT_UPKEEP_INTERVAL;
 
+    @AttributeDefinition(name = "Token repository path",
+            description = "Where a Sling or AEM instance keeps the refresh token chain (the rotated or authorized refresh token and"
+                    + " the current access token) that every instance of its cluster shares: one node per app registration,"
+                    + " written by the service user mailer-token-store (the repoinit and service user mapping ship with the"
+                    + " mailer). One instance refreshes at a time; the others use its token. Empty: in the bundle data area of"
+                    + " each instance. Without a Sling repository (the launcher, Karaf) always the bundle data area.")
+    String tokenRepositoryPath() default OAuthSettings.DEFAULT_TOKEN_REPOSITORY_PATH;
+
     @AttributeDefinition(name = "CryptoService",
             description = "Filter selecting the Apache Sling Commons Crypto CryptoService that decrypts clientSecret and"
                     + " refreshToken written ENC(...) and encrypts the stored refresh token. Without one, the token is stored"

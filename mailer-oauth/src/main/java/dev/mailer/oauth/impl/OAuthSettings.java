@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import dev.mailer.commons.config.ConfigReader;
 import dev.mailer.commons.config.InvalidConfigurationException;
@@ -47,6 +48,8 @@ final class OAuthSettings {
     static final String MAX_KEEP_ALIVE = "P365D";
     static final Duration MIN_UPKEEP_INTERVAL = Duration.ofSeconds(1);
     static final String MAX_UPKEEP_INTERVAL = "PT1H";
+    /** Where a Sling or AEM instance keeps the refresh token chain that its cluster shares (see {@link RepositoryTokenStore}). */
+    static final String DEFAULT_TOKEN_REPOSITORY_PATH = "/conf/mailer/oauth";
 
     static final String AUTH_URL = "authUrl";
     static final String DEVICE_AUTH_URL = "deviceAuthUrl";
@@ -71,6 +74,9 @@ final class OAuthSettings {
     static final String FEDERATED_TOKEN_FILE = "federatedTokenFile";
     static final String ACCESS_TOKEN = "accessToken";
     static final String ACCESS_TOKEN_FILE = "accessTokenFile";
+    static final String TOKEN_REPOSITORY_PATH = "tokenRepositoryPath";
+    /** Absolute, without empty, relative or wildcard segments. */
+    private static final Pattern JCR_PATH = Pattern.compile("(/(?!\\.\\.?(/|$))[^/\\[\\]*|\\s]+)+");
 
     final URI authUrl;
     final URI deviceAuthUrl;
@@ -102,6 +108,8 @@ final class OAuthSettings {
     /** static: the access token, or the file it is read from (again when it changes). */
     final String accessToken;
     final Path accessTokenFile;
+    /** Where the refresh token chain is kept when the container has a Sling repository; null: in the bundle data area. */
+    final String tokenRepositoryPath;
     /** Problems with settings that sending does not need (authUrl, deviceAuthUrl, authCodeRedirectUrl): logged, not fatal. */
     final List<String> warnings;
 
@@ -140,6 +148,7 @@ final class OAuthSettings {
         proxy = proxy(r);
         keepAlive = duration(r, KEEP_ALIVE, DEFAULT_KEEP_ALIVE, Duration.ZERO, MAX_KEEP_ALIVE,
                 "write e.g. P7D (a week, the default), P30D, or PT0S to turn the keep-alive off");
+        tokenRepositoryPath = repositoryPath(r);
         upkeepInterval = duration(r, UPKEEP_INTERVAL, DEFAULT_UPKEEP_INTERVAL, MIN_UPKEEP_INTERVAL, MAX_UPKEEP_INTERVAL,
                 "write e.g. PT1M (the default) or PT10S, from PT1S to " + MAX_UPKEEP_INTERVAL);
 
@@ -194,6 +203,20 @@ final class OAuthSettings {
     /** {@code https://communication.azure.com/} becomes {@code https://communication.azure.com/.default}. */
     static String defaultScope(String resource) {
         return (resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource) + "/.default";
+    }
+
+    /** The default path when the property is absent; null (per instance) when it is set empty. */
+    private static String repositoryPath(ConfigReader r) {
+        if (!r.isPresent(TOKEN_REPOSITORY_PATH)) {
+            return DEFAULT_TOKEN_REPOSITORY_PATH;
+        }
+        String value = r.string(TOKEN_REPOSITORY_PATH);
+        if (value != null && !JCR_PATH.matcher(value).matches()) {
+            r.problem(TOKEN_REPOSITORY_PATH, Printable.quoted(value) + " is not an absolute repository path: write e.g. "
+                    + DEFAULT_TOKEN_REPOSITORY_PATH + " (the default), or nothing to keep the refresh token per instance");
+            return null;
+        }
+        return value;
     }
 
     private static Path path(ConfigReader r, String property) {

@@ -44,7 +44,7 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
  * configuration and component instance, so that its {@link #renewal() lock} keeps a refresh token
  * from being sent twice.
  */
-final class RefreshTokenStore {
+final class RefreshTokenStore implements TokenChainStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RefreshTokenStore.class);
 
@@ -87,7 +87,8 @@ final class RefreshTokenStore {
      * instance that activated last, which all share the store (their configuration selects the same
      * CryptoService, and one that comes or goes activates them anew).
      */
-    synchronized void useCipher(SecretCipher cipher) {
+    @Override
+    public synchronized void useCipher(SecretCipher cipher) {
         this.cipher = cipher;
     }
 
@@ -118,12 +119,19 @@ final class RefreshTokenStore {
         return renewal;
     }
 
+    /** {@link #renewal()}: one lock for every key, as one file holds one token. */
+    @Override
+    public ReentrantLock renewal(String key) {
+        return renewal;
+    }
+
     /**
      * The token stored for {@code key}, or null when none is, or it belongs to other settings.
      *
      * @throws CipherException when the token stored for {@code key} cannot be decrypted
      */
-    synchronized Stored get(String key) throws IOException {
+    @Override
+    public synchronized Stored get(String key) throws IOException {
         Stored stored = current();
         if (stored == null || !stored.key.equals(key)) {
             return null;
@@ -136,7 +144,8 @@ final class RefreshTokenStore {
      * Keeps {@code refreshToken} for {@code key}, replacing whatever was stored. When the file cannot
      * be written the token is still kept in memory, until a restart.
      */
-    synchronized void put(String key, String refreshToken, RefreshTokenSource source, Instant savedAt) throws IOException {
+    @Override
+    public synchronized void put(String key, String refreshToken, RefreshTokenSource source, Instant savedAt) throws IOException {
         save(new Stored(key, refreshToken, source, savedAt));
     }
 
@@ -149,7 +158,8 @@ final class RefreshTokenStore {
      * @return false when the stored token was kept
      * @throws IOException when the successor cannot be written (it is kept in memory, until a restart)
      */
-    synchronized boolean replace(String key, String sent, String successor, Instant savedAt) throws IOException {
+    @Override
+    public synchronized boolean replace(String key, String sent, String successor, Instant savedAt) throws IOException {
         Stored stored;
         try {
             stored = current();
@@ -163,9 +173,14 @@ final class RefreshTokenStore {
         return true;
     }
 
-    /** The file, for messages; null when nothing is persisted. */
+    /** The file; null when nothing is persisted. */
     Path file() {
         return file;
+    }
+
+    @Override
+    public Location location() {
+        return file == null ? new Location(Location.Kind.MEMORY, null, null) : new Location(Location.Kind.FILE, file.toString(), null);
     }
 
     /**

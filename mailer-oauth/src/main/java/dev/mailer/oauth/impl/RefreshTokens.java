@@ -13,7 +13,7 @@ import dev.mailer.api.oauth.TokenStatus.RefreshTokenSource;
 /**
  * The refresh token side of {@link AccessTokens} for one configuration: which refresh token to send
  * (the one stored for these settings, else the configured one), and keeping the successor a server
- * rotated to or the one a sign-in obtained in the {@link RefreshTokenStore}. Exchanges and sign-ins
+ * rotated to or the one a sign-in obtained in the {@link TokenChainStore}. Exchanges and sign-ins
  * run under the store's renewal lock (held by {@link AccessTokens}); reading the source does not.
  */
 final class RefreshTokens {
@@ -21,11 +21,11 @@ final class RefreshTokens {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshTokens.class);
 
     private final OAuthSettings settings;
-    private final RefreshTokenStore store;
+    private final TokenChainStore store;
     private final String storeKey;
     private final Clock clock;
 
-    RefreshTokens(OAuthSettings settings, RefreshTokenStore store, Clock clock) {
+    RefreshTokens(OAuthSettings settings, TokenChainStore store, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.storeKey = RefreshTokenStore.keyOf(settings);
@@ -46,7 +46,7 @@ final class RefreshTokens {
         try {
             stored = store.get(storeKey);
         } catch (IOException e) {
-            throw OAuthFailures.storedRefreshTokenUnreadable(store.file(), e);
+            throw OAuthFailures.storedRefreshTokenUnreadable(store.location(), e);
         }
         String token = stored != null ? stored.token : settings.refreshToken;
         if (token == null) {
@@ -66,11 +66,15 @@ final class RefreshTokens {
         try {
             store.put(storeKey, refreshToken, RefreshTokenSource.AUTHORIZED, obtainedAt);
         } catch (IOException e) {
-            throw OAuthFailures.authorizedButNotStored(store.file(), e);
+            throw OAuthFailures.authorizedButNotStored(store.location(), e);
         }
-        LOG.info("Stored the authorized refresh token in {}; it is used from now on{}", store.file() == null
-                ? "memory (no persistent data area: until a restart)" : store.file(),
+        LOG.info("Stored the authorized refresh token in {}; it is used from now on{}", store.location(),
                 settings.refreshToken == null ? "" : ", instead of the configured one, until refreshToken is changed");
+    }
+
+    /** The key of these settings' chain in the store. */
+    String storeKey() {
+        return storeKey;
     }
 
     /** Where the refresh token in use comes from. */
@@ -92,11 +96,11 @@ final class RefreshTokens {
         try {
             if (!store.replace(storeKey, sent, successor, clock.instant())) {
                 LOG.warn("The token endpoint rotated the refresh token, but {} holds a newer one by now (from another process or"
-                        + " a sign-in); keeping that one", store.file());
+                        + " a sign-in); keeping that one", store.location());
             }
         } catch (IOException e) {
             LOG.error("Cannot store the rotated refresh token in {} ({}); it is kept in memory until a restart, after which"
-                    + " the configured refresh token, if any, is used again", store.file(), e.toString());
+                    + " the configured refresh token, if any, is used again", store.location(), e.toString());
         }
     }
 
@@ -104,7 +108,7 @@ final class RefreshTokens {
         try {
             return store.get(storeKey);
         } catch (IOException e) {
-            LOG.warn("Cannot read the stored refresh token {} ({}); using the configured one", store.file(), e.toString());
+            LOG.warn("Cannot read the stored refresh token {} ({}); using the configured one", store.location(), e.toString());
             return null;
         }
     }

@@ -136,6 +136,27 @@ class OAuthSettingsTest {
     }
 
     @Test
+    void theTokenChainIsInTheRepositoryAtConfMailerOAuthByDefaultAndPerInstanceWhenThePathIsSetEmpty() throws Exception {
+        Map<String, Object> config = config();
+        assertEquals("/conf/mailer/oauth", OAuthSettings.from(config).tokenRepositoryPath);
+        config.put("tokenRepositoryPath", "/conf/my-site/mailer");
+        assertEquals("/conf/my-site/mailer", OAuthSettings.from(config).tokenRepositoryPath);
+        config.put("tokenRepositoryPath", "");
+        assertEquals(null, OAuthSettings.from(config).tokenRepositoryPath);
+    }
+
+    @Test
+    void aTokenRepositoryPathThatIsNoAbsolutePathIsRefusedNamingItAndSayingWhatToWrite() {
+        Map<String, Object> config = config();
+        for (String bad : new String[] {"conf/mailer", "/conf//mailer", "/conf/../etc", "/conf/mailer/", "/conf/a*"}) {
+            config.put("tokenRepositoryPath", bad);
+            String text = problems(config);
+            assertTrue(text.contains("tokenRepositoryPath: "), bad + ": " + text);
+            assertTrue(text.contains("write e.g. /conf/mailer/oauth"), bad + ": " + text);
+        }
+    }
+
+    @Test
     void aBadKeepAliveIsRefusedNamingItAndSayingWhatToWrite() {
         Map<String, Object> config = config();
         for (String bad : new String[] {"7 days", "7", "-P1D", "P400D", "$[env:OAUTH_KEEPALIVE]"}) {
