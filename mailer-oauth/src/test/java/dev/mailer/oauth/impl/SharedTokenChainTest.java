@@ -21,7 +21,8 @@ import dev.mailer.commons.testing.MutableClock;
 /**
  * Two instances of a cluster on one shared chain (an in-memory store in place of the repository, whose
  * own behaviour ClusterTokenChainIT shows on Oak): the access token one obtains is used by the other
- * without a token request, and a token the mail server refused is never taken from the store again.
+ * without a token request, a sign-in on one serves both, and a token the mail server refused is never taken
+ * from the store again.
  * Against the real OAuth2 server over HTTP, which rotates refresh tokens.
  */
 class SharedTokenChainTest {
@@ -79,6 +80,26 @@ class SharedTokenChainTest {
 
         assertNotEquals(refused, next);
         assertEquals(1, server.drainRequests().size(), "the second instance requested a new token instead");
+    }
+
+    @Test
+    void aSignInOnOneInstanceIsUsedByTheOtherAndItsRefreshTokenExchangedOnce() throws Exception {
+        OAuthSettings settings = settings();
+        AccessTokens first = new AccessTokens(settings, new TokenEndpoint(settings), store, clock);
+        AccessTokens second = new AccessTokens(settings, new TokenEndpoint(settings), store, clock);
+        String signedIn = server.obtainRefreshToken(settings);
+        server.drainRequests();
+
+        first.authorized(new TokenResponse("access-of-the-sign-in", 600L, signedIn, "smtp"), clock.instant());
+
+        assertEquals("access-of-the-sign-in", second.get(), "the other instance uses the sign-in's access token");
+        assertEquals(RefreshTokenSource.AUTHORIZED, second.status().getRefreshTokenSource());
+        clock.advance(Duration.ofSeconds(400));
+        String renewed = second.get();
+        assertEquals(renewed, first.get());
+        List<Map<String, String>> requests = server.drainRequests();
+        assertEquals(1, requests.size(), "one exchange for both: " + requests);
+        assertEquals(signedIn, requests.get(0).get("refresh_token"), "the refresh token of the sign-in was exchanged");
     }
 
     /** The refresh_token grant with a refresh token the server issued (it rotates it on every exchange). */
