@@ -57,7 +57,8 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
 
         String reason = failureOf(queued);
         assertTrue(reason, reason.contains("550") && reason.contains("nobody@example.com"));
-        assertEquals("ERROR", jobs.state(queued.id()));
+        Await.until(() -> "ERROR".equals(jobs.state(queued.id())), deadline(),
+                () -> "the job to be cancelled (ERROR), it is " + jobs.state(queued.id()));
         assertEquals("the job's result is the failure's text", reason, jobs.resultMessage(queued.id()));
         OutboxEntry entry = entry(queued.id());
         assertEquals(OutboxEntry.State.DEAD, entry.getState());
@@ -72,13 +73,13 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
         TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().withoutTls().credentials(USER, password()).start());
         MailService mail = configure(jobsConfig(server.port()).set("smtp.max.connections", 2));
         awaitJobsOutbox(TOPIC);
-        Await.until(() -> jobs.maxParallel("dev-mailer-send") == 2, deadline(),
-                () -> "the queue dev-mailer-send with at most 2 jobs at once");
 
         List<QueuedMail> queued = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             queued.add(mail.enqueue(simpleMail("cap " + i, "jane@example.com")));
         }
+        Await.until(() -> jobs.maxParallel("dev-mailer-send") == 2, platformDeadline(),
+                () -> "the queue dev-mailer-send with at most 2 jobs at once: " + jobs.maxParallel("dev-mailer-send"));
 
         server.awaitMessages(40, platformDeadline());
         for (QueuedMail q : queued) {
@@ -116,7 +117,8 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
                 assertEquals(messageId + " arrives once", 1, received.stream()
                         .filter(m -> new String(m.data(), java.nio.charset.StandardCharsets.US_ASCII).contains(messageId)).count());
             }
-            Await.until(() -> outbox().snapshot().getEntries().isEmpty(), deadline(), () -> "no job left");
+            Await.until(() -> outbox().snapshot().getEntries().stream().noneMatch(e -> messageIds.contains(e.getMessageId())),
+                    deadline(), () -> "no job of these messages left: " + outbox().snapshot().getEntries());
         }
     }
 

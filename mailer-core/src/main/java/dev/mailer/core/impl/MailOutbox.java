@@ -297,6 +297,12 @@ final class MailOutbox implements Outbox, AutoCloseable {
     }
 
     private void complete(String id, SendResult result, MailException failure) {
+        complete(completions, id, result, failure);
+    }
+
+    /** Completes (and forgets) the completion of message {@code id} enqueued in this JVM, if there is one: also the Sling Jobs outbox's. */
+    static void complete(Map<String, CompletableFuture<SendResult>> completions, String id, SendResult result,
+            MailException failure) {
         CompletableFuture<SendResult> completion = completions.remove(id);
         if (completion != null) {
             if (failure == null) {

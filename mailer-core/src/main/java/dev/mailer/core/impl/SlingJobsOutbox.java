@@ -219,14 +219,7 @@ final class SlingJobsOutbox implements MailQueue {
 
     /** Completes the completion of a job enqueued in this JVM. */
     void complete(String id, SendResult result, MailException failure) {
-        CompletableFuture<SendResult> completion = completions.remove(id);
-        if (completion != null) {
-            if (failure == null) {
-                completion.complete(result);
-            } else {
-                completion.completeExceptionally(failure);
-            }
-        }
+        MailOutbox.complete(completions, id, result, failure);
     }
 
     /** The rest of a partly delivered message went on in job {@code next}: its completion follows that job. */
