@@ -61,8 +61,29 @@ public final class SlingClusterPlatform {
      * repository in {@link #repositoryHome(Class)}.
      */
     public static Option[] with(Class<?> testClass, Option[] base) {
+        deleteRecursively(repositoryHome(testClass));
+        return platform(testClass, base);
+    }
+
+    /**
+     * As {@link #with}, but the repository is emptied only the first time in this driver JVM: the containers of
+     * the test methods of a class with {@code ExamReactorStrategy(PerMethod.class)} run one after the other on
+     * the same repository, as an instance that is stopped and started again.
+     */
+    public static Option[] withRepositoryKept(Class<?> testClass, Option[] base) {
+        synchronized (EMPTIED) {
+            if (EMPTIED.add(testClass.getName())) {
+                deleteRecursively(repositoryHome(testClass));
+            }
+        }
+        return platform(testClass, base);
+    }
+
+    /** The test classes whose repository was emptied in this JVM. */
+    private static final java.util.Set<String> EMPTIED = new java.util.HashSet<>();
+
+    private static Option[] platform(Class<?> testClass, Option[] base) {
         Path home = repositoryHome(testClass);
-        deleteRecursively(home);
         List<Option> options = new ArrayList<>(List.of(SlingPlatform.with(base)));
         options.addAll(ContainerSetup.bundlesIn(ItPaths.slingBundles()));
         // no HTTP service here: the port of the quickstart's (unused) org.apache.felix.http configuration is 0

@@ -12,6 +12,7 @@ import javax.net.ssl.X509TrustManager;
 
 import org.apache.sling.commons.crypto.CryptoService;
 import org.apache.sling.commons.metrics.MetricsService;
+import org.apache.sling.event.jobs.JobManager;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.ServiceReference;
@@ -81,6 +82,17 @@ import dev.mailer.commons.metrics.Metrics;
  * rotation; a reconfiguration does the same), instead of a dynamic reference that every send would
  * have to check. They are {@code ServiceReference}s, whose erased type keeps this class free of the
  * optional package ({@link SecretCiphers}).
+ *
+ * <p>Where the container has Sling Jobs (a {@code JobManager}: AEM, Sling), the outbox is on it instead
+ * ({@link SlingJobsOutbox}): jobs in the repository, which outlive the instance and which a cluster's
+ * instances share; what the local outbox held is moved into jobs on activation. Without one (the
+ * launcher, Karaf, plain Felix) it is the local outbox. The choice is made on activation and logged
+ * once. The JobManager reference is optional, static and greedy for the same reasons as the
+ * CryptoService's: the outbox is chosen, the local messages moved and the consumer registered once per
+ * activation, so no enqueue ever sees a half-switched outbox; a JobManager comes or goes rarely (at start,
+ * when Sling Event is updated), and a new activation is cheap. It is a {@code ServiceReference} too: only
+ * {@link SlingJobsOutbox} and {@link MailJobExecutor} name Sling Event's types, and they are loaded only
+ * once a JobManager is bound (optional import in bnd.bnd).
  */
 // registered by hand (see above), so the bundle declares the service capability itself
 @Capability(namespace = "osgi.service",
@@ -119,8 +131,14 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     /** Sends, failures, retries and send times, to Sling Commons Metrics when the container has it. */
     private final Metrics metrics = new Metrics();
 
-    /** The outbox, one per configuration. */
+    /** The local outbox, one per configuration. */
     private final ServiceOutbox outbox;
+
+    /** Where enqueue puts messages: the local outbox, or Sling Jobs (chosen on activation). */
+    private volatile MailQueue queue;
+
+    /** The JobManager's reference (a {@code ServiceReference<JobManager>}), null without Sling Jobs. */
+    private final ServiceReference<?> jobManager;
 
     @Activate
     public DefaultMailService(BundleContext context, Map<String, Object> properties,
@@ -129,8 +147,11 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             ServiceReference<CryptoService> crypto,
             @Reference(name = SecretCiphers.PREVIOUS_REFERENCE, target = SecretCiphers.DEFAULT_PREVIOUS_TARGET,
                     cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
-            ServiceReference<CryptoService> previousCrypto) {
-        this(properties, SecretCiphers.of(context, properties, crypto, previousCrypto));
+            ServiceReference<CryptoService> previousCrypto,
+            @Reference(name = "JobManager", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY)
+            ServiceReference<JobManager> jobManager) {
+        this(properties, SecretCiphers.of(context, properties, crypto, previousCrypto), jobManager);
     }
 
     /** Without a CryptoService (tests). */
@@ -139,10 +160,16 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     }
 
     DefaultMailService(Map<String, Object> properties, SecretCipher cipher) {
+        this(properties, cipher, null);
+    }
+
+    private DefaultMailService(Map<String, Object> properties, SecretCipher cipher, ServiceReference<?> jobManager) {
+        this.jobManager = jobManager;
         this.name = ServiceName.of(properties);
         this.tokenSources = new TokenSources(name);
         this.cipher = cipher;
         this.outbox = new ServiceOutbox(Clock.systemUTC(), cipher, metrics);
+        this.queue = outbox;
         this.state = State.of(properties, cipher);
     }
 
@@ -153,8 +180,19 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         File data = context.getDataFile(name.dataName(OutboxStore.DATA_DIRECTORY));
-        if (data != null) {
+        MailQueue jobs = null;
+        if (jobManager != null) {
+            State current = state;
+            jobs = SlingJobsOutbox.open(context, jobManager, name, cipher, metrics, current.settings, transmitter(current),
+                    data == null ? null : data.toPath());
+        }
+        if (jobs != null) {
+            queue = jobs;
+        } else if (data != null) {
             useOutbox(data.toPath());
+        } else {
+            LOG.warn("Outbox of the mail service {}: none (the framework gives the bundle no data area and there is no Sling"
+                    + " JobManager); enqueue fails", name);
         }
         registration = new PublishedService(context, this, name.publishedWith(properties), MailService.class, ConnectionCheck.class,
                 Outbox.class);
@@ -167,6 +205,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         }
         State current = state;
         outbox.open(directory, current.settings, transmitter(current));
+        LOG.info("Outbox of the mail service {}: local, in {}", name, directory.toAbsolutePath());
     }
 
     @Modified
@@ -174,7 +213,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         State previous = state;
         State next = State.of(properties, cipher);
         this.state = next;
-        outbox.reopen(next.settings, transmitter(next));
+        queue.reconfigure(next.settings, transmitter(next));
         // after the outbox's deliveries in flight: their connections are closed as they come back
         previous.close();
         ServiceName configured = ServiceName.of(properties);
@@ -192,7 +231,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (registration != null) {
             registration.unregister();
         }
-        outbox.close();
+        queue.close();
         state.close();
     }
 
@@ -250,7 +289,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (mail == null) {
             throw new IllegalArgumentException("mail must not be null");
         }
-        return outbox.enqueue(state.sender().render(mail));
+        return queue.enqueue(state.sender().render(mail));
     }
 
     @Override
@@ -259,32 +298,32 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
             throw new IllegalArgumentException("email must not be null");
         }
         State current = state;
-        return outbox.enqueue(current.sender().render(email));
+        return queue.enqueue(current.sender().render(email));
     }
 
     /** How many enqueued messages of this JVM still wait for their outcome. */
     int pendingCompletions() {
-        return outbox.pendingCompletions();
+        return queue.pendingCompletions();
     }
 
     @Override
     public OutboxSnapshot snapshot() {
-        return outbox.snapshot();
+        return queue.snapshot();
     }
 
     @Override
     public boolean retry(String id) {
-        return outbox.retry(id);
+        return queue.retry(id);
     }
 
     @Override
     public boolean purge(String id) {
-        return outbox.purge(id);
+        return queue.purge(id);
     }
 
     @Override
     public int retryAllDead() {
-        return outbox.retryAllDead();
+        return queue.retryAllDead();
     }
 
     /**

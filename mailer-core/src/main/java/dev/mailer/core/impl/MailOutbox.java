@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -73,8 +72,7 @@ final class MailOutbox implements Outbox, AutoCloseable {
         this.transmitter = transmitter;
         this.clock = clock;
         this.completions = completions;
-        this.policy = settings == null ? null : new OutboxPolicy(settings.retryInitial, settings.retryMax,
-                settings.outboxMaxAge, clock, () -> ThreadLocalRandom.current().nextDouble());
+        this.policy = settings == null ? null : OutboxPolicy.of(settings, clock);
     }
 
     /** What a crash may leave in the directory is deleted once older than this. */
@@ -93,18 +91,22 @@ final class MailOutbox implements Outbox, AutoCloseable {
 
     /** Accepts a rendered message: checks its size, writes it durably, plans its delivery. */
     QueuedMail enqueue(SmtpSender.Rendered message) throws MailException {
-        if (message.mime.length > settings.outboxMessageMaxSize) {
-            throw OutboxFailures.tooLarge(message.mime.length, settings.outboxMessageMaxSize);
-        }
-        long serverLimit = serverSize.get();
-        if (serverLimit > 0 && message.mime.length > serverLimit) {
-            throw OutboxFailures.tooLargeForServer(message.mime.length, serverLimit, settings);
-        }
+        checkSize(message, settings, serverSize.get());
         OutboxState state = store.add(message.mime, message.messageId, message.envelopeFrom, message.recipients);
         CompletableFuture<SendResult> completion = new CompletableFuture<>();
         completions.put(state.id, completion);
         plan(state.id, state.nextAttemptAt);
         return new Queued(state.id, state.messageId, completion);
+    }
+
+    /** Refuses a message larger than outbox.message.max.size or the SIZE the server announced ({@code serverLimit}, 0: unknown). */
+    static void checkSize(SmtpSender.Rendered message, SmtpSettings settings, long serverLimit) throws MailException {
+        if (message.mime.length > settings.outboxMessageMaxSize) {
+            throw OutboxFailures.tooLarge(message.mime.length, settings.outboxMessageMaxSize);
+        }
+        if (serverLimit > 0 && message.mime.length > serverLimit) {
+            throw OutboxFailures.tooLargeForServer(message.mime.length, serverLimit, settings);
+        }
     }
 
     @Override
@@ -295,6 +297,12 @@ final class MailOutbox implements Outbox, AutoCloseable {
     }
 
     private void complete(String id, SendResult result, MailException failure) {
+        complete(completions, id, result, failure);
+    }
+
+    /** Completes (and forgets) the completion of message {@code id} enqueued in this JVM, if there is one: also the Sling Jobs outbox's. */
+    static void complete(Map<String, CompletableFuture<SendResult>> completions, String id, SendResult result,
+            MailException failure) {
         CompletableFuture<SendResult> completion = completions.remove(id);
         if (completion != null) {
             if (failure == null) {
@@ -305,8 +313,8 @@ final class MailOutbox implements Outbox, AutoCloseable {
         }
     }
 
-    /** What {@link #enqueue} returns. */
-    private static final class Queued implements QueuedMail {
+    /** What {@link #enqueue} returns (and the Sling Jobs outbox's enqueue). */
+    static final class Queued implements QueuedMail {
         private final String id;
         private final String messageId;
         private final CompletionStage<SendResult> completion;

@@ -97,4 +97,37 @@ final class OutboxFailures {
         return MailException.permanentFailure("Not delivered to " + String.join(", ", recipients) + "."
                 + (lastError == null ? "" : " Last failure: " + lastError)).build();
     }
+
+    /** A job's MIME bytes are encrypted and cannot be decrypted now: retried, as {@link #notDecrypted} for a file. */
+    static MailException jobNotDecrypted(String jobId, CipherException e) {
+        return MailException.transientFailure("The outbox job " + jobId + " is encrypted, but it " + e.getMessage()
+                + "; it stays queued.")
+                .diagnosis(RESTORE_KEY + "; the job's next retry delivers it.")
+                .build();
+    }
+
+    /** A job of the mail service's topic without the properties of a message: it cannot be delivered. */
+    static String unreadableJob(String jobId, String topic, String problem) {
+        return "The job " + jobId + " of the topic " + topic + " is not a message of the mail service (" + problem
+                + "); it is cancelled. Jobs of this topic are added by the mail service only.";
+    }
+
+    /** JobManager.addJob refused the message (it returns null and logs why). */
+    static MailException jobNotAdded(String topic) {
+        return MailException.transientFailure("Sling Jobs did not take the message for the topic " + topic
+                + "; nothing was queued.")
+                .diagnosis("Check the log of org.apache.sling.event (the repository under /var/eventing must be writable),"
+                        + " or use send().")
+                .build();
+    }
+
+    /** The configuration is invalid: jobs wait (failed, retried) instead of becoming dead letters. */
+    static String waitingForValidConfiguration(String problem) {
+        return "Not attempted: the mail service's configuration is invalid (" + problem + "); retried once it is fixed.";
+    }
+
+    /** The mail service stops (reconfiguration, deactivation) while the job waited for its turn. */
+    static String stoppedBeforeAttempt() {
+        return "Not attempted: the mail service stopped before it was this message's turn; retried.";
+    }
 }

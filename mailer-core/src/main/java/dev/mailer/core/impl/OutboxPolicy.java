@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 import dev.mailer.api.MailException;
@@ -30,6 +31,12 @@ final class OutboxPolicy {
         this.maxAge = maxAge;
         this.clock = clock;
         this.random = random;
+    }
+
+    /** The policy of a configuration's outbox settings (outbox.retry.initial, outbox.retry.max, outbox.max.age), with jitter. */
+    static OutboxPolicy of(SmtpSettings settings, Clock clock) {
+        return new OutboxPolicy(settings.retryInitial, settings.retryMax, settings.outboxMaxAge, clock,
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** The state after an attempt, and what its caller must do. */

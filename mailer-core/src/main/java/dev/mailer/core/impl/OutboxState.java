@@ -61,6 +61,16 @@ final class OutboxState {
     }
 
     /**
+     * A message of the Sling Jobs outbox before its next attempt: {@code attempts} made so far (the job's
+     * retry count), due now, its maximum age counted from {@code enqueuedAt}.
+     */
+    static OutboxState ofJob(String id, String messageId, String envelopeFrom, List<String> recipients, Instant enqueuedAt,
+            int attempts, Instant now) {
+        return new OutboxState(id, messageId, envelopeFrom, recipients, List.of(), List.of(), enqueuedAt, enqueuedAt, attempts,
+                now, null, false);
+    }
+
+    /**
      * After an attempt: one more attempt, {@code accepted} join the delivered, {@code refused} the
      * rejected, {@code stillPending} are left to try, {@code error} is the last failure.
      */

@@ -34,14 +34,13 @@ final class OutboxWorker {
     private final Consumer<String> attempt;
     private final Runnable rescan;
     private final Duration rescanInterval;
-    private final long permitIntervalNanos;
+    private final SendRate rate;
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor deliveries;
     /** Messages scheduled or waiting for a delivery thread (not yet running), so none is planned twice. */
     private final ConcurrentHashMap<String, ScheduledFuture<?>> planned = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    private long nextPermitNanos;
 
     /**
      * @param attempt makes one delivery attempt of the message with that id (it may call {@link #awaitPermit})
@@ -54,7 +53,7 @@ final class OutboxWorker {
         this.attempt = attempt;
         this.rescan = rescan;
         this.rescanInterval = rescanInterval;
-        this.permitIntervalNanos = ratePerMinute == 0 ? 0 : TimeUnit.MINUTES.toNanos(1) / ratePerMinute;
+        this.rate = new SendRate(ratePerMinute);
         this.timer = new ScheduledThreadPoolExecutor(1, threads("mailer-outbox-" + name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.deliveries = new ThreadPoolExecutor(maxConnections, maxConnections, 0, TimeUnit.MILLISECONDS,
@@ -114,16 +113,10 @@ final class OutboxWorker {
      * @return false when the worker stops meanwhile (make no attempt then)
      */
     boolean awaitPermit() {
-        if (permitIntervalNanos == 0) {
+        if (!rate.isLimited()) {
             return !stopping;
         }
-        long wait;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long at = nextPermitNanos - now > 0 ? nextPermitNanos : now;
-            nextPermitNanos = at + permitIntervalNanos;
-            wait = at - now;
-        }
+        long wait = rate.reserve();
         try {
             return !stopped.await(wait, TimeUnit.NANOSECONDS) && !stopping;
         } catch (InterruptedException e) {

@@ -22,7 +22,7 @@ import dev.mailer.commons.metrics.Metrics;
  * outbox: {@link #enqueue} fails saying so and the view is empty. Messages are encrypted with the
  * service's {@link SecretCipher} when it has a CryptoService. Thread-safe.
  */
-final class ServiceOutbox {
+final class ServiceOutbox implements MailQueue {
 
     private final Clock clock;
     private final SecretCipher cipher;
@@ -42,7 +42,7 @@ final class ServiceOutbox {
     /** Opens the outbox in {@code directory} and starts delivering what it holds. */
     synchronized void open(Path directory, SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         this.directory = directory;
-        reopen(settings, transmitter);
+        reconfigure(settings, transmitter);
     }
 
     /**
@@ -51,7 +51,8 @@ final class ServiceOutbox {
      *
      * @param settings null (with {@code transmitter}) for an invalid configuration: nothing is delivered
      */
-    synchronized void reopen(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
+    @Override
+    public synchronized void reconfigure(SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         close();
         if (directory != null) {
             MailOutbox next = new MailOutbox(new OutboxStore(directory, clock, cipher), settings, transmitter, clock, completions,
@@ -62,14 +63,16 @@ final class ServiceOutbox {
     }
 
     /** Lets the deliveries in flight finish (bounded) and leaves the rest queued. */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         MailOutbox outbox = current;
         if (outbox != null) {
             outbox.close();
         }
     }
 
-    QueuedMail enqueue(SmtpSender.Rendered message) throws MailException {
+    @Override
+    public QueuedMail enqueue(SmtpSender.Rendered message) throws MailException {
         MailOutbox outbox = current;
         if (outbox == null) {
             throw OutboxFailures.noDataArea();
@@ -77,28 +80,33 @@ final class ServiceOutbox {
         return outbox.enqueue(message);
     }
 
-    OutboxSnapshot snapshot() {
+    @Override
+    public OutboxSnapshot snapshot() {
         MailOutbox outbox = current;
         return outbox == null ? new OutboxSnapshot(clock.instant(), List.of()) : outbox.snapshot();
     }
 
-    boolean retry(String id) {
+    @Override
+    public boolean retry(String id) {
         MailOutbox outbox = current;
         return outbox != null && outbox.retry(id);
     }
 
-    boolean purge(String id) {
+    @Override
+    public boolean purge(String id) {
         MailOutbox outbox = current;
         return outbox != null && outbox.purge(id);
     }
 
-    int retryAllDead() {
+    @Override
+    public int retryAllDead() {
         MailOutbox outbox = current;
         return outbox == null ? 0 : outbox.retryAllDead();
     }
 
     /** How many enqueued messages of this JVM still wait for their outcome (the only per-message state kept in memory). */
-    int pendingCompletions() {
+    @Override
+    public int pendingCompletions() {
         return completions.size();
     }
 }
