@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -106,6 +107,9 @@ public class HealthOAuthIT extends OAuthTestSupport {
         // an hour-long token, and a keep-alive every 2 s: nothing but the keep-alive asks the endpoint once the token is there
         tokenEndpoint.useIssuer(Issuers.LONG);
         installProfile(OFFICE365_APP, Map.of("keepAlive", "PT2S"));
+        // the @Before's configuration (keep-alive P7D) may be green and still in effect: wait for this one
+        Await.until(() -> tokenManager().getStatus().getKeepAlive().equals(Optional.of(Duration.ofSeconds(2))), deadline(),
+                () -> "the token provider to run with keepAlive PT2S: " + tokenManager().getStatus());
         awaitGreen(deadline());
 
         tokenEndpoint.answerNext(1_000, 401, REFUSAL);

@@ -1,12 +1,14 @@
 package dev.mailer.it.jobs;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +26,15 @@ import dev.mailer.api.MailService;
 import dev.mailer.api.QueuedMail;
 import dev.mailer.api.outbox.OutboxEntry;
 import dev.mailer.it.support.Await;
+import dev.mailer.it.support.CryptoServices;
+import dev.mailer.it.support.ItPaths;
 import dev.mailer.it.support.SlingClusterPlatform;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 
 /**
  * The outbox on Sling Jobs in Sling on Oak: a refused message ends as a cancelled job with the diagnosis, the
- * queue keeps the connection limit, and what the local outbox held before Sling Jobs came moves into jobs.
+ * queue keeps the connection limit, what the local outbox held before Sling Jobs came moves into jobs, and with a
+ * CryptoService a job holds its message encrypted.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -119,6 +124,35 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
             }
             Await.until(() -> outbox().snapshot().getEntries().stream().noneMatch(e -> messageIds.contains(e.getMessageId())),
                     deadline(), () -> "no job of these messages left: " + outbox().snapshot().getEntries());
+        }
+    }
+
+    @Test
+    public void withACryptoServiceTheJobHoldsTheMessageEncryptedAndNoCredentialAndItIsDelivered() throws Exception {
+        SlingJobsView.JobManagerView jobs = jobManager();
+        CryptoServices.configure(context, configAdmin(), "mailer",
+                CryptoServices.newKey(ItPaths.secretsDir().resolve(getClass().getSimpleName()).resolve("mailer.key")), deadline());
+        try {
+            int port = closedPort();
+            MailService mail = configure(jobsConfig(port));
+            awaitJobsOutbox(TOPIC);
+            String subject = "confidential " + UUID.randomUUID();
+
+            QueuedMail queued = mail.enqueue(simpleMail(subject, "jane@example.com"));
+
+            String stored = jobs.storedText(queued.id());
+            assertTrue("the job holds the message: " + stored, stored.contains("mailer.mime="));
+            assertFalse("no subject in clear text in the job", stored.contains(subject));
+            assertFalse("no body in clear text in the job", stored.contains("Body of " + subject));
+            assertFalse("no password in the job", stored.contains(password()));
+            try (TestSmtpServer server = TestSmtpServer.builder().port(port).withoutTls().credentials(USER, password()).start()) {
+                String delivered = new String(server.awaitMessages(1, platformDeadline()).get(0).data(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue("delivered as written: " + delivered, delivered.contains("Subject: " + subject) && delivered.contains("Body of " + subject));
+                queued.completion().toCompletableFuture().get(deadline().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            CryptoServices.remove(context, configAdmin(), "mailer", deadline());
         }
     }
 

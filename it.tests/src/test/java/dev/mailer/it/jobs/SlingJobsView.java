@@ -1,5 +1,6 @@
 package dev.mailer.it.jobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 
@@ -54,6 +55,38 @@ final class SlingJobsView {
         String resultMessage(String id) {
             Job job = jobs.getJobById(id);
             return job == null ? null : job.getResultMessage();
+        }
+
+        /**
+         * Every property value of the job as the repository gives it back, as text (bytes as ISO-8859-1, lists and
+         * arrays element by element): what is stored of it at rest. Empty when there is no such job.
+         */
+        String storedText(String id) {
+            Job job = jobs.getJobById(id);
+            StringBuilder text = new StringBuilder();
+            if (job != null) {
+                for (String name : job.getPropertyNames()) {
+                    append(text.append(name).append('='), job.getProperty(name));
+                    text.append('\n');
+                }
+            }
+            return text.toString();
+        }
+
+        private static void append(StringBuilder text, Object value) {
+            if (value instanceof byte[]) {
+                text.append(new String((byte[]) value, StandardCharsets.ISO_8859_1));
+            } else if (value instanceof Collection) {
+                for (Object element : (Collection<?>) value) {
+                    append(text, element);
+                }
+            } else if (value instanceof Object[]) {
+                for (Object element : (Object[]) value) {
+                    append(text, element);
+                }
+            } else {
+                text.append(value);
+            }
         }
 
         /** The queue's maximum of parallel jobs; -1 when there is no such queue (yet). */
