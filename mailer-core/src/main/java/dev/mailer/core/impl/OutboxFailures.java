@@ -121,6 +121,12 @@ final class OutboxFailures {
                 .build();
     }
 
+    /** A job another instance of the cluster gave up: its reason as that instance recorded it. */
+    static MailException cancelledElsewhere(String id, String reason) {
+        return MailException.permanentFailure(reason != null ? reason
+                : "The message " + id + " was not delivered: another instance of the cluster cancelled its job.").build();
+    }
+
     /** The configuration is invalid: jobs wait (failed, retried) instead of becoming dead letters. */
     static String waitingForValidConfiguration(String problem) {
         return "Not attempted: the mail service's configuration is invalid (" + problem + "); retried once it is fixed.";

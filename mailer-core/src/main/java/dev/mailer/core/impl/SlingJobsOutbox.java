@@ -2,6 +2,7 @@ package dev.mailer.core.impl;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Hashtable;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.sling.event.jobs.Job;
 import org.apache.sling.event.jobs.JobManager;
@@ -44,6 +46,13 @@ final class SlingJobsOutbox implements MailQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlingJobsOutbox.class);
 
+    /** The result of a message another instance of the cluster delivered: its server's reply is in that instance's log. */
+    static final String FINISHED_ELSEWHERE = "delivered by another instance of the cluster (Sling Jobs removed the job, as it"
+            + " does with jobs that succeeded; the server's reply is in that instance's log)";
+
+    /** How often at most {@link #enqueue} looks for completions whose job another instance of the cluster finished. */
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
     private final BundleContext context;
     private final ServiceReference<JobManager> reference;
     private final JobManager jobs;
@@ -52,10 +61,14 @@ final class SlingJobsOutbox implements MailQueue {
     private final Clock clock;
     /** The completions of the messages enqueued in this JVM, completed when this JVM's executor finishes their job. */
     private final Map<String, CompletableFuture<SendResult>> completions = new ConcurrentHashMap<>();
+    /** The message ID and recipients of each pending completion: what its result says once another instance delivered it. */
+    private final Map<String, SendResult> pending = new ConcurrentHashMap<>();
     private final MailJobExecutor executor;
     private final ServiceRegistration<JobExecutor> registration;
+    /** When {@link #completeFinishedElsewhere} looks next. */
+    private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
-    private SlingJobsOutbox(BundleContext context, ServiceReference<JobManager> reference, JobManager jobs, String topic,
+    SlingJobsOutbox(BundleContext context, ServiceReference<JobManager> reference, JobManager jobs, String topic,
             SecretCipher cipher, Metrics metrics, Clock clock, SmtpSettings settings, MailOutbox.Transmitter transmitter) {
         this.context = context;
         this.reference = reference;
@@ -103,9 +116,11 @@ final class SlingJobsOutbox implements MailQueue {
 
     @Override
     public QueuedMail enqueue(SmtpSender.Rendered message) throws MailException {
+        completeFinishedElsewhere();
         MailOutbox.checkSize(message, executor.settings(), executor.serverSize());
         String id = add(message.mime, message.messageId, message.envelopeFrom, message.recipients, clock.instant());
         CompletableFuture<SendResult> completion = new CompletableFuture<>();
+        pending.put(id, new SendResult(message.messageId, FINISHED_ELSEWHERE, message.recipients));
         completions.put(id, completion);
         return new MailOutbox.Queued(id, message.messageId, completion);
     }
@@ -220,12 +235,44 @@ final class SlingJobsOutbox implements MailQueue {
     /** Completes the completion of a job enqueued in this JVM. */
     void complete(String id, SendResult result, MailException failure) {
         MailOutbox.complete(completions, id, result, failure);
+        pending.remove(id);
+    }
+
+    /**
+     * Completes the completions of jobs that another instance of the cluster finished (this instance's executor
+     * completes its own at once), from the job's state, so that none waits, nor stays in memory, for ever. A job that
+     * is gone was delivered: Sling Jobs removes a job that succeeded (unless its queue keeps jobs: then it is in the
+     * history as succeeded, with its result) and keeps a cancelled one (with its reason), and a purge on this instance
+     * completes the completion at once. At most once per {@link #SWEEP_INTERVAL}, on {@link #enqueue}.
+     */
+    void completeFinishedElsewhere() {
+        Instant now = clock.instant();
+        Instant due = nextSweep.get();
+        if (now.isBefore(due) || !nextSweep.compareAndSet(due, now.plus(SWEEP_INTERVAL))) {
+            return;
+        }
+        for (String id : List.copyOf(completions.keySet())) {
+            Job job = jobs.getJobById(id);
+            if (job == null) {
+                complete(id, pending.get(id), null); // a no-op when this instance's executor completed it meanwhile
+            } else if (job.getJobState() == Job.JobState.SUCCEEDED) {
+                String reply = job.getResultMessage();
+                complete(id, new SendResult(MailJob.messageIdOf(job::getProperty), reply == null ? "delivered" : reply,
+                        MailJob.recipientsOf(job::getProperty)), null);
+            } else if (isDead(job)) {
+                complete(id, null, OutboxFailures.cancelledElsewhere(id, job.getResultMessage()));
+            }
+        }
     }
 
     /** The rest of a partly delivered message went on in job {@code next}: its completion follows that job. */
     void continued(String id, String next) {
         CompletableFuture<SendResult> completion = completions.remove(id);
+        SendResult message = pending.remove(id);
         if (completion != null) {
+            if (message != null) {
+                pending.put(next, message);
+            }
             completions.put(next, completion);
         }
     }
