@@ -42,6 +42,7 @@ class FastStartTest {
         assertTrue(first.contains("-XX:ArchiveClassesAtExit=" + dump), first.toString());
         assertFalse(first.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), first.toString());
         assertTrue(first.contains("-XX:TieredStopAtLevel=1"), first.toString());
+        assertTrue(first.contains("-XX:CICompilerCount=1"), first.toString());
         assertEquals("-Xmx64m", first.get(first.size() - 1), "the user's options win");
 
         List<String> later = FastStart.jvmOptions(archive, true, dump, List.of());
