@@ -50,7 +50,7 @@ public final class Main {
     static final String SERVE = "serve";
     static final String CHECK = "check";
     /** The folder of the jar the bundles are packed in. */
-    private static final String BUNDLES = "bundles";
+    static final String BUNDLES = "bundles";
 
     /** How long the CLI bundle's command service may take to appear once the bundles are started. */
     private static final long COMMAND_TIMEOUT_MS = 30_000;

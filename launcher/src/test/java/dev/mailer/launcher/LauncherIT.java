@@ -326,13 +326,13 @@ class LauncherIT {
         return result;
     }
 
-    private static String javaExecutable() {
+    static String javaExecutable() {
         // the JDK running this test, which is the one of the build
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static Path mailerJar() {
+    static Path mailerJar() {
         String jar = System.getProperty("mailer.jar");
         assertNotNull(jar, "system property mailer.jar (set by failsafe)");
         Path path = Path.of(jar);
