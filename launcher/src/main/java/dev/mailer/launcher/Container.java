@@ -212,7 +212,10 @@ final class Container {
         return ours;
     }
 
-    /** Installs the bundle {@code fileName}, or updates the one installed at its location; null (and an error) when it is no bundle. */
+    /**
+     * Installs the bundle {@code fileName}, or updates the one installed at its location, uncompressed
+     * ({@link UncompressedJar}); null (and an error) when it is no bundle.
+     */
     private Bundle installOrUpdate(String fileName, byte[] bytes, Map<String, Bundle> installed, List<Bundle> changed, List<String> errors)
             throws IOException, BundleException {
         Manifest manifest = manifest(bytes);
@@ -223,10 +226,11 @@ final class Container {
         }
         String location = LOCATION_PREFIX + symbolicName.split(";", 2)[0].strip();
         Bundle bundle = installed.remove(location);
+        byte[] stored = UncompressedJar.of(bytes);
         if (bundle == null) {
-            bundle = framework.getBundleContext().installBundle(location, new ByteArrayInputStream(bytes));
+            bundle = framework.getBundleContext().installBundle(location, new ByteArrayInputStream(stored));
         } else {
-            bundle.update(new ByteArrayInputStream(bytes));
+            bundle.update(new ByteArrayInputStream(stored));
         }
         changed.add(bundle);
         return bundle;
