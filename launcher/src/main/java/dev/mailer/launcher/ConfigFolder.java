@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -29,8 +30,16 @@ final class ConfigFolder {
             if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), file.getValue())) {
                 continue;
             }
-            // written aside and moved, so FileInstall never reads half a file (its filter skips the .tmp)
-            Path temp = Files.createTempFile(configDir, ".", ".tmp");
+            // written aside and moved, so FileInstall never reads half a file (its filter skips the .tmp); a
+            // fixed name, as the folder is this run's alone (RunDirectory): Files.createTempFile would seed a
+            // SecureRandom for its random names, about 10 ms of every start
+            Path temp = configDir.resolve("." + file.getKey() + ".tmp");
+            Files.deleteIfExists(temp);
+            try {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(temp); // not a POSIX file system: the folder's own permissions apply
+            }
             Files.write(temp, file.getValue());
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
