@@ -119,7 +119,7 @@ final class OAuthFailures {
     }
 
     /** What the repository store needs: its service user, allowed to read and write the token path. */
-    static String repositoryAccess(TokenChainStore.Location where) {
+    private static String repositoryAccess(TokenChainStore.Location where) {
         return "The service user " + where.serviceUser + " (sub-service " + RepositoryTokenStore.SUBSERVICE + " of the bundle "
                 + RepositoryTokenStore.BUNDLE + ") must exist and be allowed to read and write " + where.path + ": install the"
                 + " repoinit and service user mapping configurations the mailer ships (README, Running in a cluster), or set "
