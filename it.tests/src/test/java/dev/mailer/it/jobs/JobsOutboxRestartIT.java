@@ -6,14 +6,20 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.After;
 import org.junit.FixMethodOrder;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TestName;
 import org.junit.runner.RunWith;
 import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
@@ -26,6 +32,7 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import dev.mailer.api.MailService;
 import dev.mailer.api.outbox.OutboxEntry;
 import dev.mailer.it.support.Await;
+import dev.mailer.it.support.LogFile;
 import dev.mailer.it.support.SlingClusterPlatform;
 import dev.mailer.testsupport.smtp.TestSmtpServer;
 
@@ -47,6 +54,9 @@ public class JobsOutboxRestartIT extends JobsOutboxTestSupport {
     /** Chosen once in the driver JVM, for both frameworks. */
     private static int port;
 
+    @Rule
+    public TestName method = new TestName();
+
     @Override
     @Configuration
     public Option[] configuration() {
@@ -61,6 +71,16 @@ public class JobsOutboxRestartIT extends JobsOutboxTestSupport {
         }
         return OptionUtils.combine(SlingClusterPlatform.withRepositoryKept(getClass(), super.configuration()),
                 systemProperty(PORT_PROPERTY).value(Integer.toString(port)));
+    }
+
+    /** Keeps this framework's log: both frameworks log into the one file of the class, and the second starts it anew. */
+    @After
+    public void keepTheLog() throws IOException {
+        Path log = LogFile.path();
+        if (Files.exists(log)) {
+            Files.copy(log, log.resolveSibling(getClass().getSimpleName() + "-" + method.getMethodName() + ".log"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static int smtpPort() {

@@ -1,6 +1,7 @@
 package dev.mailer.it.support;
 
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.factoryConfiguration;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,9 @@ public final class SlingClusterPlatform {
             }
         }
         options.addAll(shippedConfigurations());
+        // Sling Event runs no job for 30 s after it starts by default (time for a restarting cluster to come back
+        // before jobs are reassigned): every test would wait for it
+        options.add(newConfiguration("org.apache.sling.event.impl.jobs.jcr.PersistenceHandler").put("startup.delay", 1L).asOption());
         options.add(factoryConfiguration("org.apache.sling.jcr.repoinit.RepositoryInitializer")
                 .put("scripts", new String[] {"create service user " + TEST_SERVICE_USER + " with path system/sling\n"
                         + "create path (sling:Folder) " + CONF_PATH + "\n"
