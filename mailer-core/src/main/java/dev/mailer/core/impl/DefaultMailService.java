@@ -7,6 +7,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import javax.net.ssl.X509TrustManager;
 
@@ -139,6 +142,15 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     /** The JobManager's reference (a {@code ServiceReference<JobManager>}), null without Sling Jobs. */
     private final ServiceReference<?> jobManager;
+    /**
+     * Shared by each enqueue while it hands its message to the outbox, exclusive while {@link #deactivate} marks the
+     * service stopped: a message enqueued on an instance DS is replacing (a JobManager came, a reference changed) is
+     * either in its outbox before the outbox closes, where the next activation takes it over, or refused with
+     * {@link OutboxFailures#serviceStopped}, never written into a closed outbox that nobody delivers from. (A send on
+     * such an instance still goes out, on a connection of its own: its pool is closed.)
+     */
+    private final ReadWriteLock stopping = new ReentrantReadWriteLock();
+    private volatile boolean stopped;
 
     @Activate
     public DefaultMailService(BundleContext context, Map<String, Object> properties,
@@ -228,6 +240,12 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
 
     @Deactivate
     void deactivate() {
+        stopping.writeLock().lock();
+        try {
+            stopped = true;
+        } finally {
+            stopping.writeLock().unlock();
+        }
         if (registration != null) {
             registration.unregister();
         }
@@ -289,7 +307,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (mail == null) {
             throw new IllegalArgumentException("mail must not be null");
         }
-        return queue.enqueue(state.sender().render(mail));
+        return enqueueRendered(sender -> sender.render(mail));
     }
 
     @Override
@@ -297,8 +315,26 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
         if (email == null) {
             throw new IllegalArgumentException("email must not be null");
         }
-        State current = state;
-        return queue.enqueue(current.sender().render(email));
+        return enqueueRendered(sender -> sender.render(email));
+    }
+
+    /** Renders with the current configuration's sender and queues the result, unless the service has stopped. */
+    private QueuedMail enqueueRendered(Renderer renderer) throws MailException {
+        Lock shared = stopping.readLock();
+        shared.lock();
+        try {
+            if (stopped) {
+                throw OutboxFailures.serviceStopped(name);
+            }
+            return queue.enqueue(renderer.render(state.sender()));
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Renderer {
+        SmtpSender.Rendered render(SmtpSender sender) throws MailException;
     }
 
     /** How many enqueued messages of this JVM still wait for their outcome. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.mailer.api.MailException;
+import dev.mailer.commons.config.ServiceName;
 import dev.mailer.commons.crypto.CipherException;
 
 /** The one source of the outbox's failure texts: what was not queued or not delivered, and what to do. */
@@ -86,6 +87,17 @@ final class OutboxFailures {
     }
 
     /** enqueue without a bundle data area (a framework without file system support). */
+    /**
+     * An enqueue on a mail service that DS has stopped: replaced by a new instance (a JobManager or CryptoService came
+     * or went), or its bundle is stopping. The caller held on to the old instance, whose outbox nobody delivers from.
+     */
+    static MailException serviceStopped(ServiceName name) {
+        return MailException.transientFailure("The mail service " + name + " has stopped (a service it uses came or went,"
+                + " or its bundle is stopping); this message was not queued.")
+                .diagnosis("Get the MailService again (a DS reference does) and send the message again: the instance that"
+                        + " replaces this one takes it.").build();
+    }
+
     static MailException noDataArea() {
         return MailException.permanentFailure("The mail service has no outbox: the framework gives its bundle no data area;"
                 + " nothing was queued.")
