@@ -55,8 +55,8 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
         TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().withoutTls().credentials(USER, password())
                 .refuseRecipient("nobody@example.com", "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown")
                 .start());
-        MailService mail = configure(jobsConfig(server.port()));
-        awaitJobsOutbox(TOPIC);
+        configure(jobsConfig(server.port()));
+        MailService mail = awaitJobsOutbox(TOPIC);
 
         QueuedMail queued = mail.enqueue(simpleMail("refused", "nobody@example.com"));
 
@@ -76,8 +76,8 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
     public void manyJobsNeverUseMoreConnectionsAtOnceThanTheConfiguredMaximum() throws Exception {
         SlingJobsView.JobManagerView jobs = jobManager();
         TestSmtpServer server = closeAfterTest(TestSmtpServer.builder().withoutTls().credentials(USER, password()).start());
-        MailService mail = configure(jobsConfig(server.port()).set("smtp.max.connections", 2));
-        awaitJobsOutbox(TOPIC);
+        configure(jobsConfig(server.port()).set("smtp.max.connections", 2));
+        MailService mail = awaitJobsOutbox(TOPIC);
 
         List<QueuedMail> queued = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -134,8 +134,8 @@ public class JobsOutboxIT extends JobsOutboxTestSupport {
                 CryptoServices.newKey(ItPaths.secretsDir().resolve(getClass().getSimpleName()).resolve("mailer.key")), deadline());
         try {
             int port = closedPort();
-            MailService mail = configure(jobsConfig(port));
-            awaitJobsOutbox(TOPIC);
+            configure(jobsConfig(port));
+            MailService mail = awaitJobsOutbox(TOPIC);
             String subject = "confidential " + UUID.randomUUID();
 
             QueuedMail queued = mail.enqueue(simpleMail(subject, "jane@example.com"));

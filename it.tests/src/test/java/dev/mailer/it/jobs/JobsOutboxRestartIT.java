@@ -90,8 +90,8 @@ public class JobsOutboxRestartIT extends JobsOutboxTestSupport {
     @Test
     public void a_aHundredJobsAreQueuedWhileTheServerIsDownAndTheFrameworkStops() {
         jobManager();
-        MailService mail = configure(jobsConfig(smtpPort()));
-        awaitJobsOutbox(TOPIC);
+        configure(jobsConfig(smtpPort()));
+        MailService mail = awaitJobsOutbox(TOPIC);
 
         for (int i = 0; i < MESSAGES; i++) {
             try {

@@ -7,6 +7,7 @@ import org.ops4j.pax.exam.ProbeBuilder;
 import org.ops4j.pax.exam.TestProbeBuilder;
 import org.osgi.framework.Constants;
 
+import dev.mailer.api.MailService;
 import dev.mailer.api.outbox.Outbox;
 import dev.mailer.it.MailerTestSupport;
 import dev.mailer.it.support.MailConfig;
@@ -38,9 +39,14 @@ public abstract class JobsOutboxTestSupport extends MailerTestSupport {
         return SlingJobsView.await(context, platformDeadline());
     }
 
-    /** Waits until the mail service delivers through Sling Jobs: its executor for {@code topic} is registered. */
-    protected void awaitJobsOutbox(String topic) {
+    /**
+     * Waits until the mail service delivers through Sling Jobs (its executor for {@code topic} is registered) and
+     * returns that mail service: DS replaces the instance when the JobManager comes, so one obtained before (from
+     * {@code configure}) may be the stopped one, which refuses every message.
+     */
+    protected MailService awaitJobsOutbox(String topic) {
         SlingJobsView.awaitExecutor(context, topic, platformDeadline());
+        return context.getService(Services.await(context, MailService.class, null, deadline(), () -> "the mail service on Sling Jobs"));
     }
 
     protected Outbox outbox() {
