@@ -44,31 +44,29 @@ fi
 # in a jar: class-data sharing archives no class path with a folder in it
 (cd "$FLOOR_CLASSES" && jar cf "$WORK/floor.jar" dev/mailer/launcher/FrameworkFloor.class)
 
-# one send in folder $1 with jar $2; prints its wall time in ms
-send() {
-    local start end
+# runs the command after $1 in folder $1, its output into $1/last.out; prints its wall time in ms
+timed() {
+    local dir=$1 start end
+    shift
     start=$(date +%s%N)
-    if ! (cd "$1" && env -u SMTP_HOST -u MAILER_PROFILE -u MAILER_CONFIG_DIR -u MAILER_DATA_DIR -u MAILER_SECRETS_DIR \
-            "$JAVA" -jar "$2" send --to you@example.com --subject Hi --text x >"$1/last.out" 2>&1); then
-        echo "the send with $2 failed:" >&2
-        cat "$1/last.out" >&2
+    if ! (cd "$dir" && env -u SMTP_HOST -u MAILER_PROFILE -u MAILER_CONFIG_DIR -u MAILER_DATA_DIR -u MAILER_SECRETS_DIR \
+            "$@" >"$dir/last.out" 2>&1); then
+        echo "failed in $dir: $*" >&2
+        cat "$dir/last.out" >&2
         exit 1
     fi
     end=$(date +%s%N)
     echo $(((end - start) / 1000000))
 }
 
-# the floor in folder $WORK/floor; prints its wall time in ms
+# one send in folder $1 with jar $2
+send() {
+    timed "$1" "$JAVA" -jar "$2" send --to you@example.com --subject Hi --text x
+}
+
+# the floor, in folder $WORK/floor
 floor() {
-    local start end
-    start=$(date +%s%N)
-    if ! "$JAVA" -cp "$NEW_JAR:$WORK/floor.jar" dev.mailer.launcher.FrameworkFloor "$WORK/floor/run" >"$WORK/floor/last.out" 2>&1; then
-        echo "the floor failed:" >&2
-        cat "$WORK/floor/last.out" >&2
-        exit 1
-    fi
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000000))
+    timed "$WORK/floor" "$JAVA" -cp "$NEW_JAR:$WORK/floor.jar" dev.mailer.launcher.FrameworkFloor "$WORK/floor/run"
 }
 
 median() {

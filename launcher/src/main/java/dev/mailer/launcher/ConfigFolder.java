@@ -5,7 +5,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -35,11 +34,7 @@ final class ConfigFolder {
             // SecureRandom for its random names, about 10 ms of every start
             Path temp = configDir.resolve("." + file.getKey() + ".tmp");
             Files.deleteIfExists(temp);
-            try {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(temp); // not a POSIX file system: the folder's own permissions apply
-            }
+            OwnerOnlyFiles.create(temp);
             Files.write(temp, file.getValue());
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }

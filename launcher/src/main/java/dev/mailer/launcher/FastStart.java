@@ -111,14 +111,8 @@ final class FastStart {
         boolean exists = Files.isRegularFile(archive);
         Path dump = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
 
-        List<String> command = new ArrayList<>();
-        command.add(self.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions(archive, exists, dump, userOptions));
-        command.add("-D" + CHILD_PROPERTY + "=true");
-        if (timeline.isOn()) {
-            command.add("-D" + Timeline.ORIGIN_PROPERTY + "=" + timeline.origin());
-            command.add("-D" + Timeline.RELAUNCH_PROPERTY + "=" + System.currentTimeMillis());
-        }
+        List<String> command = childJvm(self.command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                jvmOptions(archive, exists, dump, userOptions), timeline);
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(Arrays.asList(args));
@@ -145,6 +139,22 @@ final class FastStart {
             Files.deleteIfExists(dump);
         }
         return Optional.of(exit);
+    }
+
+    /**
+     * The second JVM's command up to what it runs ({@code -jar ...} or {@code -cp ... MainClass}): {@code java}, the
+     * options, the mark that it is the second, and where the first one's timeline began.
+     */
+    static List<String> childJvm(String java, List<String> options, Timeline timeline) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(options);
+        command.add("-D" + CHILD_PROPERTY + "=true");
+        if (timeline.isOn()) {
+            command.add("-D" + Timeline.ORIGIN_PROPERTY + "=" + timeline.origin());
+            command.add("-D" + Timeline.RELAUNCH_PROPERTY + "=" + System.currentTimeMillis());
+        }
+        return command;
     }
 
     /** In the second JVM: ends it when the first one is gone (killed), as the user meant the command to end. */

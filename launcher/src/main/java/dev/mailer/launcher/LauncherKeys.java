@@ -124,11 +124,7 @@ final class LauncherKeys {
     }
 
     private static void writeOwnerOnly(Path file, String content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file); // not a POSIX file system: the folder's own permissions apply
-        }
+        OwnerOnlyFiles.create(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.write(StandardCharsets.US_ASCII.encode(content));
             channel.force(true);

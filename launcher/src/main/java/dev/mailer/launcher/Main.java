@@ -173,9 +173,6 @@ public final class Main {
             // a constant, compiled in: mailer-commons is in the bundles only, not on this class path
             properties.put(Listening.PROPERTY, "false");
         }
-        // ConfigAdmin's store is this run's own, in memory, rebuilt from the configuration files on every
-        // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written
-        properties.put("felix.cm.pm", "memory");
         AtomicReference<DevInbox> devInbox = new AtomicReference<>();
         // Runs once init() has opened the storage, under the storage lock (CacheLock), which is released before
         // the bundles start: a second launcher on the same data folder (send --queue next to serve) runs beside
@@ -260,6 +257,9 @@ public final class Main {
         properties.put("org.osgi.framework.startlevel.beginning", Integer.toString(Container.BEGINNING_START_LEVEL));
         properties.put("felix.log.logger", new StderrFrameworkLogger());
         properties.put("felix.log.level", "2");
+        // ConfigAdmin's store is this run's own, in memory, rebuilt from the configuration files on every
+        // start: a file removed while the launcher was down leaves no configuration behind, and nothing is written
+        properties.put("felix.cm.pm", "memory");
         // ConfigAdmin holds configurations back until the interpolation plugin is there, so no
         // component ever sees a raw $[env:...] placeholder; and until the CLI bundle's plugin is, which
         // makes the mailer's components wait for the CryptoService the launcher configures

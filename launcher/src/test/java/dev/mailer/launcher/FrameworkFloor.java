@@ -2,7 +2,6 @@ package dev.mailer.launcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,16 +39,9 @@ public final class FrameworkFloor {
     /** The first JVM: starts the second with the fast start's options, as the launcher does, and waits for it. */
     private static int relaunch(Path folder) throws Exception {
         Path archive = folder.resolve("floor.jsa");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // runs of the floor never overlap, so the archive is written in place
-        command.addAll(FastStart.jvmOptions(archive, Files.isRegularFile(archive), archive, List.of()));
-        command.add("-D" + FastStart.CHILD_PROPERTY + "=true");
-        Timeline timeline = Timeline.of(System.getenv());
-        if (timeline.isOn()) {
-            command.add("-D" + Timeline.ORIGIN_PROPERTY + "=" + timeline.origin());
-            command.add("-D" + Timeline.RELAUNCH_PROPERTY + "=" + System.currentTimeMillis());
-        }
+        List<String> command = FastStart.childJvm(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                FastStart.jvmOptions(archive, Files.isRegularFile(archive), archive, List.of()), Timeline.of(System.getenv()));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FrameworkFloor.class.getName());
@@ -67,7 +59,6 @@ public final class FrameworkFloor {
         }
         Map<String, Object> properties = new Main(System.getenv(), System.out, System.err).frameworkProperties(folder, folder,
                 folder.resolve("config"));
-        properties.put("felix.cm.pm", "memory");
         Timeline timeline = Timeline.of(System.getenv());
         Container container = Container.start(properties, bundles, name -> JarResources.read(Main.BUNDLES, name),
                 folder.resolve("launcher-bundles.properties"), folder.resolve("felix-cache.lock"), () -> { },
