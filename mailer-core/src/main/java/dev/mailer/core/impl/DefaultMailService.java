@@ -150,7 +150,7 @@ public class DefaultMailService implements MailService, ConnectionCheck, Outbox 
      * such an instance still goes out, on a connection of its own: its pool is closed.)
      */
     private final ReadWriteLock stopping = new ReentrantReadWriteLock();
-    private volatile boolean stopped;
+    private boolean stopped; // guarded by stopping
 
     @Activate
     public DefaultMailService(BundleContext context, Map<String, Object> properties,

@@ -43,14 +43,9 @@ class SlingJobsOutboxTest {
     void aJobAnotherInstanceDeliveredAndItsQueueKeptCompletesTheCompletionWithItsResultAtTheNextEnqueue() throws Exception {
         QueuedMail queued = outbox.enqueue(message("<one@example.com>"));
         jobs.finish(queued.id(), Job.JobState.SUCCEEDED, "250 2.0.0 OK queued as 7");
-        clock.advance(SlingJobsOutbox.SWEEP_INTERVAL);
+        enqueueAfterTheSweepInterval();
 
-        outbox.enqueue(message("<two@example.com>"));
-
-        SendResult result = queued.completion().toCompletableFuture().getNow(null);
-        assertEquals("250 2.0.0 OK queued as 7", result.getServerReply());
-        assertEquals("<one@example.com>", result.getMessageId());
-        assertEquals(List.of("jane@example.com"), result.getRecipients());
+        assertDeliveredWith("250 2.0.0 OK queued as 7", queued);
         assertEquals(1, outbox.pendingCompletions(), "only the second message's completion is left");
     }
 
@@ -58,9 +53,7 @@ class SlingJobsOutboxTest {
     void aJobAnotherInstanceCancelledFailsTheCompletionWithItsReason() throws Exception {
         QueuedMail queued = outbox.enqueue(message("<one@example.com>"));
         jobs.finish(queued.id(), Job.JobState.ERROR, "550 5.1.1 <jane@example.com>: Recipient address rejected");
-        clock.advance(SlingJobsOutbox.SWEEP_INTERVAL);
-
-        outbox.enqueue(message("<two@example.com>"));
+        enqueueAfterTheSweepInterval();
 
         MailException failure = failureOf(queued.completion().toCompletableFuture());
         assertEquals("550 5.1.1 <jane@example.com>: Recipient address rejected", failure.getMessage());
@@ -71,21 +64,15 @@ class SlingJobsOutboxTest {
     void aJobGoneFromSlingJobsWasDeliveredByAnotherInstanceAsSlingRemovesJobsThatSucceeded() throws Exception {
         QueuedMail queued = outbox.enqueue(message("<one@example.com>"));
         jobs.remove(queued.id());
-        clock.advance(SlingJobsOutbox.SWEEP_INTERVAL);
+        enqueueAfterTheSweepInterval();
 
-        outbox.enqueue(message("<two@example.com>"));
-
-        SendResult result = queued.completion().toCompletableFuture().getNow(null);
-        assertEquals(SlingJobsOutbox.FINISHED_ELSEWHERE, result.getServerReply());
-        assertEquals("<one@example.com>", result.getMessageId());
-        assertEquals(List.of("jane@example.com"), result.getRecipients());
+        assertDeliveredWith(SlingJobsOutbox.FINISHED_ELSEWHERE, queued);
     }
 
     @Test
     void aWaitingJobKeepsItsCompletionAndTheJobsAreLookedAtAtMostOncePerInterval() throws Exception {
         QueuedMail queued = outbox.enqueue(message("<one@example.com>"));
-        clock.advance(SlingJobsOutbox.SWEEP_INTERVAL);
-        outbox.enqueue(message("<two@example.com>"));
+        enqueueAfterTheSweepInterval();
         int lookups = jobs.lookups.get();
 
         outbox.enqueue(message("<three@example.com>"));
@@ -95,6 +82,20 @@ class SlingJobsOutboxTest {
         assertEquals(lookups, jobs.lookups.get(), "no sweep again within the interval");
         assertFalse(queued.completion().toCompletableFuture().isDone());
         assertEquals(4, outbox.pendingCompletions());
+    }
+
+    /** The next message, once the sweep interval has passed: the enqueue that looks at the jobs. */
+    private void enqueueAfterTheSweepInterval() throws MailException {
+        clock.advance(SlingJobsOutbox.SWEEP_INTERVAL);
+        outbox.enqueue(message("<two@example.com>"));
+    }
+
+    /** The completion of the first message, to jane@example.com, succeeded with {@code reply}. */
+    private static void assertDeliveredWith(String reply, QueuedMail queued) {
+        SendResult result = queued.completion().toCompletableFuture().getNow(null);
+        assertEquals(reply, result.getServerReply());
+        assertEquals("<one@example.com>", result.getMessageId());
+        assertEquals(List.of("jane@example.com"), result.getRecipients());
     }
 
     private SlingJobsOutbox outbox() {
